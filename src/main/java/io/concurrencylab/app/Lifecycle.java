@@ -1,0 +1,52 @@
+package io.concurrencylab.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import sun.misc.Signal;
+
+/**
+ * How a long-running command ends: on Ctrl-C or SIGTERM (or after a given time), it runs its own stop, then closes
+ * Vert.x (a clustered instance leaves the cluster cleanly), and the command exits 0. Signal handlers instead of
+ * only a shutdown hook, because after a hook the JVM exits 130/143 and the work in the hook races the exit.
+ */
+final class Lifecycle {
+  private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+  private final CountDownLatch signalled = new CountDownLatch(1);
+  private volatile String signal;
+
+  Lifecycle() {
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), s -> {
+        signal = "SIG" + s.getName();
+        signalled.countDown();
+      });
+    }
+  }
+
+  /**
+   * Waits for a signal, or for {@code limit} when not null.
+   *
+   * @return the signal's name, or null when the time ran out
+   */
+  String await(Duration limit) throws InterruptedException {
+    if (limit == null) {
+      signalled.await();
+    } else {
+      signalled.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+    return signal;
+  }
+
+  /** Runs {@code stop}, then closes Vert.x, each bounded so a stuck stop cannot keep the process alive. */
+  static <T> T stopAndClose(Vertx vertx, Supplier<Future<T>> stop) throws Exception {
+    try {
+      return stop.get().await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      vertx.close().await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+}

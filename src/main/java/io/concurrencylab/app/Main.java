@@ -1,0 +1,45 @@
+package io.concurrencylab.app;
+
+import io.concurrencylab.bus.ExitCodes;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code launcher/lab}: one jar, every role. Each subcommand is one way of doing work at once; see
+ * {@code lab --help}. A hand-written picocli main rather than Vert.x's VertxApplication, because most commands are
+ * programs that run and exit (and print the lesson's lines), not a single verticle to deploy.
+ */
+@Command(name = "lab", mixinStandardHelpOptions = true, version = "concurrency-lab 0.1",
+    description = "Threads, workers and processes, the Vert.x way.",
+    subcommands = {ServeCommand.class, ListCommand.class, FactorialsCommand.class, BenchCommand.class},
+    footer = {"", ExitCodes.TABLE})
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command line and returns its exit code (tests call this instead of main). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      if (e instanceof IllegalArgumentException) { // configuration and argument checks
+        cmd.getErr().println("lab: " + e.getMessage());
+        return ExitCodes.USAGE;
+      }
+      cmd.getErr().println("lab: unexpected error: " + e + " (run with --verbose for the stack trace)");
+      if (java.util.Arrays.asList(args).contains("--verbose")) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return ExitCodes.UNEXPECTED;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+}

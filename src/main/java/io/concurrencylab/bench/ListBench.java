@@ -1,0 +1,116 @@
+package io.concurrencylab.bench;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.list.ListOwnerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * List-owner request/reply throughput, beside a {@code synchronized} ArrayList driven by two threads (the lesson's
+ * list + Lock, in Java). Both do the same operations: adds and head removes, alternating.
+ */
+public final class ListBench {
+  static final int WINDOW = 256;
+  static final double TARGET = 1_000_000;
+
+  private ListBench() {}
+
+  public static void run(Report report, long ops) throws Exception {
+    report.title("list: request/reply to the list owner vs synchronized ArrayList");
+    Vertx vertx = Vertx.vertx();
+    try {
+      vertx.deployVerticle(new ListOwnerVerticle(Integer.MAX_VALUE)).await();
+      drive(vertx, ops / 4); // warm-up: JIT and event-bus paths
+      double[] rates = new double[3];
+      for (int i = 0; i < rates.length; i++) {
+        rates[i] = drive(vertx, ops);
+      }
+      double owner = Report.median(rates);
+      double baseline = synchronizedList(ops);
+      report.figure("list owner, " + WINDOW + " requests in flight (median of 3)", Report.opsPerSecond(owner));
+      report.figure("baseline: synchronized ArrayList, 2 threads", Report.opsPerSecond(baseline));
+      report.verdict("list owner >= 1 M ops/s", owner >= TARGET, "1,000,000 ops/s; moonshot 2,000,000");
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  /** ops requests (half adds, half removes), WINDOW in flight, from one event loop; returns ops/s. */
+  static double drive(Vertx vertx, long ops) throws Exception {
+    Driver driver = new Driver(ops);
+    long start = System.nanoTime();
+    String id = vertx.deployVerticle(driver).await();
+    driver.done.future().await();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    vertx.undeploy(id).await();
+    return ops / seconds;
+  }
+
+  private static final class Driver extends VerticleBase {
+    private final long ops;
+    private long sent;
+    private long answered;
+    final Promise<Void> done = Promise.promise();
+
+    Driver(long ops) {
+      this.ops = ops;
+    }
+
+    @Override
+    public Future<?> start() {
+      for (int i = 0; i < WINDOW; i++) {
+        next();
+      }
+      return Future.succeededFuture();
+    }
+
+    private void next() {
+      if (sent == ops) {
+        return;
+      }
+      long n = sent++;
+      Future<?> reply = (n & 1) == 0
+          ? vertx.eventBus().request(Addresses.LIST_ADD, n)
+          : vertx.eventBus().request(Addresses.LIST_REMOVE, null);
+      reply.onComplete(ar -> {
+        if (ar.failed()) {
+          done.tryFail(ar.cause());
+        } else if (++answered == ops) {
+          done.tryComplete();
+        } else {
+          next();
+        }
+      });
+    }
+  }
+
+  /** The same operations on a synchronized ArrayList from two threads; returns ops/s. */
+  static double synchronizedList(long ops) throws InterruptedException {
+    List<Long> list = new ArrayList<>();
+    Runnable work = () -> {
+      for (long i = 0; i < ops / 4; i++) {
+        synchronized (list) {
+          list.add(i);
+        }
+        synchronized (list) {
+          if (!list.isEmpty()) {
+            list.remove(0);
+          }
+        }
+      }
+    };
+    work.run(); // warm-up
+    long start = System.nanoTime();
+    Thread a = new Thread(work);
+    Thread b = new Thread(work);
+    a.start();
+    b.start();
+    a.join();
+    b.join();
+    return ops / ((System.nanoTime() - start) / 1e9);
+  }
+}

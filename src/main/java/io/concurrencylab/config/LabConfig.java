@@ -1,0 +1,182 @@
+package io.concurrencylab.config;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The typed configuration. Read synchronously, before any Vert.x instance exists, because it decides how that
+ * instance is built (clustered or not, its options); that is why this is not vertx-config's async retriever.
+ *
+ * <p>Layers, each overriding the one before: {@code conf/config.json} bundled in the jar (every key and its
+ * default), an optional file ({@code --config FILE}), environment variables ({@code LAB_HTTP_PORT} for
+ * {@code http.port}), then {@code --set http.port=8081} options. Only keys that exist in the defaults are accepted,
+ * so a typo is an error rather than a silently ignored setting.
+ */
+public final class LabConfig {
+  private final JsonObject json;
+
+  private LabConfig(JsonObject json) {
+    this.json = json;
+  }
+
+  /** The defaults alone (what tests start from). */
+  public static LabConfig defaults() {
+    try (InputStream in = LabConfig.class.getResourceAsStream("/config.json")) {
+      if (in == null) {
+        throw new IllegalStateException("config.json is missing from the classpath (the build copies conf/ into the jar)");
+      }
+      return new LabConfig(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Defaults, then {@code file} (may be null), then the environment, then {@code overrides} ({@code key=value}).
+   *
+   * @throws IllegalArgumentException with a readable message for an unknown key or a value of the wrong type
+   */
+  public static LabConfig load(Path file, Map<String, String> env, Iterable<String> overrides) {
+    LabConfig config = defaults();
+    if (file != null) {
+      try {
+        JsonObject fromFile = new JsonObject(Files.readString(file));
+        config.mergeFile(fromFile, "", file.toString());
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+      } catch (io.vertx.core.json.DecodeException e) {
+        throw new IllegalArgumentException("config file " + file + " is not valid JSON: " + e.getMessage());
+      }
+    }
+    for (String key : config.keys()) {
+      String value = env.get(envName(key));
+      if (value != null) {
+        config.set(key, value, "environment variable " + envName(key));
+      }
+    }
+    for (String kv : overrides) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--set takes KEY=VALUE, got '" + kv + "'");
+      }
+      config.set(kv.substring(0, eq), kv.substring(eq + 1), "--set " + kv);
+    }
+    return config;
+  }
+
+  /** A copy with {@code key} set (tests and programs use it to adjust one setting). */
+  public LabConfig with(String key, Object value) {
+    LabConfig copy = new LabConfig(json.copy());
+    copy.set(key, String.valueOf(value), "with(" + key + ")");
+    return copy;
+  }
+
+  /** {@code http.port} becomes {@code LAB_HTTP_PORT}; {@code list.producerMinMs} becomes {@code LAB_LIST_PRODUCERMINMS}. */
+  public static String envName(String key) {
+    return "LAB_" + key.replace('.', '_').toUpperCase();
+  }
+
+  /** Every leaf key, dotted. */
+  public java.util.List<String> keys() {
+    java.util.List<String> keys = new java.util.ArrayList<>();
+    collect(json, "", keys);
+    return keys;
+  }
+
+  private static void collect(JsonObject obj, String prefix, java.util.List<String> out) {
+    for (String k : obj.fieldNames()) {
+      Object v = obj.getValue(k);
+      if (v instanceof JsonObject child) {
+        collect(child, prefix + k + ".", out);
+      } else {
+        out.add(prefix + k);
+      }
+    }
+  }
+
+  private void mergeFile(JsonObject from, String prefix, String source) {
+    for (String k : from.fieldNames()) {
+      Object v = from.getValue(k);
+      if (v instanceof JsonObject child) {
+        mergeFile(child, prefix + k + ".", source);
+      } else {
+        set(prefix + k, String.valueOf(v), source);
+      }
+    }
+  }
+
+  private void set(String key, String value, String source) {
+    String[] path = key.split("\\.");
+    JsonObject parent = json;
+    for (int i = 0; i < path.length - 1; i++) {
+      parent = parent.getJsonObject(path[i]);
+      if (parent == null) {
+        break;
+      }
+    }
+    String leaf = path[path.length - 1];
+    if (parent == null || !parent.containsKey(leaf) || parent.getValue(leaf) instanceof JsonObject) {
+      throw new IllegalArgumentException("unknown configuration key '" + key + "' (from " + source
+          + "); known keys: " + String.join(", ", keys()));
+    }
+    Object current = parent.getValue(leaf);
+    try {
+      if (current instanceof Integer || current instanceof Long) {
+        long parsed = Long.parseLong(value.trim());
+        parent.put(leaf, current instanceof Integer ? (Object) Math.toIntExact(parsed) : (Object) parsed);
+      } else if (current instanceof Boolean) {
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+          throw new NumberFormatException();
+        }
+        parent.put(leaf, Boolean.parseBoolean(value));
+      } else if (current instanceof Number) {
+        parent.put(leaf, Double.parseDouble(value.trim()));
+      } else {
+        parent.put(leaf, value);
+      }
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("configuration key '" + key + "' (from " + source + ") takes a "
+          + (current instanceof Boolean ? "boolean" : "number") + ", got '" + value + "'");
+    }
+  }
+
+  private JsonObject section(String name) {
+    return json.getJsonObject(name);
+  }
+
+  public String httpHost() { return section("http").getString("host"); }
+  public int httpPort() { return section("http").getInteger("port"); }
+  public String bridgeHost() { return section("bridge").getString("host"); }
+  public int bridgePort() { return section("bridge").getInteger("port"); }
+
+  public int listCapacity() { return section("list").getInteger("capacity"); }
+  public int producerMinMs() { return section("list").getInteger("producerMinMs"); }
+  public int producerMaxMs() { return section("list").getInteger("producerMaxMs"); }
+  public int consumerMinMs() { return section("list").getInteger("consumerMinMs"); }
+  public int consumerMaxMs() { return section("list").getInteger("consumerMaxMs"); }
+
+  public int factorialInstances() { return section("factorial").getInteger("instances"); }
+  public int factorialMaxN() { return section("factorial").getInteger("maxN"); }
+
+  public long requestTimeoutMs() { return json.getLong("requestTimeoutMs"); }
+
+  /** The whole configuration, as verticles receive it in {@code config()}. */
+  public JsonObject toJson() {
+    return json.copy();
+  }
+
+  public static LabConfig fromJson(JsonObject json) {
+    return new LabConfig(json.copy());
+  }
+
+  @Override
+  public String toString() {
+    return json.encodePrettily();
+  }
+}

@@ -1,0 +1,70 @@
+package io.concurrencylab.factorial;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.FactorialMessages.Request;
+import io.concurrencylab.bus.FactorialMessages.Result;
+import io.concurrencylab.bus.Failures;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import java.math.BigInteger;
+import java.util.function.IntFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Q7: a worker verticle that computes {@code lab.factorial.compute}. Deployed with {@link ThreadingModel#WORKER},
+ * so its handler runs on a worker thread and a big n never stalls an event loop; several instances form the pool
+ * (the lesson's ThreadPoolExecutor), the event bus hands each request to the next instance.
+ *
+ * <p>Any failure while computing becomes a failure reply (400 for bad input, 500 otherwise), never silence: the
+ * caller learns at once instead of waiting for its timeout, and this instance goes on serving.
+ */
+public final class FactorialWorkerVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(FactorialWorkerVerticle.class);
+  private final int maxN;
+  private final IntFunction<BigInteger> factorial;
+
+  public FactorialWorkerVerticle(int maxN) {
+    this(maxN, Factorials::factorial);
+  }
+
+  /** With another computation: tests use it to make a task fail on purpose. */
+  FactorialWorkerVerticle(int maxN, IntFunction<BigInteger> factorial) {
+    this.maxN = maxN;
+    this.factorial = factorial;
+  }
+
+  /** Deploys {@code instances} workers; the future completes once all of them consume the address. */
+  public static Future<String> deploy(Vertx vertx, int instances, int maxN) {
+    return deploy(vertx, instances, maxN, Factorials::factorial);
+  }
+
+  static Future<String> deploy(Vertx vertx, int instances, int maxN, IntFunction<BigInteger> factorial) {
+    return vertx.deployVerticle(() -> new FactorialWorkerVerticle(maxN, factorial),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances));
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.eventBus().consumer(Addresses.FACTORIAL_COMPUTE, this::compute).completion();
+  }
+
+  private void compute(Message<Object> msg) {
+    try {
+      Request request = Request.fromBody(msg.body(), maxN);
+      long start = System.nanoTime();
+      String value = Factorials.toDecimal(factorial.apply(request.n()));
+      long micros = (System.nanoTime() - start) / 1_000;
+      msg.reply(new Result(request.n(), value, value.length(), micros, Thread.currentThread().getName()).toJson());
+    } catch (Throwable e) { // even an Error: the caller must hear back, and this worker keeps serving
+      if (!(e instanceof io.concurrencylab.bus.LabException)) {
+        log.warn("factorial of {} failed", msg.body(), e);
+      }
+      Failures.reply(msg, e);
+    }
+  }
+}

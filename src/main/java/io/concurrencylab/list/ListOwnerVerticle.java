@@ -1,0 +1,59 @@
+package io.concurrencylab.list;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Failures;
+import io.concurrencylab.bus.ListMessages.Add;
+import io.concurrencylab.bus.ListMessages.Added;
+import io.concurrencylab.bus.ListMessages.Changed;
+import io.concurrencylab.bus.ListMessages.Op;
+import io.concurrencylab.bus.ListMessages.Removed;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+
+/**
+ * Q4: the one owner of the list. Handles {@code lab.list.add}, {@code lab.list.remove} and {@code lab.list.snapshot},
+ * and publishes {@code lab.list.changed} after each. All three handlers run on this verticle's single event loop,
+ * one message at a time, so the list needs no lock: that is the whole point of the lesson, retold.
+ */
+public final class ListOwnerVerticle extends VerticleBase {
+  private final int capacity;
+  private ListStore store;
+  private long seq;
+
+  public ListOwnerVerticle(int capacity) {
+    this.capacity = capacity;
+  }
+
+  @Override
+  public Future<?> start() {
+    store = new ListStore(capacity);
+    EventBus bus = vertx.eventBus();
+    // Started only once all three addresses are registered, so nobody gets NO_HANDLERS after deploy succeeded.
+    return Future.all(
+        bus.consumer(Addresses.LIST_ADD, this::add).completion(),
+        bus.consumer(Addresses.LIST_REMOVE, this::remove).completion(),
+        bus.consumer(Addresses.LIST_SNAPSHOT, msg -> msg.reply(store.snapshot().toJson())).completion());
+  }
+
+  private void add(Message<Object> msg) {
+    try {
+      Added added = store.add(Add.fromBody(msg.body()).value());
+      msg.reply(added.toJson());
+      publish(Op.ADD, added.added(), added.size());
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+    }
+  }
+
+  private void remove(Message<Object> msg) {
+    Removed removed = store.removeHead();
+    msg.reply(removed.toJson());
+    publish(removed.wasEmpty() ? Op.EMPTY : Op.REMOVE, removed.removed(), removed.size());
+  }
+
+  private void publish(Op op, Long value, int size) {
+    vertx.eventBus().publish(Addresses.LIST_CHANGED, new Changed(op, value, size, ++seq).toJson());
+  }
+}
