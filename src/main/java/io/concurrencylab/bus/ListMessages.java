@@ -76,8 +76,10 @@ public final class ListMessages {
     /** A remove found the list empty; nothing changed (published so observers see the lesson's "waiting" line in order). */
     EMPTY;
 
+    private final String wire = name().toLowerCase();
+
     String wire() {
-      return name().toLowerCase();
+      return wire;
     }
   }
 

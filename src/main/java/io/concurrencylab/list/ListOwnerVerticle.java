@@ -2,6 +2,7 @@ package io.concurrencylab.list;
 
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Failures;
+import io.concurrencylab.bus.SharedJsonCodec;
 import io.concurrencylab.bus.ListMessages.Add;
 import io.concurrencylab.bus.ListMessages.Added;
 import io.concurrencylab.bus.ListMessages.Changed;
@@ -30,6 +31,7 @@ public final class ListOwnerVerticle extends VerticleBase {
   public Future<?> start() {
     store = new ListStore(capacity);
     EventBus bus = vertx.eventBus();
+    SharedJsonCodec.register(bus);
     // Started only once all three addresses are registered, so nobody gets NO_HANDLERS after deploy succeeded.
     return Future.all(
         bus.consumer(Addresses.LIST_ADD, this::add).completion(),
@@ -40,7 +42,7 @@ public final class ListOwnerVerticle extends VerticleBase {
   private void add(Message<Object> msg) {
     try {
       Added added = store.add(Add.fromBody(msg.body()).value());
-      msg.reply(added.toJson());
+      msg.reply(added.toJson(), SharedJsonCodec.OPTIONS);
       publish(Op.ADD, added.added(), added.size());
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
@@ -49,11 +51,11 @@ public final class ListOwnerVerticle extends VerticleBase {
 
   private void remove(Message<Object> msg) {
     Removed removed = store.removeHead();
-    msg.reply(removed.toJson());
+    msg.reply(removed.toJson(), SharedJsonCodec.OPTIONS);
     publish(removed.wasEmpty() ? Op.EMPTY : Op.REMOVE, removed.removed(), removed.size());
   }
 
   private void publish(Op op, Long value, int size) {
-    vertx.eventBus().publish(Addresses.LIST_CHANGED, new Changed(op, value, size, ++seq).toJson());
+    vertx.eventBus().publish(Addresses.LIST_CHANGED, new Changed(op, value, size, ++seq).toJson(), SharedJsonCodec.OPTIONS);
   }
 }
