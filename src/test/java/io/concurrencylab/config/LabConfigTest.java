@@ -1,0 +1,49 @@
+package io.concurrencylab.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabConfigTest {
+  @Test
+  void defaultsBindToLoopback() {
+    LabConfig config = LabConfig.defaults();
+    assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(config.bridgeHost()).isEqualTo("127.0.0.1");
+    assertThat(config.factorialMaxN()).isEqualTo(100_000);
+  }
+
+  @Test
+  void fileThenEnvironmentThenSetEachOverride(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("c.json");
+    Files.writeString(file, "{\"http\": {\"port\": 9000}, \"list\": {\"capacity\": 5}}");
+    LabConfig config = LabConfig.load(file, Map.of("LAB_HTTP_PORT", "9001", "LAB_FACTORIAL_MAXN", "50"),
+        List.of("http.port=9002"));
+    assertThat(config.httpPort()).isEqualTo(9002);
+    assertThat(config.listCapacity()).isEqualTo(5);
+    assertThat(config.factorialMaxN()).isEqualTo(50);
+  }
+
+  @Test
+  void unknownKeysAndWrongTypesAreReadableErrors() {
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.prot=1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown configuration key 'http.prot'")
+        .hasMessageContaining("http.port");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of("LAB_HTTP_PORT", "eighty"), List.of()))
+        .hasMessageContaining("LAB_HTTP_PORT").hasMessageContaining("number");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("noequals")))
+        .hasMessageContaining("KEY=VALUE");
+  }
+
+  @Test
+  void everyKeyHasAnEnvironmentName() {
+    assertThat(LabConfig.envName("list.producerMinMs")).isEqualTo("LAB_LIST_PRODUCERMINMS");
+    assertThat(LabConfig.defaults().keys()).contains("http.port", "factorial.instances", "requestTimeoutMs");
+  }
+}

@@ -1,0 +1,118 @@
+package io.concurrencylab.factorial;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.FactorialMessages.Result;
+import io.concurrencylab.bus.Failures;
+import io.concurrencylab.testing.EventLoopWatch;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class FactorialWorkerVerticleTest {
+  static final int BOUND = 100_000;
+  /** Short, so a failure that went unanswered shows up as a TIMEOUT quickly instead of passing as slow. */
+  static final DeliveryOptions QUICK = new DeliveryOptions().setSendTimeout(10_000);
+  private EventLoopWatch watch;
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    watch = new EventLoopWatch();
+    vertx = watch.vertx();
+  }
+
+  @AfterEach
+  void stop() {
+    List<String> blocked = watch.blocked();
+    watch.close();
+    assertThat(blocked).as("no event loop was blocked").isEmpty();
+  }
+
+  private Result compute(Object body) {
+    return Result.fromJson(vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_COMPUTE, body, QUICK).await().body());
+  }
+
+  @Test
+  void computesOnWorkerThreadsUpToTheBound() {
+    FactorialWorkerVerticle.deploy(vertx, 2, BOUND).await();
+    Result twenty = compute(new JsonObject().put("n", 20));
+    assertThat(twenty.value()).isEqualTo("2432902008176640000");
+    assertThat(twenty.digits()).isEqualTo(19);
+    assertThat(twenty.thread()).contains("worker");
+
+    Result atBound = compute(BOUND);
+    assertThat(atBound.digits()).isEqualTo(456_574);
+    assertThat(new BigInteger(atBound.value())).isEqualTo(Factorials.naive(BOUND));
+  }
+
+  @Test
+  void theBatchOfTenAllCompleteOnWorkerThreads() {
+    FactorialWorkerVerticle.deploy(vertx, 2, BOUND).await();
+    List<Future<Result>> all = new ArrayList<>();
+    for (int n = 1; n <= 10; n++) {
+      all.add(vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_COMPUTE, n, QUICK)
+          .map(m -> Result.fromJson(m.body())));
+    }
+    Future.all(all).await();
+    assertThat(all).extracting(f -> f.result().value())
+        .containsExactly("1", "2", "6", "24", "120", "720", "5040", "40320", "362880", "3628800");
+    assertThat(all).extracting(f -> f.result().thread()).allMatch(t -> t.contains("worker"), "a worker thread");
+  }
+
+  static List<Object> refused() {
+    return List.of(-1, BOUND + 1, new JsonObject().put("n", -5), 2.5, "10", new JsonObject().put("m", 3),
+        new JsonObject().put("n", 1e9), Long.MAX_VALUE);
+  }
+
+  @ParameterizedTest
+  @MethodSource("refused")
+  void badInputIsA400FailureReply(Object body) {
+    FactorialWorkerVerticle.deploy(vertx, 1, BOUND).await();
+    assertThatThrownBy(() -> compute(body)).isInstanceOfSatisfying(ReplyException.class, e -> {
+      assertThat(e.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+      assertThat(e.failureCode()).isEqualTo(Failures.BAD_INPUT);
+    });
+  }
+
+  @Test
+  void aFailingTaskIsAFailureReplyAndTheWorkerKeepsServing() {
+    IntFunction<BigInteger> failsOn13 = n -> {
+      if (n == 13) {
+        throw new ArithmeticException("unlucky");
+      }
+      return Factorials.factorial(n);
+    };
+    // one instance: the same worker must answer after its failure
+    FactorialWorkerVerticle.deploy(vertx, 1, BOUND, failsOn13).await();
+    assertThatThrownBy(() -> compute(13)).isInstanceOfSatisfying(ReplyException.class, e -> {
+      assertThat(e.failureType()).as("a failure reply, not a timeout").isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+      assertThat(e.failureCode()).isEqualTo(Failures.UNEXPECTED);
+      assertThat(e.getMessage()).contains("ArithmeticException").contains("unlucky");
+    });
+    assertThat(compute(14).value()).isEqualTo("87178291200");
+  }
+
+  @Test
+  void anErrorIsAFailureReplyToo() {
+    FactorialWorkerVerticle.deploy(vertx, 1, BOUND, n -> {
+      throw new OutOfMemoryError("simulated");
+    }).await();
+    assertThatThrownBy(() -> compute(5)).isInstanceOfSatisfying(ReplyException.class,
+        e -> assertThat(e.failureCode()).isEqualTo(Failures.UNEXPECTED));
+  }
+}
