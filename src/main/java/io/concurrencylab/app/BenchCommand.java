@@ -5,7 +5,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bench", description = "Benchmarks, each beside its baseline measured in the same run: "
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each beside its baseline measured in the same run: "
     + "list (list-owner throughput), factorial (factorial(100000)), all.")
 final class BenchCommand implements Callable<Integer> {
   @Parameters(paramLabel = "WHICH", arity = "0..1", defaultValue = "all", description = "list, factorial or all (default).")

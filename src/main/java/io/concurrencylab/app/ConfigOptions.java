@@ -17,6 +17,9 @@ final class ConfigOptions {
       + "(repeatable; beats the environment, e.g. LAB_HTTP_PORT=8081).")
   List<String> overrides = new ArrayList<>();
 
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean help;
+
   @Option(names = "--verbose", description = "Print stack traces of unexpected errors.")
   boolean verbose;
 
