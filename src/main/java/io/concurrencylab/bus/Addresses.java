@@ -24,18 +24,35 @@ public final class Addresses {
   /** Request: n!. Handled by {@code factorial.FactorialWorkerVerticle} (worker threads). */
   public static final String FACTORIAL_COMPUTE = "lab.factorial.compute";
 
-  /** Request: start a squares sweep. Handled by {@code squares} (later issue). */
+  /** Request: run a squares sweep and reply with its run record when it is done. Handled by {@code squares.SweepVerticle}. */
   public static final String SQUARES_RUN = "lab.squares.run";
-  /** Published while a squares sweep runs. */
+  /** Request: start a sweep, reply {@code {"run": id}} at once (409 while one is going). Handled by {@code squares.SweepVerticle}. */
+  public static final String SQUARES_START = "lab.squares.start";
+  /** Request: the run records kept in the history, newest last. Handled by {@code squares.SweepVerticle}. */
+  public static final String SQUARES_RUNS = "lab.squares.runs";
+  /** Published by {@code squares.SweepVerticle} while a sweep runs (phases and counts). */
   public static final String SQUARES_PROGRESS = "lab.squares.progress";
-  /** Request: the cluster members. */
+  /** Published by {@code squares.SweepVerticle} with the whole run record when a sweep ends (done or failed). */
+  public static final String SQUARES_FINISHED = "lab.squares.finished";
+  /** Request: the members of the app's cluster. Handled by {@code cluster.MembershipVerticle}. */
   public static final String CLUSTER_MEMBERS = "lab.cluster.members";
-  /** Published when a member joins or leaves. */
+  /** Published by {@code cluster.MembershipVerticle} when a member joins or leaves. */
   public static final String CLUSTER_CHANGED = "lab.cluster.changed";
 
-  public static final List<String> PUBLIC_REQUESTS =
-      List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT, FACTORIAL_COMPUTE, SQUARES_RUN, CLUSTER_MEMBERS);
-  public static final List<String> PUBLIC_EVENTS = List.of(LIST_CHANGED, SQUARES_PROGRESS, CLUSTER_CHANGED);
+  /**
+   * Internal, on a sweep's own cluster: a node tells the coordinator it is ready. Handled by {@code squares.Sweep}.
+   */
+  public static final String SQUARES_READY = "lab.squares.ready";
+
+  /** Internal: the address of one node's work queue (ping, chunk, stats). Handled by {@code squares.SquaresNodeVerticle}. */
+  public static String squaresNode(String nodeId) {
+    return "lab.squares.node." + nodeId;
+  }
+
+  public static final List<String> PUBLIC_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT, FACTORIAL_COMPUTE,
+      SQUARES_RUN, SQUARES_START, SQUARES_RUNS, CLUSTER_MEMBERS);
+  public static final List<String> PUBLIC_EVENTS =
+      List.of(LIST_CHANGED, SQUARES_PROGRESS, SQUARES_FINISHED, CLUSTER_CHANGED);
 
   public static boolean isPublic(String address) {
     return PUBLIC_REQUESTS.contains(address) || PUBLIC_EVENTS.contains(address);

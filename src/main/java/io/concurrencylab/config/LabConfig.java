@@ -165,6 +165,40 @@ public final class LabConfig {
   public int factorialMaxN() { return section("factorial").getInteger("maxN"); }
 
   public long requestTimeoutMs() { return json.getLong("requestTimeoutMs"); }
+  public int httpMaxBodyBytes() { return section("http").getInteger("maxBodyBytes"); }
+
+  public String clusterName() { return section("cluster").getString("name"); }
+  public String clusterHost() { return section("cluster").getString("host"); }
+  public int clusterPort() { return section("cluster").getInteger("port"); }
+  public int clusterPortCount() { return section("cluster").getInteger("portCount"); }
+  public boolean clusterEnabled() { return section("cluster").getBoolean("enabled"); }
+  public java.nio.file.Path clusterRunDir() { return underHome(section("cluster").getString("runDir")); }
+
+  public java.util.List<Integer> squaresSizes() {
+    java.util.List<Integer> sizes = new java.util.ArrayList<>();
+    for (String s : section("squares").getString("sizes").split(",")) {
+      sizes.add(Integer.parseInt(s.trim()));
+    }
+    return sizes;
+  }
+  public int squaresMaxNodes() { return section("squares").getInteger("maxNodes"); }
+  public long squaresMaxNumbers() { return section("squares").getLong("maxNumbers"); }
+  public int squaresWindow() { return section("squares").getInteger("window"); }
+  public long squaresChunkTimeoutMs() { return section("squares").getLong("chunkTimeoutMs"); }
+  public int squaresPort() { return section("squares").getInteger("port"); }
+  public long squaresReadyTimeoutMs() { return section("squares").getLong("readyTimeoutMs"); }
+  public long squaresStopGraceMs() { return section("squares").getLong("stopGraceMs"); }
+  public boolean squaresLiteNodes() { return section("squares").getBoolean("liteNodes"); }
+  public String squaresNodeJvmFlags() { return section("squares").getString("nodeJvmFlags"); }
+
+  /** The data folder (run history); relative paths are under the checkout ({@code lab.home}) when known. */
+  public java.nio.file.Path dataDir() { return underHome(section("data").getString("dir")); }
+
+  private static java.nio.file.Path underHome(String path) {
+    java.nio.file.Path p = java.nio.file.Path.of(path);
+    String home = System.getProperty("lab.home");
+    return p.isAbsolute() || home == null ? p : java.nio.file.Path.of(home).resolve(p);
+  }
 
   /** The whole configuration, as verticles receive it in {@code config()}. */
   public JsonObject toJson() {

@@ -1,0 +1,238 @@
+package io.concurrencylab.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/** Message shapes of the squares sweep ({@code lab.squares.*}) and its run records. JSON keys appear only here. */
+public final class SquaresMessages {
+  private SquaresMessages() {}
+
+  /**
+   * {@code lab.squares.run} / {@code lab.squares.start} body: {@code {"sizes": [2, 4, 8], "from": 1, "to": 10,
+   * "chunk": 0}}; every field optional (these are the defaults; chunk 0 means automatic, like Pool.map's).
+   */
+  public record RunRequest(List<Integer> sizes, long from, long to, int chunk) {
+    public static final List<Integer> DEFAULT_SIZES = List.of(2, 4, 8);
+
+    /**
+     * @throws LabException 400 for sizes that are empty, not integers, below 1 or above {@code maxNodes}; from
+     *     below 0 or above to; a range of more than {@code maxNumbers}; a negative chunk
+     */
+    public static RunRequest fromBody(Object body, int maxNodes, long maxNumbers) {
+      JsonObject json = body == null ? new JsonObject() : body instanceof JsonObject j ? j : null;
+      if (json == null) {
+        throw LabException.badInput("expected {\"sizes\": [2, 4, 8], \"from\": 1, \"to\": 10, \"chunk\": 0}");
+      }
+      List<Integer> sizes = new ArrayList<>();
+      Object rawSizes = json.getValue("sizes");
+      if (rawSizes == null) {
+        sizes.addAll(DEFAULT_SIZES);
+      } else if (rawSizes instanceof JsonArray array && !array.isEmpty()) {
+        for (Object s : array) {
+          sizes.add((int) Bodies.integer(s, "size"));
+        }
+      } else {
+        throw LabException.badInput("sizes must be a non-empty array of integers, e.g. [2, 4, 8]");
+      }
+      long from = json.containsKey("from") ? Bodies.integer(json, "from") : 1;
+      long to = json.containsKey("to") ? Bodies.integer(json, "to") : 10;
+      long chunk = json.containsKey("chunk") ? Bodies.integer(json, "chunk") : 0;
+      return validated(sizes, from, to, chunk, maxNodes, maxNumbers);
+    }
+
+    /** The same checks for values parsed elsewhere (the command line). */
+    public static RunRequest validated(List<Integer> sizes, long from, long to, long chunk, int maxNodes,
+        long maxNumbers) {
+      if (sizes.isEmpty()) {
+        throw LabException.badInput("give at least one cluster size");
+      }
+      for (int size : sizes) {
+        if (size < 1 || size > maxNodes) {
+          throw LabException.badInput("cluster size must be between 1 and " + maxNodes + " (squares.maxNodes), got " + size);
+        }
+      }
+      if (from < 0) {
+        throw LabException.badInput("from must be 0 or more, got " + from);
+      }
+      if (to < from) {
+        throw LabException.badInput("from must not be above to, got from " + from + " to " + to);
+      }
+      if (to - from + 1 > maxNumbers) {
+        throw LabException.badInput("at most " + maxNumbers + " numbers per run (squares.maxNumbers), got " + (to - from + 1));
+      }
+      if (to > 3_037_000_499L) {
+        throw LabException.badInput("to must be at most 3037000499 (its square must fit in a long), got " + to);
+      }
+      if (chunk < 0 || chunk > Integer.MAX_VALUE) {
+        throw LabException.badInput("chunk must be 1 or more (or 0 for automatic), got " + chunk);
+      }
+      return new RunRequest(List.copyOf(sizes), from, to, (int) chunk);
+    }
+
+    public long count() {
+      return to - from + 1;
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("sizes", new JsonArray(new ArrayList<Object>(sizes))).put("from", from).put("to", to)
+          .put("chunk", chunk);
+    }
+
+    public static RunRequest fromJson(JsonObject json) {
+      return new RunRequest(ints(json.getJsonArray("sizes")), json.getLong("from"), json.getLong("to"),
+          json.getInteger("chunk"));
+    }
+  }
+
+  /** {@code lab.squares.start} reply. */
+  public record Started(String run) {
+    public JsonObject toJson() {
+      return new JsonObject().put("run", run);
+    }
+
+    public static Started fromJson(JsonObject json) {
+      return new Started(json.getString("run"));
+    }
+  }
+
+  /** The phases of one cluster size, in order. */
+  public enum Phase {
+    LAUNCH, COMPUTE, TEARDOWN, DONE;
+
+    public String wire() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** {@code lab.squares.progress}: {@code done} of {@code total} (nodes ready, numbers computed, nodes stopped). */
+  public record Progress(String run, int size, Phase phase, long done, long total) {
+    public JsonObject toJson() {
+      return new JsonObject().put("run", run).put("size", size).put("phase", phase.wire()).put("done", done)
+          .put("total", total);
+    }
+
+    public static Progress fromJson(JsonObject json) {
+      return new Progress(json.getString("run"), json.getInteger("size"),
+          Phase.valueOf(json.getString("phase").toUpperCase()), json.getLong("done"), json.getLong("total"));
+    }
+  }
+
+  /** What one node did in one size. */
+  public record NodeStats(String nodeId, long pid, int chunks, long numbers, double busyMs, double rssMb) {
+    public JsonObject toJson() {
+      return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("chunks", chunks).put("numbers", numbers)
+          .put("busyMs", busyMs).put("rssMb", rssMb);
+    }
+
+    public static NodeStats fromJson(JsonObject json) {
+      return new NodeStats(json.getString("nodeId"), json.getLong("pid"), json.getInteger("chunks"),
+          json.getLong("numbers"), json.getDouble("busyMs"), json.getDouble("rssMb"));
+    }
+  }
+
+  /** A node that left during a size, and why ({@code left the cluster}, {@code timed out}, ...). */
+  public record Lost(String nodeId, long pid, String reason, int requeued) {
+    public JsonObject toJson() {
+      return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("reason", reason).put("requeued", requeued);
+    }
+
+    public static Lost fromJson(JsonObject json) {
+      return new Lost(json.getString("nodeId"), json.getLong("pid"), json.getString("reason"),
+          json.getInteger("requeued"));
+    }
+  }
+
+  /** The timings of one cluster size, split into phases (ms), and what each node did. */
+  public record SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
+      int retries, List<Lost> lost, List<NodeStats> nodes) {
+    public JsonObject toJson() {
+      return new JsonObject().put("size", size).put("chunk", chunk).put("launchMs", launchMs)
+          .put("computeMs", computeMs).put("teardownMs", teardownMs).put("totalMs", totalMs).put("retries", retries)
+          .put("lost", array(lost, Lost::toJson)).put("nodes", array(nodes, NodeStats::toJson));
+    }
+
+    public static SizeResult fromJson(JsonObject json) {
+      return new SizeResult(json.getInteger("size"), json.getInteger("chunk"), json.getDouble("launchMs"),
+          json.getDouble("computeMs"), json.getDouble("teardownMs"), json.getDouble("totalMs"),
+          json.getInteger("retries"), list(json.getJsonArray("lost"), Lost::fromJson),
+          list(json.getJsonArray("nodes"), NodeStats::fromJson));
+    }
+  }
+
+  /** The squares: all of them when few, else the first and last ten and a SHA-256 of all (as 8-byte big-endian). */
+  public record Results(long count, List<Long> values, List<Long> first, List<Long> last, String sha256) {
+    public static final int KEEP_ALL = 100;
+
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put("count", count);
+      if (values != null) {
+        json.put("values", new JsonArray(new ArrayList<Object>(values)));
+      }
+      return json.put("first", new JsonArray(new ArrayList<Object>(first)))
+          .put("last", new JsonArray(new ArrayList<Object>(last))).put("sha256", sha256);
+    }
+
+    public static Results fromJson(JsonObject json) {
+      JsonArray values = json.getJsonArray("values");
+      return new Results(json.getLong("count"), values == null ? null : longs(values), longs(json.getJsonArray("first")),
+          longs(json.getJsonArray("last")), json.getString("sha256"));
+    }
+  }
+
+  /** One sweep: what was asked, how each size went, the results, and the machine it ran on. */
+  public record RunRecord(String id, String started, String finished, RunRequest request, boolean ok, String error,
+      List<SizeResult> sizes, Results results, JsonObject machine) {
+    public JsonObject toJson() {
+      return new JsonObject().put("id", id).put("started", started).put("finished", finished)
+          .put("request", request.toJson()).put("ok", ok).put("error", error)
+          .put("sizes", array(sizes, SizeResult::toJson)).put("results", results == null ? null : results.toJson())
+          .put("machine", machine);
+    }
+
+    public static RunRecord fromJson(JsonObject json) {
+      JsonObject results = json.getJsonObject("results");
+      return new RunRecord(json.getString("id"), json.getString("started"), json.getString("finished"),
+          RunRequest.fromJson(json.getJsonObject("request")), json.getBoolean("ok"), json.getString("error"),
+          list(json.getJsonArray("sizes"), SizeResult::fromJson), results == null ? null : Results.fromJson(results),
+          json.getJsonObject("machine"));
+    }
+  }
+
+  /** {@code lab.squares.runs} reply: {@code {"runs": [record, ...]}}, oldest first. */
+  public static JsonObject runs(List<RunRecord> records) {
+    return new JsonObject().put("runs", array(records, RunRecord::toJson));
+  }
+
+  public static List<RunRecord> runsFromJson(JsonObject json) {
+    return list(json.getJsonArray("runs"), RunRecord::fromJson);
+  }
+
+  static <T> JsonArray array(List<T> items, Function<T, JsonObject> toJson) {
+    JsonArray array = new JsonArray();
+    items.forEach(i -> array.add(toJson.apply(i)));
+    return array;
+  }
+
+  static <T> List<T> list(JsonArray array, Function<JsonObject, T> fromJson) {
+    List<T> items = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      items.add(fromJson.apply(array.getJsonObject(i)));
+    }
+    return items;
+  }
+
+  static List<Long> longs(JsonArray array) {
+    List<Long> values = new ArrayList<>();
+    array.forEach(v -> values.add(((Number) v).longValue()));
+    return values;
+  }
+
+  static List<Integer> ints(JsonArray array) {
+    List<Integer> values = new ArrayList<>();
+    array.forEach(v -> values.add(((Number) v).intValue()));
+    return values;
+  }
+}
