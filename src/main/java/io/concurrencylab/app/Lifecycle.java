@@ -17,14 +17,28 @@ final class Lifecycle {
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
   private final CountDownLatch signalled = new CountDownLatch(1);
   private volatile String signal;
+  private volatile Runnable onSignal = () -> { };
 
   Lifecycle() {
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(name), s -> {
-        signal = "SIG" + s.getName();
-        signalled.countDown();
+        onSignal.run();
+        requestStop("SIG" + s.getName());
       });
     }
+  }
+
+  /** Also runs {@code action} (on the signal's thread) when a signal arrives. */
+  void onSignal(Runnable action) {
+    onSignal = action;
+  }
+
+  /** Ends {@link #await} as a signal would (e.g. when the parent process is gone). */
+  void requestStop(String reason) {
+    if (signal == null) {
+      signal = reason;
+    }
+    signalled.countDown();
   }
 
   /**
@@ -43,10 +57,14 @@ final class Lifecycle {
 
   /** Runs {@code stop}, then closes Vert.x, each bounded so a stuck stop cannot keep the process alive. */
   static <T> T stopAndClose(Vertx vertx, Supplier<Future<T>> stop) throws Exception {
+    return stopAndClose(vertx, stop, STOP_GRACE);
+  }
+
+  static <T> T stopAndClose(Vertx vertx, Supplier<Future<T>> stop, Duration grace) throws Exception {
     try {
-      return stop.get().await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      return stop.get().await(grace.toMillis(), TimeUnit.MILLISECONDS);
     } finally {
-      vertx.close().await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      vertx.close().await(grace.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.concurrencylab.bus;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -198,6 +199,54 @@ public final class SquaresMessages {
           RunRequest.fromJson(json.getJsonObject("request")), json.getBoolean("ok"), json.getString("error"),
           list(json.getJsonArray("sizes"), SizeResult::fromJson), results == null ? null : Results.fromJson(results),
           json.getJsonObject("machine"));
+    }
+  }
+
+  /** Internal: what a node's work address does, in the {@link #OP} header. */
+  public enum NodeOp { PING, CHUNK, STATS }
+
+  /** The header naming the {@link NodeOp} of a request to a node. */
+  public static final String OP = "op";
+
+  /** Internal, {@code lab.squares.ready}: a node of a sweep is serving its work address. */
+  public record Ready(String nodeId, long pid) {
+    public JsonObject toJson() {
+      return new JsonObject().put("nodeId", nodeId).put("pid", pid);
+    }
+
+    public static Ready fromJson(JsonObject json) {
+      return new Ready(json.getString("nodeId"), json.getLong("pid"));
+    }
+  }
+
+  /**
+   * Internal: a chunk of work, the numbers from..from+count-1. Binary on the wire (12 bytes), and the reply is the
+   * squares as 8-byte big-endian longs: JSON arrays cost several times more to encode and parse.
+   */
+  public record Chunk(long from, int count) {
+    public Buffer toBuffer() {
+      return Buffer.buffer(12).appendLong(from).appendInt(count);
+    }
+
+    public static Chunk fromBuffer(Buffer buffer) {
+      if (buffer == null || buffer.length() != 12) {
+        throw LabException.badInput("a chunk is 12 bytes: from (long) and count (int)");
+      }
+      Chunk chunk = new Chunk(buffer.getLong(0), buffer.getInt(8));
+      if (chunk.count < 0) {
+        throw LabException.badInput("chunk count must not be negative");
+      }
+      return chunk;
+    }
+
+    /** The squares of this chunk's numbers, as the reply body. */
+    public Buffer squares() {
+      byte[] out = new byte[count * 8];
+      java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(out);
+      for (long x = from, end = from + count; x < end; x++) {
+        view.putLong(x * x);
+      }
+      return Buffer.buffer(out);
     }
   }
 

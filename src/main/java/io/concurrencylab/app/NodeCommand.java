@@ -1,0 +1,75 @@
+package io.concurrencylab.app;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.SquaresMessages.Ready;
+import io.concurrencylab.cluster.ClusterSettings;
+import io.concurrencylab.cluster.ParentWatchVerticle;
+import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.squares.SquaresNodeVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "node", description = "One clustered node in the foreground: joins the cluster (the app's, unless "
+    + "told otherwise) and computes squares for whoever coordinates. Ctrl-C/SIGTERM leaves the cluster cleanly.")
+final class NodeCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOptions options;
+
+  @Option(names = "--cluster-name", description = "Cluster to join (default: cluster.name).")
+  String clusterName;
+  @Option(names = "--host", description = "Interface to bind and advertise (default: cluster.host).")
+  String host;
+  @Option(names = "--port", description = "First Hazelcast port of the cluster (default: cluster.port).")
+  Integer port;
+  @Option(names = "--port-count", description = "How many ports from --port the cluster may use (default: cluster.portCount).")
+  Integer portCount;
+  @Option(names = "--lite", description = "Join as a Hazelcast lite member (holds no data; joins and leaves move nothing).")
+  boolean lite;
+  @Option(names = "--role", defaultValue = "node", description = "What this member is, shown by cluster status (default: node).")
+  String role;
+  @Option(names = "--parent-pid", description = "Exit when this process is gone (set by whoever launches the node).")
+  Long parentPid;
+  @Option(names = "--report-ready", description = "Tell the sweep coordinator on this cluster once serving.")
+  boolean reportReady;
+
+  @Override
+  public Integer call() throws Exception {
+    LabConfig config = options.load();
+    ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
+        host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
+        portCount != null ? portCount : config.clusterPortCount(), lite, role);
+    Lifecycle lifecycle = new Lifecycle();
+    ClusterSettings.Clustered node = settings.join(new VertxOptions()).await();
+    var vertx = node.vertx();
+    Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId()));
+    if (parentPid != null) {
+      started = started.compose(id -> vertx.deployVerticle(
+          new ParentWatchVerticle(parentPid, () -> lifecycle.requestStop("parent " + parentPid + " gone"))));
+    }
+    if (reportReady) {
+      Ready ready = new Ready(node.nodeId(), ProcessHandle.current().pid());
+      started = started.compose(id -> vertx.eventBus().request(Addresses.SQUARES_READY, ready.toJson(),
+          new DeliveryOptions().setSendTimeout(config.squaresReadyTimeoutMs())));
+    }
+    try {
+      started.await();
+    } catch (Exception e) {
+      System.out.println("node failed to start: " + e.getMessage());
+      Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(5));
+      return io.concurrencylab.bus.ExitCodes.UNEXPECTED;
+    }
+    System.out.println("node ready: nodeId=" + node.nodeId() + " pid=" + ProcessHandle.current().pid() + " cluster="
+        + settings.name() + " role=" + role);
+    String why = lifecycle.await(null);
+    System.out.println("node stopping (" + why + ")");
+    Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
+    System.out.println("node stopped");
+    return 0;
+  }
+}

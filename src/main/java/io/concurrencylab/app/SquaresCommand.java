@@ -1,0 +1,66 @@
+package io.concurrencylab.app;
+
+import io.concurrencylab.bus.ExitCodes;
+import io.concurrencylab.bus.LabException;
+import io.concurrencylab.bus.SquaresMessages.RunRecord;
+import io.concurrencylab.bus.SquaresMessages.RunRequest;
+import io.concurrencylab.cluster.NodeProcesses;
+import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.squares.RunHistory;
+import io.concurrencylab.squares.SquaresProgram;
+import io.concurrencylab.squares.Sweep;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "squares", description = "Q8: for each cluster size N, launch N node processes (their own cluster), "
+    + "compute the squares of from..to, check them, stop the nodes; print the time per size and keep the run.")
+final class SquaresCommand implements Callable<Integer> {
+  @Mixin
+  ConfigOptions options;
+
+  @Option(names = "--sizes", split = ",", paramLabel = "N,N,...", description = "Cluster sizes (default: squares.sizes, 2,4,8).")
+  List<Integer> sizes;
+  @Option(names = "--from", defaultValue = "1", description = "First number (default: 1).")
+  long from;
+  @Option(names = "--to", defaultValue = "10", description = "Last number (default: 10).")
+  long to;
+  @Option(names = "--chunk", defaultValue = "0", description = "Numbers per chunk (default 0: automatic, about four chunks per node).")
+  long chunk;
+
+  @Override
+  public Integer call() throws Exception {
+    LabConfig config = options.load();
+    RunRequest request;
+    try {
+      request = RunRequest.validated(sizes == null ? config.squaresSizes() : sizes, from, to, chunk,
+          config.squaresMaxNodes(), config.squaresMaxNumbers());
+    } catch (LabException e) {
+      System.err.println("lab squares: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    String runId = Sweep.newRunId();
+    NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(),
+        config.dataDir().resolve("logs").resolve(runId));
+    // Ctrl-C: stop our nodes before exiting (they would also notice we are gone, within a second).
+    Lifecycle lifecycle = new Lifecycle();
+    lifecycle.onSignal(() -> {
+      System.err.println();
+      System.err.println("lab squares: interrupted, stopping " + processes.started().size() + " node(s)");
+      processes.stopAll(config.squaresStopGraceMs()).toCompletionStage().toCompletableFuture().join();
+      Runtime.getRuntime().halt(130);
+    });
+    Runtime.getRuntime().addShutdownHook(new Thread(processes::killAllNow));
+
+    RunRecord record = Sweep.run(config, request, runId, new RunHistory(config.dataDir()), processes,
+        new SquaresProgram.ProgressView(System.err, System.console() != null)).await();
+    SquaresProgram.report(record).forEach(System.out::println);
+    if (!record.ok()) {
+      System.err.println("lab squares: run failed: " + record.error());
+      return ExitCodes.FAILURE_REPLY;
+    }
+    return ExitCodes.OK;
+  }
+}

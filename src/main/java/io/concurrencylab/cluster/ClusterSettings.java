@@ -1,0 +1,89 @@
+package io.concurrencylab.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.XmlConfigBuilder;
+import com.hazelcast.config.TcpIpConfig;
+import io.concurrencylab.bus.SharedJsonCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Which cluster a process joins and as what. The Hazelcast settings come from {@code conf/cluster.xml}; the cluster
+ * name, ports and member list are set here, so the app's cluster ({@code cluster.*}) and each sweep's own cluster
+ * ({@code squares.port}, a name per run) differ only in these values.
+ *
+ * @param name the Hazelcast cluster name: members of other clusters on the same ports are refused
+ * @param host the interface to bind and advertise (127.0.0.1 by default)
+ * @param port the first Hazelcast port; members take the next free one in [port, port + portCount)
+ * @param lite a lite member holds no partitions: joining and leaving move no data (sweep nodes)
+ * @param role what this member is, shown by {@code lab cluster status} ("serve", "node", "coordinator", ...)
+ */
+public record ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role) {
+  /** Member attributes (Hazelcast allows only these characters in names). */
+  public static final String PID = "lab.pid";
+  public static final String ROLE = "lab.role";
+  public static final String STARTED = "lab.started";
+
+  public ClusterSettings withRole(String role, boolean lite) {
+    return new ClusterSettings(name, host, port, portCount, lite, role);
+  }
+
+  /** The Hazelcast config: conf/cluster.xml of the checkout (or the copy in the jar) plus these settings. */
+  public Config hazelcastConfig() {
+    Config config = baseConfig();
+    config.setClusterName(name);
+    config.setLiteMember(lite);
+    config.getNetworkConfig().setPort(port).setPortAutoIncrement(true).setPortCount(portCount);
+    config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(host));
+    TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
+    java.util.List<String> members = new java.util.ArrayList<>();
+    for (int p = port; p < port + portCount; p++) {
+      members.add(host + ":" + p); // one by one: a "5701-5720" range breaks with interfaces enabled (shared notes)
+    }
+    tcp.setMembers(members);
+    config.getMemberAttributeConfig().setAttribute(PID, Long.toString(ProcessHandle.current().pid()));
+    config.getMemberAttributeConfig().setAttribute(ROLE, role);
+    config.getMemberAttributeConfig().setAttribute(STARTED, Long.toString(System.currentTimeMillis()));
+    return config;
+  }
+
+  private static Config baseConfig() {
+    String home = System.getProperty("lab.home");
+    Path file = home == null ? null : Path.of(home, "conf", "cluster.xml");
+    try (InputStream in = file != null && Files.exists(file) ? Files.newInputStream(file)
+        : ClusterSettings.class.getResourceAsStream("/cluster.xml")) {
+      if (in == null) {
+        throw new IllegalStateException("cluster.xml is missing from conf/ and from the jar");
+      }
+      return new XmlConfigBuilder(in).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A clustered Vert.x that has joined; the event bus listens on {@code host} too. */
+  public Future<Clustered> join(VertxOptions options) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig());
+    options.setEventBusOptions(new EventBusOptions().setHost(host).setPort(0));
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+        .map(vertx -> {
+          SharedJsonCodec.register(vertx.eventBus());
+          return new Clustered(vertx, manager);
+        });
+  }
+
+  /** A clustered Vert.x and its cluster manager (for membership). */
+  public record Clustered(Vertx vertx, HazelcastClusterManager manager) {
+    public String nodeId() {
+      return manager.getNodeId();
+    }
+  }
+}

@@ -1,0 +1,35 @@
+package io.concurrencylab.cluster;
+
+import com.hazelcast.cluster.Member;
+import io.concurrencylab.bus.ClusterMessages;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Hazelcast members as the contract shows them (node id, pid, host, role, uptime). */
+public final class Members {
+  /** The attribute vertx-hazelcast sets on every member: its Vert.x node id. */
+  public static final String NODE_ID = "__vertx.nodeId";
+
+  private Members() {}
+
+  public static ClusterMessages.Member of(Member member) {
+    return new ClusterMessages.Member(member.getAttribute(NODE_ID), number(member.getAttribute(ClusterSettings.PID)),
+        member.getAddress().getHost() + ":" + member.getAddress().getPort(),
+        String.valueOf(member.getAttribute(ClusterSettings.ROLE)),
+        System.currentTimeMillis() - number(member.getAttribute(ClusterSettings.STARTED)));
+  }
+
+  public static List<ClusterMessages.Member> all(Iterable<Member> members) {
+    List<ClusterMessages.Member> all = new ArrayList<>();
+    members.forEach(m -> all.add(of(m)));
+    return all;
+  }
+
+  private static long number(String attribute) {
+    try {
+      return attribute == null ? -1 : Long.parseLong(attribute);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+}

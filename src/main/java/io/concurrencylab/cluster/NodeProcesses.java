@@ -1,0 +1,107 @@
+package io.concurrencylab.cluster;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.io.File;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Node processes this process launched, and only those: each is recorded as it starts, and {@link #stopAll} stops
+ * exactly the recorded ones (SIGTERM, then SIGKILL after a grace period). Their output goes to a log file each, so
+ * nothing here reads pipes, and nobody blocks on a full one.
+ */
+public final class NodeProcesses {
+  private final List<String> jvmFlags;
+  private final Path logDir;
+  private final List<Node> started = new CopyOnWriteArrayList<>();
+
+  /** A launched node process. */
+  public record Node(String name, Process process, Path log) {
+    public long pid() {
+      return process.pid();
+    }
+  }
+
+  public NodeProcesses(String jvmFlags, Path logDir) {
+    this.jvmFlags = jvmFlags.isBlank() ? List.of() : Arrays.asList(jvmFlags.trim().split("\\s+"));
+    this.logDir = logDir;
+  }
+
+  /** Starts {@code lab node <args>}, logging to {@code node-<name>.log} (blocking: fork and exec; call it off the event loop). */
+  public Node launch(String name, List<String> nodeArgs) throws IOException {
+    Files.createDirectories(logDir);
+    Path log = logDir.resolve("node-" + name + ".log");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmFlags);
+    command.addAll(Cds.flags());
+    if (System.getProperty("lab.home") != null) {
+      command.add("-Dlab.home=" + System.getProperty("lab.home"));
+    }
+    command.addAll(List.of("-jar", jar().toString(), "node"));
+    command.addAll(nodeArgs);
+    Process process = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .start();
+    Node node = new Node(name, process, log);
+    started.add(node);
+    return node;
+  }
+
+  public List<Node> started() {
+    return List.copyOf(started);
+  }
+
+  /** SIGTERM to every recorded node still running, SIGKILL to those still there after {@code graceMs}; waits. */
+  public Future<Void> stopAll(long graceMs) {
+    List<Node> nodes = List.copyOf(started);
+    started.clear();
+    nodes.forEach(n -> n.process().toHandle().destroy());
+    List<Future<Void>> exits = new ArrayList<>();
+    for (Node node : nodes) {
+      Promise<Void> exited = Promise.promise();
+      node.process().onExit().orTimeout(graceMs, TimeUnit.MILLISECONDS).whenComplete((p, timeout) -> {
+        if (timeout != null) {
+          node.process().destroyForcibly();
+          node.process().onExit().whenComplete((q, e) -> exited.complete());
+        } else {
+          exited.complete();
+        }
+      });
+      exits.add(exited.future());
+    }
+    return Future.join(exits).mapEmpty();
+  }
+
+  /** For shutdown hooks: SIGKILL whatever is still running, without waiting. */
+  public void killAllNow() {
+    started.forEach(n -> n.process().destroyForcibly());
+  }
+
+  /** The jar this process runs from ({@code -Dlab.jar} wins, for tests run from classes). */
+  public static Path jar() {
+    String explicit = System.getProperty("lab.jar");
+    if (explicit != null) {
+      return Path.of(explicit);
+    }
+    try {
+      Path self = Path.of(NodeProcesses.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (self.toString().endsWith(".jar")) {
+        return self;
+      }
+    } catch (URISyntaxException | SecurityException e) {
+      // fall through
+    }
+    throw new IllegalStateException("node processes run the packaged jar: build it first (mvn package)");
+  }
+}

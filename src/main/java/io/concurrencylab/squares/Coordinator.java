@@ -1,0 +1,229 @@
+package io.concurrencylab.squares;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.LabException;
+import io.concurrencylab.bus.SquaresMessages;
+import io.concurrencylab.bus.SquaresMessages.NodeOp;
+import io.concurrencylab.bus.SquaresMessages.NodeStats;
+import io.concurrencylab.bus.SquaresMessages.Phase;
+import io.concurrencylab.bus.SquaresMessages.Progress;
+import io.concurrencylab.bus.SquaresMessages.Ready;
+import io.concurrencylab.bus.SquaresMessages.RunRequest;
+import io.concurrencylab.bus.SquaresMessages.SizeResult;
+import io.concurrencylab.cluster.ClusterSettings;
+import io.concurrencylab.cluster.Members;
+import io.concurrencylab.cluster.NodeProcesses;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator of one sweep, on the sweep's own cluster. For each size in turn: launch the nodes and wait until
+ * each serves its address (and has been pinged, so the connection is warm), compute through the {@link Scheduler},
+ * check every value, collect each node's stats, stop every node and wait until it has exited.
+ */
+final class Coordinator extends VerticleBase {
+  private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(10_000)
+      .addHeader(SquaresMessages.OP, NodeOp.PING.name());
+  private static final DeliveryOptions STATS = new DeliveryOptions().setSendTimeout(5_000)
+      .addHeader(SquaresMessages.OP, NodeOp.STATS.name());
+
+  private final SweepPlan plan;
+  private final HazelcastClusterManager manager;
+  private final NodeProcesses processes;
+  private final Consumer<Progress> progress;
+  private final Set<Long> expectedPids = ConcurrentHashMap.newKeySet();
+  private Map<String, Long> ready = new LinkedHashMap<>();
+  private Promise<Void> allReady;
+  private int expected;
+  private int currentSize;
+  private Scheduler scheduler;
+  private long lastProgress;
+  long[] lastResults;
+
+  Coordinator(SweepPlan plan, HazelcastClusterManager manager, NodeProcesses processes, Consumer<Progress> progress) {
+    this.plan = plan;
+    this.manager = manager;
+    this.processes = processes;
+    this.progress = progress;
+  }
+
+  @Override
+  public Future<?> start() {
+    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        String nodeId = event.getMember().getAttribute(Members.NODE_ID);
+        context.runOnContext(v -> {
+          if (scheduler != null) {
+            scheduler.nodeLeft(nodeId);
+          }
+        });
+      }
+    });
+    return vertx.eventBus().<JsonObject>consumer(Addresses.SQUARES_READY, msg -> {
+      Ready node = Ready.fromJson(msg.body());
+      if (!expectedPids.contains(node.pid())) {
+        msg.fail(409, "not a node of the current size");
+        return;
+      }
+      vertx.eventBus().request(Addresses.squaresNode(node.nodeId()), null, PING).onComplete(ar -> {
+        if (ar.failed()) {
+          msg.fail(503, "ping failed: " + ar.cause().getMessage());
+          return;
+        }
+        msg.reply(true);
+        ready.put(node.nodeId(), node.pid());
+        progress.accept(new Progress(plan.runId(), currentSize, Phase.LAUNCH, ready.size(), expected));
+        if (ready.size() == expected) {
+          allReady.tryComplete();
+        }
+      });
+    }).completion();
+  }
+
+  /** Every size in order; stops at the first failure (after stopping that size's nodes). */
+  Future<List<SizeResult>> runAll() {
+    List<SizeResult> results = new ArrayList<>();
+    Future<Void> chain = Future.succeededFuture();
+    for (int size : plan.request().sizes()) {
+      chain = chain.compose(v -> runSize(size)).map(r -> {
+        results.add(r);
+        return null;
+      });
+    }
+    return chain.map(v -> results);
+  }
+
+  private Future<SizeResult> runSize(int size) {
+    RunRequest request = plan.request();
+    int chunk = request.chunk() > 0 ? request.chunk() : Scheduler.autoChunk(request.count(), size);
+    currentSize = size;
+    expected = size;
+    ready = new LinkedHashMap<>();
+    allReady = Promise.promise();
+    scheduler = null;
+    long t0 = System.nanoTime();
+    progress.accept(new Progress(plan.runId(), size, Phase.LAUNCH, 0, size));
+    Future<SizeResult> result = launch(size)
+        .compose(v -> allReady.future().timeout(plan.readyTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
+            .recover(e -> Future.failedFuture(e instanceof java.util.concurrent.TimeoutException
+                ? "only " + ready.size() + " of " + size + " nodes were ready after " + plan.readyTimeoutMs()
+                    + " ms (logs: " + plan.logDir() + ")"
+                : e.getMessage())))
+        .compose(v -> {
+          long t1 = System.nanoTime();
+          Scheduler work = new Scheduler(vertx, request.from(), request.count(), chunk, plan.window(),
+              plan.chunkTimeoutMs(), ready, done -> computeProgress(size, done, request.count()));
+          scheduler = work;
+          return work.run().compose(values -> {
+            long t2 = System.nanoTime();
+            progress.accept(new Progress(plan.runId(), size, Phase.COMPUTE, request.count(), request.count()));
+            check(values, request.from());
+            lastResults = values;
+            return stats().compose(stats -> teardown(size).map(v2 -> {
+              long t3 = System.nanoTime();
+              return new SizeResult(size, chunk, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0),
+                  work.retries(), work.lost(), stats);
+            }));
+          });
+        });
+    // Whatever happened, this size's nodes are stopped before the next size (or the end) begins.
+    return result.recover(e -> teardown(size).transform(ignored -> Future.failedFuture(e)));
+  }
+
+  private Future<Void> launch(int size) {
+    expectedPids.clear();
+    // this size's promise and ready map: an exit noticed later must not touch the next size's
+    Promise<Void> sizeReady = allReady;
+    Map<String, Long> sizeNodes = ready;
+    return vertx.executeBlocking(() -> {
+      for (int i = 1; i <= size; i++) {
+        NodeProcesses.Node node = processes.launch(size + "-" + i, plan.nodeArgs());
+        expectedPids.add(node.pid());
+        node.process().onExit().thenAccept(p -> context.runOnContext(v -> {
+          if (!sizeNodes.containsValue(p.pid())) {
+            sizeReady.tryFail("node " + p.pid() + " exited with code " + p.exitValue() + " before it was ready (log: "
+                + node.log() + ")");
+          }
+        }));
+      }
+      return null;
+    }, false);
+  }
+
+  private void computeProgress(int size, long done, long total) {
+    long now = System.nanoTime();
+    if (now - lastProgress > 100_000_000L) { // at most ten updates a second
+      lastProgress = now;
+      progress.accept(new Progress(plan.runId(), size, Phase.COMPUTE, done, total));
+    }
+  }
+
+  private static void check(long[] values, long from) {
+    for (int i = 0; i < values.length; i++) {
+      long x = from + i;
+      if (values[i] != x * x) {
+        throw new LabException(500, "wrong square for " + x + ": got " + values[i]);
+      }
+    }
+  }
+
+  private Future<List<NodeStats>> stats() {
+    List<Future<NodeStats>> all = new ArrayList<>();
+    Set<String> lost = new java.util.HashSet<>();
+    scheduler.lost().forEach(l -> lost.add(l.nodeId()));
+    ready.forEach((nodeId, pid) -> {
+      if (!lost.contains(nodeId)) {
+        all.add(vertx.eventBus().<JsonObject>request(Addresses.squaresNode(nodeId), null, STATS)
+            .map(m -> NodeStats.fromJson(m.body())));
+      }
+    });
+    return Future.join(all).transform(ar -> {
+      List<NodeStats> stats = new ArrayList<>();
+      all.stream().filter(Future::succeeded).forEach(f -> stats.add(f.result()));
+      return Future.succeededFuture(stats);
+    });
+  }
+
+  private Future<Void> teardown(int size) {
+    scheduler = null;
+    progress.accept(new Progress(plan.runId(), size, Phase.TEARDOWN, 0, size));
+    return processes.stopAll(plan.stopGraceMs())
+        .onComplete(ar -> progress.accept(new Progress(plan.runId(), size, Phase.TEARDOWN, size, size)));
+  }
+
+  private static double ms(long nanos) {
+    return Math.round(nanos / 10_000.0) / 100.0;
+  }
+
+  /** What the coordinator needs to know: the request, the sweep cluster and the limits. */
+  record SweepPlan(String runId, RunRequest request, ClusterSettings cluster, int window, long chunkTimeoutMs,
+      long readyTimeoutMs, long stopGraceMs, java.nio.file.Path logDir, boolean liteNodes) {
+    List<String> nodeArgs() {
+      List<String> args = new ArrayList<>(List.of("--cluster-name", cluster.name(), "--host", cluster.host(),
+          "--port", Integer.toString(cluster.port()), "--port-count", Integer.toString(cluster.portCount()),
+          "--parent-pid", Long.toString(ProcessHandle.current().pid()), "--report-ready", "--role", "squares-node"));
+      if (liteNodes) {
+        args.add("--lite");
+      }
+      return args;
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package io.concurrencylab.squares;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.SquaresMessages;
+import io.concurrencylab.bus.SquaresMessages.Chunk;
+import io.concurrencylab.bus.SquaresMessages.Lost;
+import io.concurrencylab.bus.SquaresMessages.NodeOp;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * Hands chunks of the range to the nodes, like {@code Pool.map}: each node has a small window of chunks in flight
+ * and gets its next chunk as soon as it answers (so faster nodes do more: work stealing). Results land in input
+ * order. A node that leaves the cluster ({@link #nodeLeft}) or does not answer a chunk in time is dropped and its
+ * chunks in flight go back to the front of the queue at once, for the others.
+ *
+ * <p>Not thread-safe: every method runs on the coordinator's event loop (membership events hop onto it first).
+ */
+final class Scheduler {
+  private final Vertx vertx;
+  private final long from;
+  private final int chunkSize;
+  private final int window;
+  private final DeliveryOptions options;
+  private final long[] results;
+  private final boolean[] done;
+  private final ArrayDeque<Integer> queue = new ArrayDeque<>();
+  private final Map<String, NodeState> active = new LinkedHashMap<>();
+  private final List<Lost> lost = new ArrayList<>();
+  private final LongConsumer progress;
+  private final Promise<long[]> finished = Promise.promise();
+  private int chunksLeft;
+  private long numbersDone;
+  private int retries;
+
+  private static final class NodeState {
+    final String nodeId;
+    final long pid;
+    final Set<Integer> inFlight = new HashSet<>();
+
+    NodeState(String nodeId, long pid) {
+      this.nodeId = nodeId;
+      this.pid = pid;
+    }
+  }
+
+  /**
+   * @param nodes node id to pid, for the nodes ready to work
+   * @param progress called with the count of numbers done after each chunk
+   */
+  Scheduler(Vertx vertx, long from, long count, int chunkSize, int window, long chunkTimeoutMs,
+      Map<String, Long> nodes, LongConsumer progress) {
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("too many numbers for one run: " + count);
+    }
+    this.vertx = vertx;
+    this.from = from;
+    this.chunkSize = chunkSize;
+    this.window = window;
+    this.progress = progress;
+    this.options = new DeliveryOptions().setSendTimeout(chunkTimeoutMs).addHeader(SquaresMessages.OP, NodeOp.CHUNK.name());
+    this.results = new long[(int) count];
+    int chunks = (int) ((count + chunkSize - 1) / chunkSize);
+    this.done = new boolean[chunks];
+    this.chunksLeft = chunks;
+    for (int i = 0; i < chunks; i++) {
+      queue.add(i);
+    }
+    nodes.forEach((id, pid) -> active.put(id, new NodeState(id, pid)));
+  }
+
+  /** Pool.map's automatic chunk size: about four chunks per node. */
+  static int autoChunk(long count, int nodes) {
+    return (int) Math.max(1, Math.min(1_000_000, (count + 4L * nodes - 1) / (4L * nodes)));
+  }
+
+  Future<long[]> run() {
+    if (chunksLeft == 0) {
+      finished.tryComplete(results);
+    }
+    dispatch();
+    return finished.future();
+  }
+
+  int retries() {
+    return retries;
+  }
+
+  List<Lost> lost() {
+    return List.copyOf(lost);
+  }
+
+  /** A node left the cluster (Hazelcast membership event): its chunks in flight are re-queued now, not at a timeout. */
+  void nodeLeft(String nodeId) {
+    drop(nodeId, "left the cluster");
+  }
+
+  private void dispatch() {
+    if (finished.future().isComplete()) {
+      return;
+    }
+    if (active.isEmpty()) {
+      finished.tryFail("all nodes were lost (" + lost.size() + "): " + lost.stream()
+          .map(l -> "pid " + l.pid() + " " + l.reason()).toList() + "; " + chunksLeft + " chunks not computed");
+      return;
+    }
+    for (NodeState node : active.values()) {
+      while (node.inFlight.size() < window && !queue.isEmpty()) {
+        send(node, queue.poll());
+      }
+    }
+  }
+
+  private void send(NodeState node, int chunk) {
+    long start = from + (long) chunk * chunkSize;
+    int count = (int) Math.min(chunkSize, results.length - (long) chunk * chunkSize);
+    node.inFlight.add(chunk);
+    vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), options)
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            received(node, chunk, count, ar.result());
+          } else {
+            failed(node, chunk, ar.cause());
+          }
+        });
+  }
+
+  private void received(NodeState node, int chunk, int count, Message<Buffer> reply) {
+    node.inFlight.remove(chunk);
+    if (!done[chunk]) { // a late answer for a chunk re-queued and done elsewhere changes nothing
+      Buffer squares = reply.body();
+      if (squares.length() != count * 8) {
+        finished.tryFail("node " + node.nodeId + " answered " + squares.length() / 8 + " squares for a chunk of " + count);
+        return;
+      }
+      int offset = chunk * chunkSize;
+      for (int i = 0; i < count; i++) {
+        results[offset + i] = squares.getLong(i * 8);
+      }
+      done[chunk] = true;
+      numbersDone += count;
+      progress.accept(numbersDone);
+      if (--chunksLeft == 0) {
+        finished.tryComplete(results);
+        return;
+      }
+    }
+    dispatch();
+  }
+
+  private void failed(NodeState node, int chunk, Throwable cause) {
+    if (!active.containsKey(node.nodeId)) {
+      return; // already dropped, its chunks already re-queued
+    }
+    if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+      finished.tryFail("node " + node.nodeId + " refused a chunk: " + re.getMessage()); // a bug, not a lost node
+      return;
+    }
+    String reason = cause instanceof ReplyException re && re.failureType() == ReplyFailure.TIMEOUT
+        ? "no answer within " + options.getSendTimeout() + " ms"
+        : "unreachable (" + cause.getMessage() + ")";
+    drop(node.nodeId, reason);
+  }
+
+  private void drop(String nodeId, String reason) {
+    NodeState node = active.remove(nodeId);
+    if (node == null) {
+      return;
+    }
+    List<Integer> requeue = node.inFlight.stream().filter(c -> !done[c]).sorted().toList();
+    for (int i = requeue.size() - 1; i >= 0; i--) {
+      queue.addFirst(requeue.get(i));
+    }
+    retries += requeue.size();
+    lost.add(new Lost(nodeId, node.pid, reason, requeue.size()));
+    dispatch();
+  }
+}

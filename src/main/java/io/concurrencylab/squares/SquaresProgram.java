@@ -1,0 +1,96 @@
+package io.concurrencylab.squares;
+
+import io.concurrencylab.bus.SquaresMessages.Lost;
+import io.concurrencylab.bus.SquaresMessages.NodeStats;
+import io.concurrencylab.bus.SquaresMessages.Progress;
+import io.concurrencylab.bus.SquaresMessages.Results;
+import io.concurrencylab.bus.SquaresMessages.RunRecord;
+import io.concurrencylab.bus.SquaresMessages.SizeResult;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** How {@code lab squares} tells a run: live progress while it goes, then the lesson's lines and a table of phases. */
+public final class SquaresProgram {
+  private SquaresProgram() {}
+
+  /** The lesson's two lines per size, then one table for all sizes (and any lost nodes). */
+  public static List<String> report(RunRecord record) {
+    List<String> lines = new ArrayList<>();
+    for (SizeResult size : record.sizes()) {
+      lines.add(String.format(Locale.ROOT, "Cluster size %d: Time taken = %.4f seconds", size.size(), size.totalMs() / 1000));
+      lines.add("Results with cluster size " + size.size() + ": " + shown(record.results()));
+    }
+    if (!record.sizes().isEmpty()) {
+      lines.add("");
+      lines.add(String.format(Locale.ROOT, "%4s  %12s  %10s  %10s  %10s  %6s  %s", "size", "launch+join", "compute",
+          "teardown", "total", "chunk", "numbers per node"));
+      for (SizeResult s : record.sizes()) {
+        lines.add(String.format(Locale.ROOT, "%4d  %10.1f ms  %7.1f ms  %7.1f ms  %7.1f ms  %6d  %s", s.size(),
+            s.launchMs(), s.computeMs(), s.teardownMs(), s.totalMs(), s.chunk(), perNode(s.nodes())));
+        for (Lost l : s.lost()) {
+          lines.add("      lost node pid " + l.pid() + " (" + l.reason() + "): " + l.requeued() + " chunk(s) re-queued");
+        }
+      }
+      lines.add("run " + record.id() + " kept in the history");
+    }
+    return lines;
+  }
+
+  static String perNode(List<NodeStats> nodes) {
+    return nodes.stream().map(n -> String.format(Locale.ROOT, "%d (pid %d, %.0f MB)", n.numbers(), n.pid(), n.rssMb()))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** All values when at most 20, else the first ten, an ellipsis and the last three. */
+  static String shown(Results r) {
+    if (r == null) {
+      return "[]";
+    }
+    if (r.values() != null && r.values().size() <= 20) {
+      return r.values().toString();
+    }
+    String head = r.first().stream().map(String::valueOf).collect(Collectors.joining(", "));
+    List<Long> tail = r.last().subList(Math.max(0, r.last().size() - 3), r.last().size());
+    return "[" + head + ", ..., " + tail.stream().map(String::valueOf).collect(Collectors.joining(", ")) + "] ("
+        + r.count() + " values)";
+  }
+
+  /** Live progress on a terminal: one line redrawn in place; elsewhere a line per phase change. */
+  public static final class ProgressView implements java.util.function.Consumer<Progress> {
+    private final PrintStream out;
+    private final boolean terminal;
+    private String lastPhase = "";
+
+    public ProgressView(PrintStream out, boolean terminal) {
+      this.out = out;
+      this.terminal = terminal;
+    }
+
+    @Override
+    public synchronized void accept(Progress p) {
+      String what = switch (p.phase()) {
+        case LAUNCH -> p.done() + "/" + p.total() + " nodes ready";
+        case COMPUTE -> p.done() + "/" + p.total() + " numbers";
+        case TEARDOWN -> p.done() + "/" + p.total() + " nodes stopped";
+        case DONE -> "done";
+      };
+      String phase = "size " + p.size() + " " + p.phase().wire();
+      if (terminal) {
+        int width = 30;
+        int filled = p.total() == 0 ? width : (int) (width * p.done() / p.total());
+        out.print("\r" + String.format(Locale.ROOT, "%-16s [%s%s] %-28s", phase, "#".repeat(filled),
+            " ".repeat(width - filled), what));
+        if (p.phase() == io.concurrencylab.bus.SquaresMessages.Phase.TEARDOWN && p.done() == p.total()) {
+          out.println();
+        }
+      } else if (!phase.equals(lastPhase) || p.done() == p.total()) {
+        out.println(phase + ": " + what);
+      }
+      lastPhase = phase;
+      out.flush();
+    }
+  }
+}
