@@ -1,6 +1,9 @@
 package io.concurrencylab.app;
 
+import io.concurrencylab.cluster.MembershipVerticle;
 import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.squares.SweepVerticle;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.concurrencylab.factorial.FactorialWorkerVerticle;
 import io.concurrencylab.list.ConsumerVerticle;
 import io.concurrencylab.list.ListOwnerVerticle;
@@ -20,9 +23,14 @@ public final class ServeApp {
     this.web = web;
   }
 
-  public static Future<ServeApp> deploy(Vertx vertx, LabConfig config) {
+  /**
+   * @param manager the cluster manager when serve joined the app's cluster (for lab.cluster.*), else null
+   */
+  public static Future<ServeApp> deploy(Vertx vertx, LabConfig config, HazelcastClusterManager manager) {
     WebVerticle web = new WebVerticle(config.httpHost(), config.httpPort());
     return vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity()))
+        .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))
+        .compose(id -> vertx.deployVerticle(new SweepVerticle(config)))
         .compose(id -> FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN()))
         .compose(id -> vertx.deployVerticle(new ProducerVerticle(config.producerMinMs(), config.producerMaxMs())))
         .compose(id -> vertx.deployVerticle(new ConsumerVerticle(config.consumerMinMs(), config.consumerMaxMs())))

@@ -1,6 +1,8 @@
 package io.concurrencylab.app;
 
+import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.config.LabConfig;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -17,10 +19,15 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LabConfig config = options.load();
     Lifecycle lifecycle = new Lifecycle();
-    Vertx vertx = Vertx.vertx();
+    // serve is a member of the app's cluster (where `lab cluster start` nodes run) unless cluster.enabled=false
+    ClusterSettings.Clustered clustered = config.clusterEnabled()
+        ? new ClusterSettings(config.clusterName(), config.clusterHost(), config.clusterPort(), config.clusterPortCount(),
+            false, "serve").join(new VertxOptions()).await()
+        : null;
+    Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx();
     ServeApp app;
     try {
-      app = ServeApp.deploy(vertx, config).await();
+      app = ServeApp.deploy(vertx, config, clustered == null ? null : clustered.manager()).await();
     } catch (Exception e) {
       vertx.close().await();
       System.err.println("lab serve: could not start: " + e.getMessage());
@@ -28,6 +35,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     System.out.println("concurrency-lab serving on http://" + config.httpHost() + ":" + app.httpPort()
         + "  (health: /health; Ctrl-C to stop)");
+    System.out.println(clustered == null ? "not clustered (cluster.enabled=false)"
+        : "member of cluster " + config.clusterName() + " as node " + clustered.nodeId());
     String signal = lifecycle.await(null);
     System.out.println("lab serve: " + signal + ", closing Vert.x");
     Lifecycle.stopAndClose(vertx, Future::succeededFuture);

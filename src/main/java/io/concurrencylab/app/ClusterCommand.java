@@ -1,0 +1,164 @@
+package io.concurrencylab.app;
+
+import io.concurrencylab.bus.ClusterMessages.Member;
+import io.concurrencylab.bus.ExitCodes;
+import io.concurrencylab.cluster.ClusterRun;
+import io.concurrencylab.cluster.ClusterSettings;
+import io.concurrencylab.cluster.Members;
+import io.concurrencylab.cluster.NodeProcesses;
+import io.concurrencylab.config.LabConfig;
+import io.vertx.core.VertxOptions;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Background nodes on the app's cluster (the one serve joins): "
+    + "start N, status, stop. PID files and logs in cluster.runDir.",
+    subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class})
+final class ClusterCommand implements Runnable {
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static ClusterSettings settings(LabConfig config, String role, boolean lite) {
+    return new ClusterSettings(config.clusterName(), config.clusterHost(), config.clusterPort(),
+        config.clusterPortCount(), lite, role);
+  }
+
+  @Command(name = "start", description = "Start N nodes in the background; returns once all are ready.")
+  static final class Start implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+    @Parameters(paramLabel = "N", description = "How many nodes (1 to squares.maxNodes).")
+    int count;
+
+    @Override
+    public Integer call() throws Exception {
+      LabConfig config = options.load();
+      if (count < 1 || count > config.squaresMaxNodes()) {
+        throw new IllegalArgumentException("N must be between 1 and " + config.squaresMaxNodes() + ", got " + count);
+      }
+      ClusterRun run = new ClusterRun(config.clusterRunDir());
+      NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
+      ClusterSettings cluster = settings(config, "node", false);
+      List<String> args = List.of("--cluster-name", cluster.name(), "--host", cluster.host(), "--port",
+          Integer.toString(cluster.port()), "--port-count", Integer.toString(cluster.portCount()), "--role", "node");
+      int first = run.nextIndex();
+      List<NodeProcesses.Node> nodes = new ArrayList<>();
+      for (int i = first; i < first + count; i++) {
+        NodeProcesses.Node node = processes.launch(Integer.toString(i), args);
+        run.record(i, node.pid());
+        nodes.add(node);
+      }
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.squaresReadyTimeoutMs());
+      for (int i = 0; i < nodes.size(); i++) {
+        int index = first + i;
+        Optional<String> id;
+        // the node writes "node ready" to its log once it serves; poll the log (it is a file, not our pipe)
+        while ((id = run.readyNodeId(index)).isEmpty()) {
+          if (!nodes.get(i).process().isAlive() || System.nanoTime() > deadline) {
+            System.err.println("lab cluster: node " + index + " did not become ready (log: " + run.log(index)
+                + "); stopping the nodes just started");
+            processes.stopAll(config.squaresStopGraceMs()).await();
+            nodes.forEach(n -> deleteQuietly(run, n));
+            return ExitCodes.UNEXPECTED;
+          }
+          Thread.sleep(100); // product code polling a file, not a test waiting for an event
+        }
+        System.out.println("node " + index + " ready: pid " + nodes.get(i).pid() + ", node id " + id.get());
+      }
+      System.out.println(count + " node(s) running on cluster " + cluster.name() + "; logs and PID files in " + run.dir());
+      return ExitCodes.OK;
+    }
+
+    private static void deleteQuietly(ClusterRun run, NodeProcesses.Node node) {
+      try {
+        Files.deleteIfExists(run.pidFile(Integer.parseInt(node.name())));
+      } catch (Exception ignored) {
+        // best effort
+      }
+    }
+  }
+
+  @Command(name = "status", description = "The cluster's members (node id, pid, role, uptime) and the recorded PIDs.")
+  static final class Status implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+      LabConfig config = options.load();
+      ClusterRun run = new ClusterRun(config.clusterRunDir());
+      List<ClusterRun.Recorded> recorded = run.recorded();
+      if (recorded.stream().noneMatch(ClusterRun.Recorded::alive)) {
+        System.out.println("no recorded node is running" + (recorded.isEmpty() ? "" : " (stale PID files: "
+            + recorded.stream().map(r -> r.pidFile().getFileName().toString()).toList() + "; lab cluster stop removes them)"));
+        return ExitCodes.OK;
+      }
+      // Join as a lite member (holds no data) just long enough to read the member list.
+      ClusterSettings.Clustered probe = settings(config, "status", true).join(new VertxOptions()).await();
+      try {
+        List<Member> members = Members.all(probe.manager().getHazelcastInstance().getCluster().getMembers());
+        System.out.printf("%-38s %8s  %-16s %-8s %s%n", "node id", "pid", "host", "role", "uptime");
+        for (Member m : members) {
+          if (!m.nodeId().equals(probe.nodeId())) {
+            System.out.printf("%-38s %8d  %-16s %-8s %s%n", m.nodeId(), m.pid(), m.host(), m.role(),
+                Duration.ofMillis(m.uptimeMs()).withNanos(0).toString().substring(2).toLowerCase());
+          }
+        }
+        for (ClusterRun.Recorded r : recorded) {
+          boolean member = members.stream().anyMatch(m -> m.pid() == r.pid());
+          System.out.println("recorded node " + r.index() + ": pid " + r.pid() + (r.alive() ? member ? " running, member"
+              : " running, not a member (yet?)" : " DEAD (stale PID file)"));
+        }
+      } finally {
+        Lifecycle.stopAndClose(probe.vertx(), io.vertx.core.Future::succeededFuture, Duration.ofSeconds(10));
+      }
+      return ExitCodes.OK;
+    }
+  }
+
+  @Command(name = "stop", description = "Stop exactly the recorded nodes (SIGTERM, SIGKILL after squares.stopGraceMs).")
+  static final class Stop implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options;
+
+    @Override
+    public Integer call() throws Exception {
+      LabConfig config = options.load();
+      ClusterRun run = new ClusterRun(config.clusterRunDir());
+      List<ClusterRun.Recorded> recorded = run.recorded();
+      for (ClusterRun.Recorded r : recorded) {
+        if (r.alive()) {
+          ProcessHandle p = ProcessHandle.of(r.pid()).orElseThrow();
+          p.destroy();
+          try {
+            p.onExit().get(config.squaresStopGraceMs(), TimeUnit.MILLISECONDS);
+            System.out.println("stopped node " + r.index() + " (pid " + r.pid() + ")");
+          } catch (java.util.concurrent.TimeoutException e) {
+            p.destroyForcibly();
+            p.onExit().get(10, TimeUnit.SECONDS);
+            System.out.println("killed node " + r.index() + " (pid " + r.pid() + "): it did not stop within "
+                + config.squaresStopGraceMs() + " ms");
+          }
+        } else {
+          System.out.println("node " + r.index() + " (pid " + r.pid() + ") was not running");
+        }
+        Files.deleteIfExists(r.pidFile());
+      }
+      System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir() : "no recorded node left");
+      return ExitCodes.OK;
+    }
+  }
+}
