@@ -25,6 +25,13 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    // One readable line for a bad command line, not the error followed by the whole usage text.
+    cli.setParameterExceptionHandler((e, cmdArgs) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println("lab " + cmd.getCommandName() + ": " + e.getMessage() + " (see: lab "
+          + (cmd.getParent() == null ? "" : cmd.getCommandName() + " ") + "--help)");
+      return ExitCodes.USAGE;
+    });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IllegalArgumentException) { // configuration and argument checks
         cmd.getErr().println("lab: " + e.getMessage());

@@ -3,7 +3,7 @@ package io.concurrencylab.app;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.SquaresMessages.Ready;
 import io.concurrencylab.cluster.ClusterSettings;
-import io.concurrencylab.cluster.ParentWatchVerticle;
+import io.concurrencylab.cluster.ParentWatch;
 import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.squares.SquaresNodeVerticle;
 import io.vertx.core.Future;
@@ -45,13 +45,12 @@ final class NodeCommand implements Callable<Integer> {
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
         portCount != null ? portCount : config.clusterPortCount(), lite, role);
     Lifecycle lifecycle = new Lifecycle();
+    if (parentPid != null) { // first: a parent that dies while we join must not leave us behind
+      ParentWatch.start(parentPid, () -> lifecycle.requestStop("parent " + parentPid + " gone"));
+    }
     ClusterSettings.Clustered node = settings.join(new VertxOptions()).await();
     var vertx = node.vertx();
     Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId()));
-    if (parentPid != null) {
-      started = started.compose(id -> vertx.deployVerticle(
-          new ParentWatchVerticle(parentPid, () -> lifecycle.requestStop("parent " + parentPid + " gone"))));
-    }
     if (reportReady) {
       Ready ready = new Ready(node.nodeId(), ProcessHandle.current().pid());
       started = started.compose(id -> vertx.eventBus().request(Addresses.SQUARES_READY, ready.toJson(),

@@ -27,8 +27,8 @@ final class SquaresCommand implements Callable<Integer> {
   long from;
   @Option(names = "--to", defaultValue = "10", description = "Last number (default: 10).")
   long to;
-  @Option(names = "--chunk", defaultValue = "0", description = "Numbers per chunk (default 0: automatic, about four chunks per node).")
-  long chunk;
+  @Option(names = "--chunk", description = "Numbers per chunk (default: automatic, about four chunks per node).")
+  Long chunk;
 
   @Override
   public Integer call() throws Exception {

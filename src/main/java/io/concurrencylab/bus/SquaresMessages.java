@@ -13,7 +13,8 @@ public final class SquaresMessages {
 
   /**
    * {@code lab.squares.run} / {@code lab.squares.start} body: {@code {"sizes": [2, 4, 8], "from": 1, "to": 10,
-   * "chunk": 0}}; every field optional (these are the defaults; chunk 0 means automatic, like Pool.map's).
+   * "chunk": 1000}}; every field optional (sizes, from and to default as shown; without a chunk, its size is
+   * automatic, like Pool.map's). In the record, chunk 0 stands for automatic.
    */
   public record RunRequest(List<Integer> sizes, long from, long to, int chunk) {
     public static final List<Integer> DEFAULT_SIZES = List.of(2, 4, 8);
@@ -40,12 +41,12 @@ public final class SquaresMessages {
       }
       long from = json.containsKey("from") ? Bodies.integer(json, "from") : 1;
       long to = json.containsKey("to") ? Bodies.integer(json, "to") : 10;
-      long chunk = json.containsKey("chunk") ? Bodies.integer(json, "chunk") : 0;
+      Long chunk = json.getValue("chunk") != null ? Bodies.integer(json, "chunk") : null;
       return validated(sizes, from, to, chunk, maxNodes, maxNumbers);
     }
 
     /** The same checks for values parsed elsewhere (the command line). */
-    public static RunRequest validated(List<Integer> sizes, long from, long to, long chunk, int maxNodes,
+    public static RunRequest validated(List<Integer> sizes, long from, long to, Long chunk, int maxNodes,
         long maxNumbers) {
       if (sizes.isEmpty()) {
         throw LabException.badInput("give at least one cluster size");
@@ -67,10 +68,10 @@ public final class SquaresMessages {
       if (to > 3_037_000_499L) {
         throw LabException.badInput("to must be at most 3037000499 (its square must fit in a long), got " + to);
       }
-      if (chunk < 0 || chunk > Integer.MAX_VALUE) {
-        throw LabException.badInput("chunk must be 1 or more (or 0 for automatic), got " + chunk);
+      if (chunk != null && (chunk < 1 || chunk > Integer.MAX_VALUE)) {
+        throw LabException.badInput("chunk must be 1 or more (leave it out for an automatic size), got " + chunk);
       }
-      return new RunRequest(List.copyOf(sizes), from, to, (int) chunk);
+      return new RunRequest(List.copyOf(sizes), from, to, chunk == null ? 0 : chunk.intValue());
     }
 
     public long count() {

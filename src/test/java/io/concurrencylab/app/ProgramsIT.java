@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
+import io.concurrencylab.testing.LabProcess;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -70,7 +71,8 @@ class ProgramsIT {
 
   @Test
   void serveAnswersHealthAndStopsCleanlyOnSigterm() throws Exception {
-    try (LabProcess lab = LabProcess.start("serve", "--set", "http.port=0", "--set", "bridge.port=0")) {
+    try (LabProcess lab = LabProcess.start("serve", "--set", "http.port=0", "--set", "bridge.port=0",
+        "--set", "cluster.name=it-programs", "--set", "cluster.port=5971")) {
       Matcher serving = lab.awaitLine(Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)"), START);
       int port = Integer.parseInt(serving.group(1));
       HttpResponse<String> health = HttpClient.newHttpClient().send(

@@ -1,0 +1,116 @@
+package io.concurrencylab.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.ClusterMessages;
+import io.concurrencylab.bus.ClusterMessages.Member;
+import io.concurrencylab.testing.LabProcess;
+import io.concurrencylab.testing.Processes;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code lab cluster start 2 / status / stop} against a member playing serve's part (MembershipVerticle on a
+ * clustered Vert.x in this JVM): it sees the nodes join and leave; stop leaves no process and no PID file.
+ */
+class ClusterIT {
+  static final Duration CMD = Duration.ofSeconds(120);
+  @TempDir
+  Path runDir;
+
+  @Test
+  void startStatusStop() throws Exception {
+    String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = 5951;
+    String[] cluster = {"--set", "cluster.name=" + name, "--set", "cluster.port=" + port, "--set",
+        "cluster.runDir=" + runDir};
+    ClusterSettings.Clustered serve = new ClusterSettings(name, "127.0.0.1", port, 20, false, "serve")
+        .join(new VertxOptions()).await();
+    List<ProcessHandle> started = new ArrayList<>();
+    try {
+      LinkedBlockingQueue<ClusterMessages.Changed> changes = new LinkedBlockingQueue<>();
+      serve.vertx().eventBus().<JsonObject>consumer(Addresses.CLUSTER_CHANGED,
+          m -> changes.add(ClusterMessages.Changed.fromJson(m.body()))).completion().await();
+      serve.vertx().deployVerticle(new MembershipVerticle(serve.manager())).await();
+
+      try (LabProcess start = LabProcess.start(args("cluster", "start", "2", cluster))) {
+        assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
+        assertThat(start.stdoutLines()).anyMatch(l -> l.startsWith("node 1 ready: pid "))
+            .anyMatch(l -> l.startsWith("node 2 ready: pid "));
+      }
+      List<Long> pids = new ArrayList<>();
+      for (ClusterRun.Recorded r : new ClusterRun(runDir).recorded()) {
+        pids.add(r.pid());
+        started.add(ProcessHandle.of(r.pid()).orElseThrow());
+      }
+      assertThat(pids).hasSize(2);
+      for (int i = 0; i < 2; i++) {
+        assertThat(nextNodeChange(changes).event()).isEqualTo("joined");
+      }
+      List<Member> members = ClusterMessages.Members.fromJson(
+          serve.vertx().eventBus().<JsonObject>request(Addresses.CLUSTER_MEMBERS, null).await().body()).members();
+      assertThat(members).extracting(Member::role).containsExactlyInAnyOrder("serve", "node", "node");
+      assertThat(members).extracting(Member::pid).contains(pids.get(0), pids.get(1), ProcessHandle.current().pid());
+
+      try (LabProcess status = LabProcess.start(args("cluster", "status", cluster))) {
+        assertThat(status.awaitExit(CMD)).as(status.stderr()).isZero();
+        assertThat(status.stdoutLines()).contains("recorded node 1: pid " + pids.get(0) + " running, member",
+            "recorded node 2: pid " + pids.get(1) + " running, member");
+        assertThat(status.stdoutLines()).anyMatch(l -> l.contains(" serve ") && l.contains(serve.nodeId()));
+      }
+
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", cluster))) {
+        assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
+        assertThat(stop.stdoutLines()).contains("stopped node 1 (pid " + pids.get(0) + ")",
+            "stopped node 2 (pid " + pids.get(1) + ")", "no recorded node left");
+      }
+      assertThat(started).as("stop waited for the nodes to exit").noneMatch(ProcessHandle::isAlive);
+      for (int i = 0; i < 2; i++) {
+        // (status came and went in between, as a lite member with role "status")
+        assertThat(nextNodeChange(changes).event()).isEqualTo("left");
+      }
+      try (Stream<Path> files = Files.list(runDir)) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".pid"));
+      }
+    } finally {
+      Processes.stopAll(started);
+      serve.vertx().close().await();
+    }
+  }
+
+  private static ClusterMessages.Changed nextNodeChange(LinkedBlockingQueue<ClusterMessages.Changed> changes)
+      throws InterruptedException {
+    while (true) {
+      ClusterMessages.Changed change = changes.poll(30, TimeUnit.SECONDS);
+      assertThat(change).as("a lab.cluster.changed event").isNotNull();
+      if (change.member().role().equals("node")) {
+        return change;
+      }
+    }
+  }
+
+  private static String[] args(String a, String b, String[] rest) {
+    return args(a, b, null, rest);
+  }
+
+  private static String[] args(String a, String b, String c, String[] rest) {
+    List<String> all = new ArrayList<>(List.of(a, b));
+    if (c != null) {
+      all.add(c);
+    }
+    all.addAll(List.of(rest));
+    return all.toArray(String[]::new);
+  }
+}

@@ -1,0 +1,88 @@
+package io.concurrencylab.squares;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.concurrencylab.bus.SquaresMessages.Lost;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The scheduler on a local event bus with real node verticles (the cluster itself is exercised in SquaresIT). */
+class SchedulerTest {
+  private Vertx vertx;
+  private final Map<String, Long> nodes = new LinkedHashMap<>();
+  private final Map<String, String> deployments = new LinkedHashMap<>();
+
+  @BeforeEach
+  void nodes() {
+    vertx = Vertx.vertx();
+    for (String id : new String[] {"a", "b", "c"}) {
+      deployments.put(id, vertx.deployVerticle(new SquaresNodeVerticle(id)).await());
+      nodes.put(id, (long) id.charAt(0));
+    }
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  /** Creates and runs the scheduler on an event loop, as the coordinator does. */
+  private Future<long[]> run(long from, long count, int chunk, java.util.function.Consumer<Scheduler> onFirstChunk) {
+    Promise<long[]> result = Promise.promise();
+    AtomicBoolean first = new AtomicBoolean();
+    Scheduler[] self = new Scheduler[1];
+    vertx.runOnContext(v -> {
+      self[0] = new Scheduler(vertx, from, count, chunk, 2, 5_000, nodes, done -> {
+        if (!first.getAndSet(true)) {
+          onFirstChunk.accept(self[0]);
+        }
+      });
+      self[0].run().onComplete(result);
+    });
+    return result.future();
+  }
+
+  @Test
+  void resultsComeBackInInputOrder() {
+    long[] squares = run(5, 10_007, 100, s -> { }).await();
+    assertThat(squares).hasSize(10_007);
+    for (int i = 0; i < squares.length; i++) {
+      assertThat(squares[i]).isEqualTo((long) (i + 5) * (i + 5));
+    }
+  }
+
+  @Test
+  void aNodeThatLeavesHasItsChunksRequeuedAtOnce() {
+    Scheduler[] seen = new Scheduler[1];
+    long[] squares = run(1, 50_000, 50, s -> {
+      seen[0] = s;
+      vertx.undeploy(deployments.get("b")); // gone: its in-flight requests would only time out
+      s.nodeLeft("b");
+    }).await();
+    assertThat(squares[49_999]).isEqualTo(2_500_000_000L);
+    assertThat(seen[0].lost()).extracting(Lost::nodeId, Lost::reason).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("b", "left the cluster"));
+    assertThat(seen[0].retries()).isEqualTo(seen[0].lost().get(0).requeued());
+  }
+
+  @Test
+  void losingEveryNodeFailsTheRunWithAClearMessage() {
+    assertThatThrownBy(() -> run(1, 50_000, 50, s -> nodes.keySet().forEach(s::nodeLeft)).await())
+        .hasMessageContaining("all nodes were lost (3)").hasMessageContaining("chunks not computed");
+  }
+
+  @Test
+  void autoChunkIsAboutFourChunksPerNode() {
+    assertThat(Scheduler.autoChunk(10, 2)).isEqualTo(2);
+    assertThat(Scheduler.autoChunk(1_000_000, 4)).isEqualTo(62_500);
+    assertThat(Scheduler.autoChunk(1, 8)).isEqualTo(1);
+  }
+}
