@@ -5,14 +5,18 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks, each beside its baseline measured in the same run: "
-    + "list (list-owner throughput), factorial (factorial(100000)), all.")
+@Command(name = "bench", description = "Benchmarks, each beside its baseline measured in the same run: "
+    + "list (list-owner throughput), factorial (factorial(100000)), squares (cluster formation, warm compute, "
+    + "loss detection), all.")
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WHICH", arity = "0..1", defaultValue = "all", description = "list, factorial or all (default).")
+  @picocli.CommandLine.Mixin
+  ConfigOptions options;
+
+  @Parameters(paramLabel = "WHICH", arity = "0..1", defaultValue = "all", description = "list, factorial, squares or all (default).")
   String which;
 
   @Override
   public Integer call() throws Exception {
-    return Benchmarks.run(which, System.out);
+    return Benchmarks.run(which, System.out, options.load());
   }
 }

@@ -37,6 +37,9 @@ final class NodeCommand implements Callable<Integer> {
   Long parentPid;
   @Option(names = "--report-ready", description = "Tell the sweep coordinator on this cluster once serving.")
   boolean reportReady;
+  @Option(names = "--exit-when-ready", hidden = true,
+      description = "Stop as soon as ready: the launcher's class-data-sharing training run.")
+  boolean exitWhenReady;
 
   @Override
   public Integer call() throws Exception {
@@ -48,7 +51,9 @@ final class NodeCommand implements Callable<Integer> {
     if (parentPid != null) { // first: a parent that dies while we join must not leave us behind
       ParentWatch.start(parentPid, () -> lifecycle.requestStop("parent " + parentPid + " gone"));
     }
+    long joinStart = System.nanoTime();
     ClusterSettings.Clustered node = settings.join(new VertxOptions()).await();
+    long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
     Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId()));
     if (reportReady) {
@@ -64,7 +69,11 @@ final class NodeCommand implements Callable<Integer> {
       return io.concurrencylab.bus.ExitCodes.UNEXPECTED;
     }
     System.out.println("node ready: nodeId=" + node.nodeId() + " pid=" + ProcessHandle.current().pid() + " cluster="
-        + settings.name() + " role=" + role);
+        + settings.name() + " role=" + role + " (JVM up " + java.lang.management.ManagementFactory.getRuntimeMXBean()
+        .getUptime() + " ms, of which joining the cluster " + joinMs + " ms)");
+    if (exitWhenReady) {
+      lifecycle.requestStop("--exit-when-ready");
+    }
     String why = lifecycle.await(null);
     System.out.println("node stopping (" + why + ")");
     Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));

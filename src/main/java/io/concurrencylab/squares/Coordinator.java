@@ -52,6 +52,8 @@ final class Coordinator extends VerticleBase {
   private Scheduler scheduler;
   private long lastProgress;
   long[] lastResults;
+  /** Told (on a Hazelcast thread) the id of every node that leaves: the benchmark times loss detection with it. */
+  volatile Consumer<String> nodeLeftListener = id -> { };
 
   Coordinator(SweepPlan plan, HazelcastClusterManager manager, NodeProcesses processes, Consumer<Progress> progress) {
     this.plan = plan;
@@ -70,6 +72,7 @@ final class Coordinator extends VerticleBase {
       @Override
       public void memberRemoved(MembershipEvent event) {
         String nodeId = event.getMember().getAttribute(Members.NODE_ID);
+        nodeLeftListener.accept(nodeId); // on Hazelcast's event thread, as early as we can know
         context.runOnContext(v -> {
           if (scheduler != null) {
             scheduler.nodeLeft(nodeId);
@@ -114,38 +117,51 @@ final class Coordinator extends VerticleBase {
   private Future<SizeResult> runSize(int size) {
     RunRequest request = plan.request();
     int chunk = request.chunk() > 0 ? request.chunk() : Scheduler.autoChunk(request.count(), size);
+    long t0 = System.nanoTime();
+    Future<SizeResult> result = ready(size).compose(v -> {
+      long t1 = System.nanoTime();
+      return compute(request.from(), request.count(), chunk).compose(values -> {
+        long t2 = System.nanoTime();
+        Scheduler work = scheduler;
+        lastResults = values;
+        return stats().compose(stats -> teardown().map(v2 -> {
+          long t3 = System.nanoTime();
+          return new SizeResult(size, chunk, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0),
+              work.retries(), work.lost(), stats);
+        }));
+      });
+    });
+    // Whatever happened, this size's nodes are stopped before the next size (or the end) begins.
+    return result.recover(e -> teardown().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /** Launches {@code size} nodes and completes once every one of them serves its address and answered a ping. */
+  Future<Void> ready(int size) {
     currentSize = size;
     expected = size;
     ready = new LinkedHashMap<>();
     allReady = Promise.promise();
     scheduler = null;
-    long t0 = System.nanoTime();
     progress.accept(new Progress(plan.runId(), size, Phase.LAUNCH, 0, size));
-    Future<SizeResult> result = launch(size)
+    return launch(size)
         .compose(v -> allReady.future().timeout(plan.readyTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS)
             .recover(e -> Future.failedFuture(e instanceof java.util.concurrent.TimeoutException
                 ? "only " + ready.size() + " of " + size + " nodes were ready after " + plan.readyTimeoutMs()
                     + " ms (logs: " + plan.logDir() + ")"
-                : e.getMessage())))
-        .compose(v -> {
-          long t1 = System.nanoTime();
-          Scheduler work = new Scheduler(vertx, request.from(), request.count(), chunk, plan.window(),
-              plan.chunkTimeoutMs(), ready, done -> computeProgress(size, done, request.count()));
-          scheduler = work;
-          return work.run().compose(values -> {
-            long t2 = System.nanoTime();
-            progress.accept(new Progress(plan.runId(), size, Phase.COMPUTE, request.count(), request.count()));
-            check(values, request.from());
-            lastResults = values;
-            return stats().compose(stats -> teardown(size).map(v2 -> {
-              long t3 = System.nanoTime();
-              return new SizeResult(size, chunk, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0),
-                  work.retries(), work.lost(), stats);
-            }));
-          });
-        });
-    // Whatever happened, this size's nodes are stopped before the next size (or the end) begins.
-    return result.recover(e -> teardown(size).transform(ignored -> Future.failedFuture(e)));
+                : e.getMessage())));
+  }
+
+  /** The squares of from..from+count-1 on the ready nodes, checked, in input order. */
+  Future<long[]> compute(long from, long count, int chunk) {
+    int size = currentSize;
+    Scheduler work = new Scheduler(vertx, from, count, chunk, plan.window(), plan.chunkTimeoutMs(), ready,
+        done -> computeProgress(size, done, count));
+    scheduler = work;
+    return work.run().map(values -> {
+      progress.accept(new Progress(plan.runId(), size, Phase.COMPUTE, count, count));
+      check(values, from);
+      return values;
+    });
   }
 
   private Future<Void> launch(int size) {
@@ -168,6 +184,13 @@ final class Coordinator extends VerticleBase {
     }, false);
   }
 
+  /** Runs {@code action} on this verticle's event loop (for callers on other threads, e.g. a benchmark). */
+  <T> Future<T> onContext(java.util.function.Supplier<Future<T>> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> action.get().onComplete(promise));
+    return promise.future();
+  }
+
   private void computeProgress(int size, long done, long total) {
     long now = System.nanoTime();
     if (now - lastProgress > 100_000_000L) { // at most ten updates a second
@@ -185,10 +208,13 @@ final class Coordinator extends VerticleBase {
     }
   }
 
-  private Future<List<NodeStats>> stats() {
+  /** What each node still in the cluster did, and its RSS. */
+  Future<List<NodeStats>> stats() {
     List<Future<NodeStats>> all = new ArrayList<>();
     Set<String> lost = new java.util.HashSet<>();
-    scheduler.lost().forEach(l -> lost.add(l.nodeId()));
+    if (scheduler != null) {
+      scheduler.lost().forEach(l -> lost.add(l.nodeId()));
+    }
     ready.forEach((nodeId, pid) -> {
       if (!lost.contains(nodeId)) {
         all.add(vertx.eventBus().<JsonObject>request(Addresses.squaresNode(nodeId), null, STATS)
@@ -202,7 +228,9 @@ final class Coordinator extends VerticleBase {
     });
   }
 
-  private Future<Void> teardown(int size) {
+  /** Stops every node of the current size and waits until each has exited. */
+  Future<Void> teardown() {
+    int size = currentSize;
     scheduler = null;
     progress.accept(new Progress(plan.runId(), size, Phase.TEARDOWN, 0, size));
     return processes.stopAll(plan.stopGraceMs())

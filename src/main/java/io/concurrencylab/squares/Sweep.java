@@ -45,22 +45,18 @@ public final class Sweep {
   public static Future<RunRecord> run(LabConfig config, RunRequest request, String runId, RunHistory history,
       NodeProcesses processes, Consumer<Progress> progress) {
     String started = Instant.now().toString();
-    ClusterSettings cluster = new ClusterSettings("lab-sweep-" + runId, config.clusterHost(), config.squaresPort(),
-        config.clusterPortCount(), false, "coordinator");
-    Coordinator.SweepPlan plan = new Coordinator.SweepPlan(runId, request, cluster, config.squaresWindow(),
-        config.squaresChunkTimeoutMs(), config.squaresReadyTimeoutMs(), config.squaresStopGraceMs(),
-        config.dataDir().resolve("logs").resolve(runId), config.squaresLiteNodes());
     Promise<RunRecord> record = Promise.promise();
-    cluster.join(new VertxOptions()).onComplete(joined -> {
-      if (joined.failed()) {
-        record.complete(failed(runId, started, request, List.of(), "could not form the sweep cluster: "
-            + joined.cause().getMessage()));
+    SweepCluster.form(config, request, runId, processes, progress).onComplete(formed -> {
+      if (formed.failed()) {
+        RunRecord r = failed(runId, started, request, List.of(), "could not form the sweep cluster: "
+            + formed.cause().getMessage());
+        processes.stopAll(config.squaresStopGraceMs()).onComplete(v -> record.complete(r));
         return;
       }
-      var vertx = joined.result().vertx();
-      Coordinator coordinator = new Coordinator(plan, joined.result().manager(), processes, progress);
-      vertx.deployVerticle(coordinator)
-          .compose(id -> coordinator.runAll())
+      SweepCluster sweep = formed.result();
+      var vertx = sweep.vertx;
+      Coordinator coordinator = sweep.coordinator;
+      coordinator.onContext(coordinator::runAll)
           .compose(sizes -> vertx.executeBlocking(() -> new RunRecord(runId, started, Instant.now().toString(), request,
               true, null, sizes, results(coordinator.lastResults, request.from()), machine())))
           .recover(e -> Future.succeededFuture(failed(runId, started, request, List.of(), e.getMessage())))
@@ -71,9 +67,7 @@ public final class Sweep {
             log.error("could not append run {} to {}: {}", runId, history.file(), e.getMessage());
             return Future.succeededFuture(r);
           }))
-          .onComplete(done -> processes.stopAll(config.squaresStopGraceMs())
-              .eventually(vertx::close)
-              .onComplete(closed -> record.complete(done.result())));
+          .onComplete(done -> sweep.close(config.squaresStopGraceMs()).onComplete(closed -> record.complete(done.result())));
     });
     return record.future();
   }
