@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "concurrency-lab 0.1",
     description = "Threads, workers and processes, the Vert.x way.",
-    subcommands = {ServeCommand.class, ListCommand.class, FactorialsCommand.class, BenchCommand.class},
+    subcommands = {ServeCommand.class, ListCommand.class, FactorialsCommand.class, BenchCommand.class,
+        EbCommand.class},
     footer = {"", ExitCodes.TABLE})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -24,6 +25,7 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setExpandAtFiles(false); // "lab eb ... @body.json" is a BODY read by eb, not an argument file for picocli
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       if (e instanceof IllegalArgumentException) { // configuration and argument checks
         cmd.getErr().println("lab: " + e.getMessage());
