@@ -6,6 +6,7 @@ import io.concurrencylab.cli.EbClient;
 import io.concurrencylab.cli.EbFailure;
 import io.concurrencylab.cli.JsonText;
 import io.concurrencylab.config.LabConfig;
+import io.vertx.core.json.JsonObject;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,7 +120,7 @@ final class EbCommand implements Runnable {
     public Integer call() {
       return connection.run(() -> {
         Object payload = CommandArgs.body(body, System.in);
-        var frameHeaders = CommandArgs.headers(headers);
+        JsonObject frameHeaders = CommandArgs.headers(headers);
         long timeout = timeoutMs != null ? timeoutMs : connection.config().requestTimeoutMs();
         if (timeout < 1) {
           throw EbFailure.usage("--timeout must be at least 1 ms, got " + timeout);
@@ -146,13 +147,13 @@ final class EbCommand implements Runnable {
     @Option(names = "--header", paramLabel = "K=V", description = "A message header (repeatable).")
     List<String> headers = new ArrayList<>();
 
-    abstract void post(EbClient client, Object payload, io.vertx.core.json.JsonObject headers) throws EbFailure;
+    abstract void post(EbClient client, Object payload, JsonObject headers) throws EbFailure;
 
     @Override
     public Integer call() {
       return connection.run(() -> {
         Object payload = CommandArgs.body(body, System.in);
-        var frameHeaders = CommandArgs.headers(headers);
+        JsonObject frameHeaders = CommandArgs.headers(headers);
         try (EbClient client = connection.connect()) {
           post(client, payload, frameHeaders);
         }
@@ -165,7 +166,7 @@ final class EbCommand implements Runnable {
       + "accepted it.")
   static final class Send extends Post {
     @Override
-    void post(EbClient client, Object payload, io.vertx.core.json.JsonObject headers) throws EbFailure {
+    void post(EbClient client, Object payload, JsonObject headers) throws EbFailure {
       client.send(address, payload, headers);
     }
   }
@@ -174,7 +175,7 @@ final class EbCommand implements Runnable {
       + "accepted it.")
   static final class Publish extends Post {
     @Override
-    void post(EbClient client, Object payload, io.vertx.core.json.JsonObject headers) throws EbFailure {
+    void post(EbClient client, Object payload, JsonObject headers) throws EbFailure {
       client.publish(address, payload, headers);
     }
   }
