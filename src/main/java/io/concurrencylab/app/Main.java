@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "concurrency-lab 0.1",
     description = "Threads, workers and processes, the Vert.x way.",
     subcommands = {ServeCommand.class, ListCommand.class, FactorialsCommand.class, SquaresCommand.class,
-        NodeCommand.class, ClusterCommand.class, BenchCommand.class},
+        NodeCommand.class, ClusterCommand.class, EbCommand.class, BenchCommand.class},
     footer = {"", ExitCodes.TABLE})
 public final class Main implements Runnable {
   @CommandLine.Spec
@@ -25,6 +25,7 @@ public final class Main implements Runnable {
   /** Runs a command line and returns its exit code (tests call this instead of main). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
+    cli.setExpandAtFiles(false); // "lab eb ... @body.json" is a BODY read by eb, not an argument file for picocli
     // One readable line for a bad command line, not the error followed by the whole usage text.
     cli.setParameterExceptionHandler((e, cmdArgs) -> {
       CommandLine cmd = e.getCommandLine();

@@ -8,19 +8,23 @@ import io.concurrencylab.factorial.FactorialWorkerVerticle;
 import io.concurrencylab.list.ConsumerVerticle;
 import io.concurrencylab.list.ListOwnerVerticle;
 import io.concurrencylab.list.ProducerVerticle;
+import io.concurrencylab.web.BridgeVerticle;
 import io.concurrencylab.web.WebVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /**
  * What {@code lab serve} runs, in dependency order: the services first (list owner, factorial workers), then the
- * actors that use them (producer, consumer), then the HTTP server, so nothing it serves can answer NO_HANDLERS.
+ * actors that use them (producer, consumer), then the HTTP server and the event-bus bridge, so nothing they serve
+ * can answer NO_HANDLERS.
  */
 public final class ServeApp {
   private final WebVerticle web;
+  private final BridgeVerticle bridge;
 
-  private ServeApp(WebVerticle web) {
+  private ServeApp(WebVerticle web, BridgeVerticle bridge) {
     this.web = web;
+    this.bridge = bridge;
   }
 
   /**
@@ -28,6 +32,7 @@ public final class ServeApp {
    */
   public static Future<ServeApp> deploy(Vertx vertx, LabConfig config, HazelcastClusterManager manager) {
     WebVerticle web = new WebVerticle(config.httpHost(), config.httpPort());
+    BridgeVerticle bridge = new BridgeVerticle(config.bridgeHost(), config.bridgePort());
     return vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity()))
         .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))
         .compose(id -> vertx.deployVerticle(new SweepVerticle(config)))
@@ -35,10 +40,15 @@ public final class ServeApp {
         .compose(id -> vertx.deployVerticle(new ProducerVerticle(config.producerMinMs(), config.producerMaxMs())))
         .compose(id -> vertx.deployVerticle(new ConsumerVerticle(config.consumerMinMs(), config.consumerMaxMs())))
         .compose(id -> vertx.deployVerticle(web))
-        .map(id -> new ServeApp(web));
+        .compose(id -> vertx.deployVerticle(bridge))
+        .map(id -> new ServeApp(web, bridge));
   }
 
   public int httpPort() {
     return web.actualPort();
+  }
+
+  public int bridgePort() {
+    return bridge.actualPort();
   }
 }

@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "serve", description = "The app: list owner with producer and consumer, factorial workers, "
-    + "HTTP on http.host:http.port (/health). Runs until Ctrl-C or SIGTERM.")
+    + "HTTP on http.host:http.port (/health), the event-bus bridge for lab eb on bridge.host:bridge.port. "
+    + "Runs until Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
@@ -35,6 +36,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     System.out.println("concurrency-lab serving on http://" + config.httpHost() + ":" + app.httpPort()
         + "  (health: /health; Ctrl-C to stop)");
+    System.out.println("event-bus bridge on " + config.bridgeHost() + ":" + app.bridgePort());
     System.out.println(clustered == null ? "not clustered (cluster.enabled=false)"
         : "member of cluster " + config.clusterName() + " as node " + clustered.nodeId());
     String signal = lifecycle.await(null);

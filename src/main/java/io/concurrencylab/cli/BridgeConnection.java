@@ -1,0 +1,125 @@
+package io.concurrencylab.cli;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+
+/**
+ * One TCP connection to the bridge, frame in, frame out, with I/O failures already turned into {@link EbFailure}s.
+ * Reads wait until a deadline ({@link System#nanoTime()} based), so no caller can hang on a silent peer.
+ */
+final class BridgeConnection implements AutoCloseable {
+  /** A deadline that never passes. */
+  static final long NO_DEADLINE = Long.MAX_VALUE;
+  private static final int CONNECT_TIMEOUT_MS = 5_000;
+  /** How long a fresh connection may take to answer a ping before we decide it is not the bridge. */
+  private static final long HANDSHAKE_MS = 3_000;
+
+  private final String host;
+  private final int port;
+  private final Socket socket;
+  private final DataInputStream in;
+  private final OutputStream out;
+
+  private BridgeConnection(String host, int port, Socket socket) throws IOException {
+    this.host = host;
+    this.port = port;
+    this.socket = socket;
+    this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+    this.out = new BufferedOutputStream(socket.getOutputStream());
+  }
+
+  /**
+   * Connects, then checks that the peer answers a ping with a pong: a wrong port (say, the HTTP one, which waits
+   * for more bytes or hangs up) fails at once as "not the bridge" instead of as a request timeout later.
+   */
+  static BridgeConnection open(String host, int port) throws EbFailure {
+    Socket socket = new Socket();
+    BridgeConnection connection;
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+      connection = new BridgeConnection(host, port, socket);
+    } catch (IOException e) {
+      closeQuietly(socket);
+      throw EbFailure.unreachable(host, port, e);
+    }
+    String problem;
+    try {
+      FrameCodec.write(connection.out, Frames.ping());
+      JsonObject answer = connection.next(deadlineIn(HANDSHAKE_MS));
+      if (answer != null && Frames.PONG.equals(Frames.type(answer))) {
+        return connection;
+      }
+      problem = answer == null ? "no answer to a ping in " + HANDSHAKE_MS + " ms"
+          : "it answered a ping with " + answer.encode();
+    } catch (IOException e) {
+      problem = e instanceof EOFException ? "it hung up on a ping" : e.getMessage();
+    }
+    connection.close();
+    throw EbFailure.notABridge(host, port, problem);
+  }
+
+  static long deadlineIn(long ms) {
+    return System.nanoTime() + ms * 1_000_000;
+  }
+
+  void write(JsonObject frame) throws EbFailure {
+    try {
+      FrameCodec.write(out, frame);
+    } catch (IOException e) {
+      throw EbFailure.lost(host, port, e);
+    }
+  }
+
+  /**
+   * The next frame, or null once {@code deadline} has passed. After a null the connection is done with: a frame may
+   * have been cut in the middle.
+   */
+  JsonObject read(long deadline) throws EbFailure {
+    try {
+      return next(deadline);
+    } catch (FrameCodec.FrameException e) {
+      throw EbFailure.notABridge(host, port, e.getMessage());
+    } catch (IOException e) {
+      throw EbFailure.lost(host, port, e);
+    }
+  }
+
+  private JsonObject next(long deadline) throws IOException {
+    if (deadline == NO_DEADLINE) {
+      socket.setSoTimeout(0);
+    } else {
+      long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (leftMs <= 0) {
+        return null;
+      }
+      socket.setSoTimeout((int) Math.min(leftMs, Integer.MAX_VALUE));
+    }
+    try {
+      return FrameCodec.read(in);
+    } catch (SocketTimeoutException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeQuietly(socket);
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // nothing left to tell the user: the command's outcome is already decided
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.concurrencylab.cli;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.concurrencylab.bus.Addresses;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/** Turns what the user typed (BODY, --header, tail addresses) into frame parts, or into a usage failure. */
+public final class CommandArgs {
+  /** Header names the bridge reads as delivery options instead of passing them on. */
+  private static final Set<String> RESERVED_HEADERS = Set.of(Frames.TIMEOUT_HEADER, "localOnly", "codecName");
+
+  private CommandArgs() {}
+
+  /**
+   * The body: none when {@code arg} is null; {@code -} reads stdin and {@code @file} a file. The text is JSON
+   * ({@code {"value": 42}}, {@code 42}, {@code "x"}, {@code true}), else a bare string ({@code hello}); surrounding
+   * whitespace is ignored. Text that starts like JSON ({@code { [ "}) but does not parse is an error, not a string.
+   */
+  public static Object body(String arg, InputStream stdin) throws EbFailure {
+    if (arg == null) {
+      return null;
+    }
+    String from = arg.equals("-") ? " (from stdin)" : arg.startsWith("@") ? " (from " + arg.substring(1) + ")" : "";
+    String text = read(arg, stdin).strip();
+    if (text.isEmpty()) {
+      throw EbFailure.usage("empty BODY" + from + "; leave BODY out to send none");
+    }
+    try {
+      return Json.decodeValue(text);
+    } catch (DecodeException e) {
+      if ("{[\"".indexOf(text.charAt(0)) >= 0) {
+        throw EbFailure.usage("malformed JSON body" + from + ": " + reason(e));
+      }
+      return text;
+    }
+  }
+
+  private static String read(String arg, InputStream stdin) throws EbFailure {
+    try {
+      if (arg.equals("-")) {
+        return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+      }
+      if (arg.startsWith("@")) {
+        return Files.readString(Path.of(arg.substring(1)));
+      }
+      return arg;
+    } catch (IOException e) {
+      throw EbFailure.usage("cannot read BODY " + arg + ": "
+          + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+    }
+  }
+
+  /** Jackson's message on one line, with the position and without its source-location noise. */
+  private static String reason(DecodeException e) {
+    if (!(e.getCause() instanceof JsonProcessingException jackson)) {
+      return e.getMessage();
+    }
+    String message = jackson.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[.*?]\\)", "");
+    JsonLocation at = jackson.getLocation();
+    return at == null ? message : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+  }
+
+  /** {@code --header K=V} options, as the frame's headers. */
+  public static JsonObject headers(List<String> options) throws EbFailure {
+    JsonObject headers = new JsonObject();
+    for (String kv : options) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw EbFailure.usage("--header takes KEY=VALUE, got '" + kv + "'");
+      }
+      String key = kv.substring(0, eq);
+      if (RESERVED_HEADERS.contains(key)) {
+        throw EbFailure.usage("--header " + key + " is reserved by the bridge"
+            + (key.equals(Frames.TIMEOUT_HEADER) ? "; use --timeout MS" : ""));
+      }
+      headers.put(key, kv.substring(eq + 1));
+    }
+    return headers;
+  }
+
+  /** Tails are for published events only: on a point-to-point address a tail would not watch, it would take. */
+  public static void checkTailable(List<String> addresses) throws EbFailure {
+    for (String address : addresses) {
+      if (Addresses.PUBLIC_REQUESTS.contains(address)) {
+        throw EbFailure.usage("cannot tail " + address + ": it is a point-to-point request address. A tail "
+            + "registers a consumer there, which joins the round-robin with the real handler and steals requests "
+            + "(their callers never get an answer). Tail an event address instead: "
+            + String.join(", ", Addresses.PUBLIC_EVENTS));
+      }
+    }
+  }
+}

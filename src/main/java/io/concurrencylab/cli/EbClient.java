@@ -1,0 +1,130 @@
+package io.concurrencylab.cli;
+
+import static io.concurrencylab.cli.BridgeConnection.NO_DEADLINE;
+import static io.concurrencylab.cli.BridgeConnection.deadlineIn;
+
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The {@code eb} operations, over one bridge connection each: request, send or publish, tail. Blocking and
+ * single-threaded: a command does one thing and exits.
+ */
+public final class EbClient implements AutoCloseable {
+  /** Where the bridge sends our request's answer; it never reaches the event bus, so one fixed name will do. */
+  static final String REPLY_ADDRESS = "lab-cli-reply";
+  /** The bridge answers a request within its own timeout; this covers the trip, so a silent bridge ends the wait. */
+  static final long GRACE_MS = 5_000;
+  /** How long a send, publish or register may wait for the bridge to confirm it. */
+  static final long CONFIRM_MS = 10_000;
+
+  private final BridgeConnection connection;
+
+  private EbClient(BridgeConnection connection) {
+    this.connection = connection;
+  }
+
+  public static EbClient connect(String host, int port) throws EbFailure {
+    return new EbClient(BridgeConnection.open(host, port));
+  }
+
+  /** Sends a request and returns the reply's body (a JsonObject, JsonArray, String, Number, Boolean or null). */
+  public Object request(String address, Object body, JsonObject headers, long timeoutMs) throws EbFailure {
+    JsonObject withTimeout = headers.copy().put(Frames.TIMEOUT_HEADER, timeoutMs);
+    connection.write(Frames.message(Frames.SEND, address, body, withTimeout, REPLY_ADDRESS));
+    long deadline = deadlineIn(timeoutMs + GRACE_MS);
+    while (true) {
+      JsonObject frame = connection.read(deadline);
+      if (frame == null) {
+        throw EbFailure.noAnswer("the request to " + address, timeoutMs + GRACE_MS);
+      }
+      if (Frames.is(frame, Frames.MESSAGE, REPLY_ADDRESS)) {
+        return frame.getValue(Frames.BODY);
+      }
+      if (Frames.ERR.equals(Frames.type(frame))) { // our request failed, or the bridge refused it
+        throw EbFailure.fromErr(frame, address);
+      }
+    }
+  }
+
+  /** Point-to-point, no reply asked for; returns once the bridge has accepted it. */
+  public void send(String address, Object body, JsonObject headers) throws EbFailure {
+    post(Frames.SEND, address, body, headers);
+  }
+
+  /** To every consumer of the address; returns once the bridge has accepted it. */
+  public void publish(String address, Object body, JsonObject headers) throws EbFailure {
+    post(Frames.PUBLISH, address, body, headers);
+  }
+
+  private void post(String type, String address, Object body, JsonObject headers) throws EbFailure {
+    connection.write(Frames.message(type, address, body, headers, null));
+    confirm(address, frame -> {});
+  }
+
+  /**
+   * Subscribes to every address, calls {@code ready}, then hands each published message to {@code out} until
+   * {@code count} messages (0: no limit) or {@code seconds} after ready (0: no limit).
+   *
+   * @return how many messages were handed over
+   */
+  public int tail(List<String> addresses, int count, long seconds, Runnable ready, Consumer<Received> out)
+      throws EbFailure {
+    int[] received = {0};
+    Consumer<JsonObject> deliver = frame -> {
+      if (count == 0 || received[0] < count) {
+        received[0]++;
+        out.accept(new Received(frame.getString(Frames.ADDRESS), frame.getValue(Frames.BODY),
+            frame.getJsonObject(Frames.HEADERS, new JsonObject())));
+      }
+    };
+    for (String address : addresses) { // one at a time, so a refusal names its address
+      connection.write(Frames.register(address));
+      confirm(address, deliver);
+    }
+    ready.run();
+    long deadline = seconds > 0 ? deadlineIn(seconds * 1_000) : NO_DEADLINE;
+    while (count == 0 || received[0] < count) {
+      JsonObject frame = connection.read(deadline);
+      if (frame == null) {
+        break;
+      }
+      if (Frames.ERR.equals(Frames.type(frame))) {
+        throw EbFailure.fromErr(frame, String.join(", ", addresses));
+      }
+      if (Frames.MESSAGE.equals(Frames.type(frame))) {
+        deliver.accept(frame);
+      }
+    }
+    return received[0];
+  }
+
+  /**
+   * Pings and waits for the pong. The bridge handles a connection's frames in order, so a refusal of what was sent
+   * before the ping arrives before the pong.
+   */
+  private void confirm(String address, Consumer<JsonObject> onMessage) throws EbFailure {
+    connection.write(Frames.ping());
+    long deadline = deadlineIn(CONFIRM_MS);
+    while (true) {
+      JsonObject frame = connection.read(deadline);
+      if (frame == null) {
+        throw EbFailure.noAnswer("the frame for " + address, CONFIRM_MS);
+      }
+      switch (Frames.type(frame)) {
+        case Frames.PONG -> {
+          return;
+        }
+        case Frames.ERR -> throw EbFailure.fromErr(frame, address);
+        case Frames.MESSAGE -> onMessage.accept(frame);
+        default -> { } // nothing else is ours to handle
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+}

@@ -1,0 +1,85 @@
+package io.concurrencylab.cli;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.ExitCodes;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+
+/**
+ * Why an {@code eb} command failed: its exit code ({@link ExitCodes}) and the one line the user reads. Every way
+ * the CLI can fail is turned into an exit code here, and only here; a failed request goes through
+ * {@link ExitCodes#of}, the table every command shares.
+ */
+public final class EbFailure extends Exception {
+  /** What the bridge answers for a frame whose address is not allowed. */
+  static final String ACCESS_DENIED = "access_denied";
+
+  private final int exitCode;
+
+  private EbFailure(int exitCode, String line, Throwable cause) {
+    super(line, cause);
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+
+  /** An {@code err} frame: a failed request (it has a failureType), or a refused frame (it has only a message). */
+  static EbFailure fromErr(JsonObject err, String address) {
+    String message = err.getString(Frames.MESSAGE_TEXT, "");
+    String type = err.getString(Frames.FAILURE_TYPE);
+    if (type == null) {
+      return ACCESS_DENIED.equals(message) ? refused(address)
+          : new EbFailure(ExitCodes.UNEXPECTED, "the bridge answered '" + message + "' for " + address, null);
+    }
+    ReplyFailure failure;
+    try {
+      failure = ReplyFailure.valueOf(type);
+    } catch (IllegalArgumentException unknown) {
+      return new EbFailure(ExitCodes.UNEXPECTED, "unknown failure " + type + " from " + address + ": " + message, null);
+    }
+    ReplyException reply = new ReplyException(failure, err.getInteger(Frames.FAILURE_CODE, -1), message);
+    String line = switch (failure) {
+      case RECIPIENT_FAILURE -> "failure reply " + reply.failureCode() + " from " + address + ": " + message;
+      case TIMEOUT -> "timeout: no reply from " + address + " in time (" + message.split("\\. ", 2)[0] + ")";
+      case NO_HANDLERS -> "no handler at " + address + ": nothing in the app consumes it (yet)";
+      case ERROR -> "error from " + address + ": " + message;
+    };
+    return new EbFailure(ExitCodes.of(reply), line, null);
+  }
+
+  static EbFailure refused(String address) {
+    String why = Addresses.isPublic(address) ? "(is the app another version of lab?)"
+        : "is not a public address; requests: " + String.join(", ", Addresses.PUBLIC_REQUESTS)
+            + "; events: " + String.join(", ", Addresses.PUBLIC_EVENTS);
+    return new EbFailure(ExitCodes.REFUSED, "refused by the bridge: " + address + " " + why, null);
+  }
+
+  static EbFailure unreachable(String host, int port, IOException cause) {
+    return new EbFailure(ExitCodes.UNREACHABLE, "the app is not reachable at " + host + ":" + port + " ("
+        + cause.getMessage() + "); start it with: launcher/lab serve", cause);
+  }
+
+  static EbFailure lost(String host, int port, IOException cause) {
+    return new EbFailure(ExitCodes.UNREACHABLE, "lost the connection to the app at " + host + ":" + port + " ("
+        + (cause.getMessage() == null ? "closed" : cause.getMessage()) + "); is launcher/lab serve still running?",
+        cause);
+  }
+
+  static EbFailure notABridge(String host, int port, String what) {
+    return new EbFailure(ExitCodes.UNREACHABLE, host + ":" + port + " is not the event-bus bridge (" + what
+        + "); give the port that launcher/lab serve prints as 'event-bus bridge on'", null);
+  }
+
+  static EbFailure noAnswer(String what, long ms) {
+    return new EbFailure(ExitCodes.TIMEOUT, "timeout: no answer from the bridge to " + what + " within " + ms + " ms",
+        null);
+  }
+
+  public static EbFailure usage(String line) {
+    return new EbFailure(ExitCodes.USAGE, line, null);
+  }
+}
