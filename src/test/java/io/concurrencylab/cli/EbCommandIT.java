@@ -51,7 +51,8 @@ class EbCommandIT {
     serve = new ProcessBuilder(command("serve", "--set", "http.port=0", "--set", "bridge.port=0",
         "--set", "list.producerMinMs=600000", "--set", "list.producerMaxMs=600000",
         "--set", "list.consumerMinMs=600000", "--set", "list.consumerMaxMs=600000",
-        "--set", "cluster.name=it-eb", "--set", "cluster.port=5961", "--set", "data.dir=" + log.getParent().resolve("data")))
+        // not clustered: lab.cluster.members then has no handler, which one test needs
+        "--set", "cluster.enabled=false", "--set", "data.dir=" + log.getParent().resolve("data")))
         .redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(empty())).start();
     Lines out = new Lines(serve.getInputStream(), "serve-stdout");
     httpPort = port(HTTP_LINE, out.await(line -> HTTP_LINE.matcher(line).find(), LIMIT));
@@ -191,8 +192,14 @@ class EbCommandIT {
 
   @Test
   void anAddressWithoutAHandlerSaysSo() throws Exception {
-    String line = failed(eb("request", Addresses.SQUARES_RUN, "{\"sizes\":[1],\"to\":10}"), ExitCodes.NO_HANDLER);
-    assertThat(line).startsWith("lab eb: no handler at lab.squares.run");
+    String line = failed(eb("request", Addresses.CLUSTER_MEMBERS), ExitCodes.NO_HANDLER);
+    assertThat(line).startsWith("lab eb: no handler at lab.cluster.members");
+  }
+
+  @Test
+  void aRefusedSquaresRunIsAFailureReplyAndLaunchesNothing() throws Exception {
+    String line = failed(eb("request", Addresses.SQUARES_START, "{\"sizes\":[0]}"), ExitCodes.FAILURE_REPLY);
+    assertThat(line).contains("400").contains("cluster size must be between 1 and 8");
   }
 
   @Test
