@@ -35,7 +35,9 @@ public final class Sweep {
   private Sweep() {}
 
   public static String newRunId() {
-    return Instant.now().toString().replaceAll("[:.]", "").replace("T", "-") + "-" + UUID.randomUUID().toString().substring(0, 4);
+    // sortable, readable, unique enough for one machine: 20261125-112303-7fae
+    return java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC)
+        .format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 4);
   }
 
   /**
