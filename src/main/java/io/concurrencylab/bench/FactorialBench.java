@@ -9,6 +9,38 @@ public final class FactorialBench {
 
   private FactorialBench() {}
 
+  /** 1..10 on two worker verticles through the event bus, warm: median of 7. */
+  static double batchOnWorkers() {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      io.concurrencylab.factorial.FactorialWorkerVerticle.deploy(vertx, 2, N).await();
+      double[] times = new double[10];
+      for (int round = -3; round < 7; round++) {
+        long start = System.nanoTime();
+        java.util.List<io.vertx.core.Future<?>> all = new java.util.ArrayList<>();
+        for (int n = 1; n <= 10; n++) {
+          all.add(vertx.eventBus().request(io.concurrencylab.bus.Addresses.FACTORIAL_COMPUTE, n));
+        }
+        io.vertx.core.Future.all(all).await();
+        if (round >= 0) {
+          times[round] = (System.nanoTime() - start) / 1e6;
+        }
+      }
+      return Report.median(java.util.Arrays.copyOf(times, 7));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  static String sha256(String text) {
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static void run(Report report) {
     report.title("factorial(" + N + "): split product tree (odd part + shift, both cores) vs naive loop");
     int rounds = 7;
@@ -45,6 +77,15 @@ public final class FactorialBench {
     report.figure("value + decimal string (" + result.toString().length() + " digits)", Report.millis(withString));
     report.figure("baseline: naive loop 1*2*...*n, value", Report.millis(naiveMs));
     report.figure("baseline: BigInteger.toString() of the value", Report.millis(Report.median(jdkDecimal)));
+    String digits = result.toString();
+    Python.lesson("factorials_pool.py", Integer.toString(N)).ifPresentOrElse(py -> {
+      boolean same = py.getString("sha256").equals(sha256(digits)) && py.getInteger("digits") == digits.length();
+      report.figure("lesson: Python math.factorial(" + N + "), value", Report.millis(py.getDouble("value_ms")));
+      report.figure("lesson: Python str() of it (" + (same ? "same digits" : "DIFFERENT DIGITS") + ")",
+          Report.millis(py.getDouble("str_ms")));
+      report.figure("lesson: Python ThreadPoolExecutor, factorials 1..10", Report.millis(py.getDouble("batch_ms")));
+    }, () -> report.figure("lesson: Python math.factorial", Python.unavailable()));
+    report.figure("worker verticles, factorials 1..10 (submit all, last reply)", Report.millis(batchOnWorkers()));
     report.verdict("value <= 150 ms", v <= 150, "150 ms");
     report.verdict("value + decimal string <= 500 ms", withString <= 500, "500 ms");
   }

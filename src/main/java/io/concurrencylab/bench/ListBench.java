@@ -37,6 +37,10 @@ public final class ListBench {
       double baseline = synchronizedList(ops);
       report.figure("list owner, " + WINDOW + " requests in flight (median of 3)", Report.opsPerSecond(owner));
       report.figure("baseline: synchronized ArrayList, 2 threads", Report.opsPerSecond(baseline));
+      Python.lesson("list_lock.py", Long.toString(ops / 2)).ifPresentOrElse(
+          py -> report.figure("lesson: Python list + threading.Lock, 2 threads (owner is "
+              + Report.ratio(py.getDouble("ops_per_s"), owner) + ")", Report.opsPerSecond(py.getDouble("ops_per_s"))),
+          () -> report.figure("lesson: Python list + threading.Lock", Python.unavailable()));
       report.verdict("list owner >= 1 M ops/s", owner >= TARGET, "1,000,000 ops/s; moonshot 2,000,000");
     } finally {
       vertx.close().await();

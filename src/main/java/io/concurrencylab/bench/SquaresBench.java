@@ -2,46 +2,68 @@ package io.concurrencylab.bench;
 
 import io.concurrencylab.bus.SquaresMessages.NodeStats;
 import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.squares.Sweep;
 import io.concurrencylab.squares.WarmPool;
-import java.util.List;
+import io.vertx.core.json.JsonObject;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Squares on a cluster of processes: formation time per size, node RSS, warm compute, loss detection. Baselines
- * from the same run: the lesson's {@code multiprocessing.Pool} (when python3 is here) and the work done in-process.
+ * Squares on a cluster of processes: formation per size (creation included, as the lesson times it), node RSS,
+ * warm compute, loss detection; beside the lesson's {@code multiprocessing.Pool} on the same inputs.
  */
 public final class SquaresBench {
   private SquaresBench() {}
 
   public static void run(Report report, LabConfig config) throws Exception {
-    report.title("squares: forming a cluster of N node processes (launch until every node is ready)");
+    report.title("squares: N node processes, creation included (launch until ready, map 1..10, stop)");
+    Optional<JsonObject> lesson10 = Python.lesson("squares_pool.py", "10", "1", "2", "4", "8");
     double eightMs = 0;
     double maxRss = 0;
+    String sha10 = null;
     for (int size : new int[] {1, 2, 4, 8}) {
-      try (WarmPool pool = WarmPool.open(config, size)) {
-        double rss = pool.stats().stream().mapToDouble(NodeStats::rssMb).max().orElse(-1);
-        maxRss = Math.max(maxRss, rss);
-        report.figure("formation, " + size + " node(s)", Report.millis(pool.formationMs())
-            + String.format(Locale.ROOT, "  (node RSS up to %.0f MB)", rss));
-        if (size == 8) {
-          eightMs = pool.formationMs();
-        }
+      long start = System.nanoTime();
+      WarmPool pool = WarmPool.open(config, size);
+      long[] squares;
+      double rss;
+      try {
+        squares = pool.map(1, 10, null, size);
+        rss = pool.stats().stream().mapToDouble(NodeStats::rssMb).max().orElse(-1);
+      } finally {
+        pool.close();
+      }
+      double total = (System.nanoTime() - start) / 1e6;
+      sha10 = Sweep.results(squares, 1).sha256();
+      maxRss = Math.max(maxRss, rss);
+      String python = lesson10.map(py -> py.getJsonObject("sizes").getJsonObject(Integer.toString(size)))
+          .map(py -> String.format(Locale.ROOT, "; lesson Pool(%d): %.1f ms", size, py.getDouble("total_ms")))
+          .orElse("");
+      report.figure(size + " node(s): ready / total", Report.millis(pool.formationMs()) + " / " + Report.millis(total)
+          + String.format(Locale.ROOT, " (node RSS up to %.0f MB%s)", rss, python));
+      if (size == 8) {
+        eightMs = pool.formationMs();
       }
     }
-    Python.poolCreation(8).ifPresentOrElse(
-        ms -> report.figure("baseline: python3 multiprocessing.Pool(8) create + close", Report.millis(ms)),
-        () -> report.figure("baseline: python3 multiprocessing.Pool(8)", "skipped (no python3)"));
+    String sameSquares = sha10;
+    lesson10.ifPresentOrElse(
+        py -> report.figure("lesson: results of Pool.map", py.getString("sha256").equals(sameSquares)
+            ? "the same squares" : "DIFFERENT squares"),
+        () -> report.figure("lesson: multiprocessing.Pool", Python.unavailable()));
     report.verdict("8 nodes ready <= 6 s", eightMs <= 6_000, "6 s; moonshot 4 s");
     report.verdict("node RSS <= 100 MB", maxRss <= 100, "100 MB");
 
     report.title("squares: warm cluster (nodes already running), median of 7 after 3 warm-up maps");
     double oneMillionOnFour = 0;
     double tenOnTwo = 0;
+    double lossMs = 0;
     for (int size : new int[] {2, 4}) {
       try (WarmPool pool = WarmPool.open(config, size)) {
         for (long to : new long[] {10, 100_000, 1_000_000}) {
           double ms = median(pool, to, size);
-          report.figure("1.." + String.format(Locale.ROOT, "%,d", to) + " on " + size + " nodes", Report.millis(ms));
+          String python = to == 10 ? lesson10.map(py -> String.format(Locale.ROOT, " (lesson warm Pool(%d): %.2f ms)",
+              size, py.getJsonObject("sizes").getJsonObject(Integer.toString(size)).getDouble("warm_ms"))).orElse("") : "";
+          report.figure(String.format(Locale.ROOT, "1..%,d on %d nodes", to, size), String.format(Locale.ROOT,
+              "%.2f ms%s", ms, python));
           if (size == 4 && to == 1_000_000) {
             oneMillionOnFour = ms;
           }
@@ -50,7 +72,8 @@ public final class SquaresBench {
           }
         }
         if (size == 2) {
-          report.figure("node loss: kill -9 until the membership event", Report.millis(pool.killOneAndTimeDetection()));
+          lossMs = pool.killOneAndTimeDetection();
+          report.figure("node loss: kill -9 until the membership event", Report.millis(lossMs));
         }
       }
     }
@@ -60,10 +83,12 @@ public final class SquaresBench {
       local[i] = (long) (i + 1) * (i + 1);
     }
     report.figure("baseline: 1..1,000,000 in this process, one thread", Report.millis((System.nanoTime() - t0) / 1e6));
-    Python.warmPoolMap(4, 1_000_000).ifPresent(ms ->
-        report.figure("baseline: python3 warm Pool(4).map(square, 1..1,000,000)", Report.millis(ms)));
+    Python.lesson("squares_pool.py", "1000000", "4").ifPresent(py -> report.figure(
+        "lesson: warm Pool(4).map(square, 1..1,000,000)", Report.millis(py.getJsonObject("sizes").getJsonObject("4")
+            .getDouble("warm_ms"))));
     report.verdict("warm 1..1M on 4 nodes <= 60 ms", oneMillionOnFour <= 60, "60 ms; moonshot 40 ms");
     report.verdict("warm 1..10 <= 0.5 ms", tenOnTwo <= 0.5, "0.5 ms");
+    report.verdict("node loss detected <= 1 s", lossMs <= 1_000, "1 s");
   }
 
   private static double median(WarmPool pool, long to, int size) {
@@ -77,10 +102,5 @@ public final class SquaresBench {
       times[i] = (System.nanoTime() - start) / 1e6;
     }
     return Report.median(times);
-  }
-
-  /** For the guide: which figure is which. */
-  static List<String> notes() {
-    return List.of("formation = launch of the JVMs until each node serves its address and answered a ping");
   }
 }

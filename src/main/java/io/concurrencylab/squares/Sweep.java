@@ -80,7 +80,7 @@ public final class Sweep {
   }
 
   /** All the values when few; else the first and last ten and a digest of all. */
-  static Results results(long[] values, long from) throws Exception {
+  public static Results results(long[] values, long from) throws Exception {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     ByteBuffer buffer = ByteBuffer.allocate(8 * 4096);
     for (long v : values) {
