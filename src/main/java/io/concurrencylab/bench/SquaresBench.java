@@ -2,7 +2,9 @@ package io.concurrencylab.bench;
 
 import io.concurrencylab.bus.SquaresMessages.NodeStats;
 import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.squares.Rss;
 import io.concurrencylab.squares.Sweep;
+import java.util.List;
 import io.concurrencylab.squares.WarmPool;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
@@ -26,9 +28,12 @@ public final class SquaresBench {
       WarmPool pool = WarmPool.open(config, size);
       long[] squares;
       double rss;
+      double pss;
       try {
         squares = pool.map(1, 10, null, size);
-        rss = pool.stats().stream().mapToDouble(NodeStats::rssMb).max().orElse(-1);
+        List<NodeStats> stats = pool.stats();
+        rss = stats.stream().mapToDouble(NodeStats::rssMb).max().orElse(-1);
+        pss = stats.stream().mapToDouble(n -> Rss.pssMegabytes(n.pid())).max().orElse(-1);
       } finally {
         pool.close();
       }
@@ -39,7 +44,7 @@ public final class SquaresBench {
           .map(py -> String.format(Locale.ROOT, "; lesson Pool(%d): %.1f ms", size, py.getDouble("total_ms")))
           .orElse("");
       report.figure(size + " node(s): ready / total", Report.millis(pool.formationMs()) + " / " + Report.millis(total)
-          + String.format(Locale.ROOT, " (node RSS up to %.0f MB%s)", rss, python));
+          + String.format(Locale.ROOT, " (node RSS up to %.0f MB, PSS %.0f MB%s)", rss, pss, python));
       if (size == 8) {
         eightMs = pool.formationMs();
       }

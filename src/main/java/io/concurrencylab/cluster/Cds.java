@@ -19,7 +19,10 @@ public final class Cds {
   static List<String> flags() {
     try {
       Path archive = archive();
-      return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto") : List.of();
+      // Relocation off: this JDK maps archives at a random address by default and then patches every pointer,
+      // which turns the whole archive into private memory in each node (measured: +25 MB RSS per node).
+      return Files.isRegularFile(archive) ? List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto",
+          "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0") : List.of();
     } catch (IllegalStateException noJar) {
       return List.of();
     }
