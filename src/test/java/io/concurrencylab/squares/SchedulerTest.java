@@ -81,8 +81,11 @@ class SchedulerTest {
 
   @Test
   void autoChunkIsAboutFourChunksPerNode() {
-    assertThat(Scheduler.autoChunk(10, 2)).isEqualTo(2);
     assertThat(Scheduler.autoChunk(1_000_000, 4)).isEqualTo(62_500);
+    assertThat(Scheduler.autoChunk(100_000, 2)).isEqualTo(12_500);
+    // small inputs: one chunk, the messaging costs more than the squares
+    assertThat(Scheduler.autoChunk(10, 2)).isEqualTo(10);
+    assertThat(Scheduler.autoChunk(5_000, 4)).isEqualTo(1_000);
     assertThat(Scheduler.autoChunk(1, 8)).isEqualTo(1);
   }
 }
