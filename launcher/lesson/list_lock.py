@@ -1,7 +1,8 @@
 """The lesson's Q4, timed: one thread appends, another pops, a threading.Lock guards the list.
 
 Usage: python3 list_lock.py OPS   -> one JSON line: {"ops": OPS, "seconds": s, "ops_per_s": r}
-Same operations as the Java benchmark: half appends, half pops of the head (when not empty), from two threads.
+Half appends, half pops (when not empty), from two threads. pop() takes the last item, as in the lesson: pop(0)
+would make it quadratic once the adder runs ahead (the list owner removes the head, but from a deque).
 """
 import json
 import random
@@ -23,7 +24,7 @@ def main(ops):
         for _ in range(half):
             with lock:
                 if items:
-                    items.pop(0)
+                    items.pop()
 
     threads = [threading.Thread(target=adder), threading.Thread(target=remover)]
     start = time.perf_counter()
