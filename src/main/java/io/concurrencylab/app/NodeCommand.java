@@ -3,6 +3,7 @@ package io.concurrencylab.app;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.SquaresMessages.Ready;
 import io.concurrencylab.cluster.ClusterSettings;
+import io.concurrencylab.cluster.NodeRegistry;
 import io.concurrencylab.cluster.ParentWatch;
 import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.squares.SquaresNodeVerticle;
@@ -56,6 +57,10 @@ final class NodeCommand implements Callable<Integer> {
     long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
     Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId()));
+    if (!lite) { // a lite member holds no data: sweep nodes skip the registry, which lives on data members
+      started = started.compose(id -> NodeRegistry.signIn(vertx, node.nodeId(), role,
+          () -> System.out.println("node signing in (waiting for the cluster lock " + NodeRegistry.LOCK + ")")));
+    }
     if (reportReady) {
       Ready ready = new Ready(node.nodeId(), ProcessHandle.current().pid());
       started = started.compose(id -> vertx.eventBus().request(Addresses.SQUARES_READY, ready.toJson(),
@@ -76,7 +81,8 @@ final class NodeCommand implements Callable<Integer> {
     }
     String why = lifecycle.await(null);
     System.out.println("node stopping (" + why + ")");
-    Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
+    Lifecycle.stopAndClose(vertx, () -> lite ? Future.succeededFuture() : NodeRegistry.signOut(vertx, node.nodeId())
+        .timeout(3, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty(), Duration.ofSeconds(10));
     System.out.println("node stopped");
     return 0;
   }
