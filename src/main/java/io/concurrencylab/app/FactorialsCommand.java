@@ -24,6 +24,9 @@ final class FactorialsCommand implements Callable<Integer> {
   @Option(names = "--full", description = "Print every digit of long results (default: head...tail and the count).")
   boolean full;
 
+  @Option(names = "--threads", description = "Also print the worker thread and the compute time of each result.")
+  boolean threads;
+
   @Override
   public Integer call() throws Exception {
     LabConfig config = options.load();
@@ -31,7 +34,7 @@ final class FactorialsCommand implements Callable<Integer> {
     int failed = Lifecycle.stopAndClose(vertx, () ->
         FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN())
             .compose(id -> FactorialProgram.run(vertx, ns == null || ns.isEmpty() ? FactorialProgram.defaultInput() : ns,
-                config.requestTimeoutMs(), full, System.out::println, System.err::println)));
+                config.requestTimeoutMs(), full, threads, System.out::println, System.err::println)));
     return failed == 0 ? ExitCodes.OK : ExitCodes.FAILURE_REPLY;
   }
 }

@@ -38,13 +38,20 @@ public final class FactorialProgram {
    */
   public static Future<Integer> run(Vertx vertx, List<String> args, long timeoutMs, boolean full, Consumer<String> out,
       Consumer<String> err) {
+    return run(vertx, args, timeoutMs, full, false, out, err);
+  }
+
+  /** With {@code threads}, each line also tells which worker thread computed it and how long it took. */
+  public static Future<Integer> run(Vertx vertx, List<String> args, long timeoutMs, boolean full, boolean threads,
+      Consumer<String> out, Consumer<String> err) {
     List<Future<?>> all = new ArrayList<>();
     java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
     for (String arg : args) {
       Future<?> f = vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_COMPUTE, parse(arg), options)
           .map(msg -> Result.fromJson(msg.body()))
-          .onSuccess(r -> out.accept("Factorial of " + r.n() + " is " + shown(r, full)))
+          .onSuccess(r -> out.accept("Factorial of " + r.n() + " is " + shown(r, full)
+              + (threads ? "  [" + r.thread() + ", " + r.micros() + " µs]" : "")))
           .onFailure(e -> {
             failed.incrementAndGet();
             err.accept("Factorial of " + arg + " failed: " + Failures.describe(e));

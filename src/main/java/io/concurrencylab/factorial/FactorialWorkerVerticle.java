@@ -59,6 +59,7 @@ public final class FactorialWorkerVerticle extends VerticleBase {
       long start = System.nanoTime();
       String value = Factorials.toDecimal(factorial.apply(request.n()));
       long micros = (System.nanoTime() - start) / 1_000;
+      log.debug("{}! computed in {} µs", request.n(), micros); // on a worker thread: see the thread name
       msg.reply(new Result(request.n(), value, value.length(), micros, Thread.currentThread().getName()).toJson());
     } catch (Throwable e) { // even an Error: the caller must hear back, and this worker keeps serving
       if (!(e instanceof io.concurrencylab.bus.LabException)) {

@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.Message;
  * one message at a time, so the list needs no lock: that is the whole point of the lesson, retold.
  */
 public final class ListOwnerVerticle extends VerticleBase {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ListOwnerVerticle.class);
   private final int capacity;
   private ListStore store;
   private long seq;
@@ -56,6 +57,9 @@ public final class ListOwnerVerticle extends VerticleBase {
   }
 
   private void publish(Op op, Long value, int size) {
+    if (log.isDebugEnabled()) { // the thread name in the log line is the lesson: always the same event loop
+      log.debug("{} {}: {} item(s)", op.name().toLowerCase(), value == null ? "-" : value, size);
+    }
     vertx.eventBus().publish(Addresses.LIST_CHANGED, new Changed(op, value, size, ++seq).toJson(), SharedJsonCodec.OPTIONS);
   }
 }
