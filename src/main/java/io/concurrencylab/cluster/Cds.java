@@ -6,14 +6,16 @@ import java.util.List;
 
 /**
  * Class-data sharing for node processes: an AppCDS archive of the classes a node loads, mapped instead of parsed
- * at every start (a large part of a node's start-up). {@code launcher/lab} builds it next to the jar when missing
- * ({@code target/lab-node.jsa}); without it, nodes simply start without.
+ * at every start (a large part of a node's start-up). {@code launcher/lab} builds it next to the jar it runs when missing
+ * ({@code target/run/concurrency-lab-<stamp>.jsa}); without it, nodes simply start without.
  */
 public final class Cds {
   private Cds() {}
 
+  /** {@code concurrency-lab-<stamp>.jsa} beside {@code concurrency-lab-<stamp>.jar}: an archive fits one jar only. */
   public static Path archive() {
-    return NodeProcesses.jar().resolveSibling("lab-node.jsa");
+    Path jar = NodeProcesses.jar();
+    return jar.resolveSibling(jar.getFileName().toString().replaceAll("\\.jar$", "") + ".jsa");
   }
 
   static List<String> flags() {
