@@ -21,7 +21,7 @@ public final class ServeApp {
   }
 
   public static Future<ServeApp> deploy(Vertx vertx, LabConfig config) {
-    WebVerticle web = new WebVerticle(config.httpHost(), config.httpPort());
+    WebVerticle web = new WebVerticle(config);
     return vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity()))
         .compose(id -> FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN()))
         .compose(id -> vertx.deployVerticle(new ProducerVerticle(config.producerMinMs(), config.producerMaxMs())))

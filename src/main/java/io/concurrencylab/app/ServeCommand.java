@@ -17,7 +17,7 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     LabConfig config = options.load();
     Lifecycle lifecycle = new Lifecycle();
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setMetricsOptions(io.concurrencylab.web.Metrics.options()));
     ServeApp app;
     try {
       app = ServeApp.deploy(vertx, config).await();
