@@ -31,7 +31,10 @@ public final class ServeApp {
    * @param manager the cluster manager when serve joined the app's cluster (for lab.cluster.*), else null
    */
   public static Future<ServeApp> deploy(Vertx vertx, LabConfig config, HazelcastClusterManager manager) {
-    WebVerticle web = new WebVerticle(config.httpHost(), config.httpPort());
+    WebVerticle web = new WebVerticle(config);
+    if (manager != null) {
+      web.withHealthCheck("cluster", 2_000, io.vertx.spi.cluster.hazelcast.ClusterHealthCheck.createProcedure(vertx));
+    }
     BridgeVerticle bridge = new BridgeVerticle(config.bridgeHost(), config.bridgePort());
     return vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity()))
         .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))

@@ -2,6 +2,7 @@ package io.concurrencylab.app;
 
 import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.web.Metrics;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,11 +22,12 @@ final class ServeCommand implements Callable<Integer> {
     LabConfig config = options.load();
     Lifecycle lifecycle = new Lifecycle();
     // serve is a member of the app's cluster (where `lab cluster start` nodes run) unless cluster.enabled=false
+    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options());
     ClusterSettings.Clustered clustered = config.clusterEnabled()
         ? new ClusterSettings(config.clusterName(), config.clusterHost(), config.clusterPort(), config.clusterPortCount(),
-            false, "serve").join(new VertxOptions()).await()
+            false, "serve").join(options).await()
         : null;
-    Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx();
+    Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx(options);
     ServeApp app;
     try {
       app = ServeApp.deploy(vertx, config, clustered == null ? null : clustered.manager()).await();

@@ -1,34 +1,86 @@
 package io.concurrencylab.web;
 
 import io.concurrencylab.bus.Addresses;
-import io.vertx.core.eventbus.DeliveryOptions;
+import io.concurrencylab.config.LabConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The HTTP side of {@code lab serve}: {@code /health} for now. Binds where {@code http.host} says (127.0.0.1 by
- * default); a failed bind fails the deployment, so {@code serve} never reports a server that is not there.
+ * The HTTP side of {@code lab serve}: the status page ({@code webroot/}), the JSON API ({@link ApiRoutes}), the live
+ * stream ({@link EventStream} + {@link Wiretap}), {@code /health} and {@code /metrics}. It only wires them.
+ *
+ * <p>Binds where {@code http.host} says (127.0.0.1 by default); a failed bind fails the deployment, so
+ * {@code serve} never reports a server that is not there.
  */
 public final class WebVerticle extends VerticleBase {
-  private final String host;
-  private final int port;
+  private final LabConfig config;
+  private final List<HealthCheck> extraChecks = new ArrayList<>();
   private HttpServer server;
+  private EventStream events;
+  private LabMeters meters;
 
-  public WebVerticle(String host, int port) {
-    this.host = host;
-    this.port = port;
+  private record HealthCheck(String name, long timeoutMs, Handler<Promise<Status>> procedure) {}
+
+  public WebVerticle(LabConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Adds a procedure to {@code /health}, e.g. {@code ClusterHealthCheck.createProcedure(vertx)}; call before
+   * deploying. The procedure completes its promise with {@code Status.OK()} or {@code Status.KO(...)}.
+   */
+  public WebVerticle withHealthCheck(String name, long timeoutMs, Handler<Promise<Status>> procedure) {
+    extraChecks.add(new HealthCheck(name, timeoutMs, procedure));
+    return this;
   }
 
   @Override
   public Future<?> start() {
+    Wiretap wiretap = new Wiretap(tap -> events.tap(tap));
+    events = new EventStream(vertx, wiretap::listening);
+    PrometheusMeterRegistry registry = Metrics.registry(vertx);
+    meters = new LabMeters(vertx, registry);
+    ErrorHandler errors = new ErrorHandler(config.httpMaxBodyBytes());
+
     Router router = Router.router(vertx);
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff")
+          .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
+      ctx.next();
+    });
+    new ApiRoutes(vertx, config.requestTimeoutMs(), config.httpMaxBodyBytes(), wiretap::failed).mount(router);
+    router.get("/events").handler(events);
     router.get("/health*").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
-    return vertx.createHttpServer().requestHandler(router).listen(port, host).onSuccess(s -> server = s);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
+        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+    router.route().failureHandler(errors);
+    router.errorHandler(404, errors).errorHandler(405, errors);
+
+    return Future.all(vertx.deployVerticle(wiretap), events.start(), meters.start())
+        .compose(v -> vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost()))
+        .onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    events.stop();
+    meters.stop();
+    return Future.succeededFuture();
   }
 
   /** The actual port (useful when configured as 0). */
@@ -38,10 +90,17 @@ public final class WebVerticle extends VerticleBase {
 
   private HealthChecks healthChecks() {
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(1_000);
-    return HealthChecks.create(vertx)
+    HealthChecks checks = HealthChecks.create(vertx)
         .register("list-owner", 2_000, promise -> vertx.eventBus().request(Addresses.LIST_SNAPSHOT, null, quick)
-            .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO())))
+            .onComplete(ar -> promise.complete(status(ar.cause()))))
         .register("factorial-workers", 2_000, promise -> vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 0, quick)
-            .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK() : Status.KO())));
+            .onComplete(ar -> promise.complete(status(ar.cause()))));
+    extraChecks.forEach(c -> checks.register(c.name(), c.timeoutMs(), c.procedure()));
+    return checks;
+  }
+
+  /** UP, or DOWN with why, e.g. {@code {"error": "not available: no handler for lab.list.snapshot", "status": 503}}. */
+  private static Status status(Throwable failure) {
+    return failure == null ? Status.OK() : Status.KO(ErrorHandler.map(failure, -1).toJson());
   }
 }

@@ -1,0 +1,106 @@
+package io.concurrencylab.bus;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+
+/**
+ * The shapes the HTTP side adds to the contract: error bodies, the factorial batch, and the wiretap records of the
+ * live stream ({@code GET /events}). Every other route answers with the event-bus reply as it is.
+ */
+public final class WebMessages {
+  private WebMessages() {}
+
+  /** SSE event name of a {@link Tap}; the contract's public events keep their address as their event name. */
+  public static final String WIRETAP_EVENT = "wiretap";
+
+  /** Every HTTP error: {@code {"error": "list is full (capacity 1000)", "status": 409}}. */
+  public record Error(int status, String error) {
+    public JsonObject toJson() {
+      return new JsonObject().put("error", error).put("status", status);
+    }
+
+    public static Error fromJson(JsonObject json) {
+      return new Error(json.getInteger("status"), json.getString("error"));
+    }
+  }
+
+  /**
+   * {@code POST /api/factorial/batch} body: {@code {"n": [1, 2, 3]}}; no body (or no {@code n}) means 1..10. The
+   * items go to {@code lab.factorial.compute} as they are, and that handler validates each one.
+   */
+  public record Batch(List<Object> items) {
+    public static final int MAX_ITEMS = 100;
+    public static final List<Object> DEFAULT = List.copyOf(LongStream.rangeClosed(1, 10).boxed().toList());
+
+    /** @throws LabException 400 when {@code n} is not an array of 1 to {@link #MAX_ITEMS} items */
+    public static Batch fromBody(Object body) {
+      if (body == null) {
+        return new Batch(DEFAULT);
+      }
+      if (!(body instanceof JsonObject json)) {
+        throw LabException.badInput("expected {\"n\": [1, 2, 3]} (or no body for 1..10)");
+      }
+      Object n = json.getValue("n");
+      if (n == null) {
+        return new Batch(DEFAULT);
+      }
+      if (!(n instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_ITEMS) {
+        throw LabException.badInput("n must be an array of 1 to " + MAX_ITEMS + " numbers, e.g. {\"n\": [1, 2, 3]}");
+      }
+      List<Object> items = new ArrayList<>();
+      array.forEach(items::add);
+      return new Batch(items);
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("n", new JsonArray(new ArrayList<>(items)));
+    }
+  }
+
+  /** One item of a batch that failed: the item as it was given, and the error as an HTTP status and message. */
+  public record BatchFailure(Object n, int status, String error) {
+    public JsonObject toJson() {
+      return new JsonObject().put("n", n).put("status", status).put("error", error);
+    }
+  }
+
+  /**
+   * {@code POST /api/factorial/batch} reply: {@code {"results": [...], "ms": 12.5}}, the results in the order they
+   * completed, each a {@link FactorialMessages.Result} or a {@link BatchFailure}.
+   */
+  public static JsonObject batchReply(List<JsonObject> results, double ms) {
+    return new JsonObject().put("results", new JsonArray(new ArrayList<Object>(results))).put("ms", ms);
+  }
+
+  /** The results of a {@link #batchReply}. */
+  public static List<JsonObject> batchResults(JsonObject reply) {
+    List<JsonObject> results = new ArrayList<>();
+    reply.getJsonArray("results").forEach(r -> results.add((JsonObject) r));
+    return results;
+  }
+
+  /** Whether a batch result is a failure ({@link BatchFailure}) rather than a result. */
+  public static boolean isFailure(JsonObject result) {
+    return result.containsKey("error");
+  }
+
+  /**
+   * One message seen by the wiretap: when, which way ({@code out}: sent from this process, {@code in}: arrived from
+   * another member), what ({@code send}, {@code request}, {@code publish}, {@code reply}, {@code failure}), on which
+   * public address (a reply carries the address of its request), and the body, shortened.
+   */
+  public record Tap(long at, String dir, String kind, String address, String body) {
+    public JsonObject toJson() {
+      return new JsonObject().put("at", at).put("dir", dir).put("kind", kind).put("address", address)
+          .put("body", body);
+    }
+
+    public static Tap fromJson(JsonObject json) {
+      return new Tap(json.getLong("at"), json.getString("dir"), json.getString("kind"), json.getString("address"),
+          json.getString("body"));
+    }
+  }
+}

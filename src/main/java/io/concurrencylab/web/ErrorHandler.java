@@ -1,0 +1,80 @@
+package io.concurrencylab.web;
+
+import io.concurrencylab.bus.LabException;
+import io.concurrencylab.bus.WebMessages.Error;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where a failure becomes an HTTP status and a JSON body {@code {"error": ..., "status": ...}}. The
+ * router sends it every failed route, and every request no route matched (404) or allowed (405).
+ *
+ * <p>An event-bus failure maps by its {@code ReplyFailure} first: a recipient's code is already HTTP-aligned (400,
+ * 404, 409, ...; see {@code bus.Failures}); no handler means the service is not there (503); no reply in time is a
+ * gateway timeout (504).
+ */
+final class ErrorHandler implements Handler<RoutingContext> {
+  private static final Logger log = LoggerFactory.getLogger(ErrorHandler.class);
+  private final long maxBodyBytes;
+
+  ErrorHandler(long maxBodyBytes) {
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Error error = map(ctx.failure(), ctx.statusCode());
+    if (error.status() == 413) {
+      error = new Error(413, "request body over " + maxBodyBytes + " bytes (http.maxBodyBytes)");
+    } else if ((error.status() == 404 || error.status() == 405) && ctx.failure() == null) {
+      error = new Error(error.status(), error.error() + ": " + ctx.request().method() + " " + ctx.request().path());
+    }
+    if (error.status() == 500) {
+      log.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+    }
+    if (ctx.response().headWritten()) { // e.g. a stream already under way: all we can do is cut it
+      ctx.response().reset();
+      return;
+    }
+    ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(error.toJson().encode());
+  }
+
+  /** The status and message for {@code failure}; {@code statusCode} is the router's when there is no throwable. */
+  static Error map(Throwable failure, int statusCode) {
+    if (failure instanceof ReplyException re) {
+      return switch (re.failureType()) {
+        case RECIPIENT_FAILURE -> new Error(httpStatus(re.failureCode()), re.getMessage());
+        case NO_HANDLERS -> new Error(503, "not available: " + re.getMessage().replace("No handlers", "no handler"));
+        case TIMEOUT -> new Error(504, "timeout: " + re.getMessage());
+        case ERROR -> new Error(500, "event bus error: " + re.getMessage());
+      };
+    }
+    if (failure instanceof LabException lab) {
+      return new Error(httpStatus(lab.code()), lab.getMessage());
+    }
+    if (failure instanceof HttpException http) {
+      return new Error(http.getStatusCode(), http.getPayload() != null ? http.getPayload() : reason(http.getStatusCode()));
+    }
+    if (failure == null) {
+      int status = statusCode >= 400 ? statusCode : 500;
+      return new Error(status, reason(status));
+    }
+    return new Error(500, "unexpected: " + failure.getClass().getSimpleName()
+        + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+  }
+
+  /** A recipient code outside the HTTP error range (a handler that used its own codes) is a 500, message kept. */
+  private static int httpStatus(int code) {
+    return code >= 400 && code <= 599 ? code : 500;
+  }
+
+  private static String reason(int status) {
+    return HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase();
+  }
+}

@@ -1,0 +1,108 @@
+package io.concurrencylab.web;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.WebMessages;
+import io.concurrencylab.bus.WebMessages.Tap;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * {@code GET /events}: Server-Sent Events, hand-rolled (vertx-web 5.0 has no SSE handler). Each public event of the
+ * contract goes out with its address as the event name and its body as data; wiretap taps as {@code wiretap}
+ * events, unless the client asked {@code ?wiretap=false}. The stream carries nothing else.
+ *
+ * <p>Runs on the web verticle's event loop; taps from other threads hop onto it. A client that cannot keep up is
+ * disconnected rather than buffered for without bound; EventSource reconnects and the page reloads its state.
+ */
+final class EventStream implements Handler<RoutingContext> {
+  static final long KEEPALIVE_MS = 15_000;
+  private final Vertx vertx;
+  private final Context context;
+  private final Consumer<Boolean> tapListening;
+  private final Set<Client> clients = new LinkedHashSet<>();
+  private long nextId;
+  private long keepalive = -1;
+
+  private record Client(HttpServerResponse response, boolean wiretap) {}
+
+  /** {@code tapListening} is told whether any client wants wiretap events. */
+  EventStream(Vertx vertx, Consumer<Boolean> tapListening) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.tapListening = tapListening;
+  }
+
+  /** Subscribes to the public events; completes once every subscription is registered. */
+  Future<?> start() {
+    keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> broadcast(Buffer.buffer(":\n\n"), false));
+    List<Future<Void>> subscribed = new ArrayList<>();
+    for (String address : Addresses.PUBLIC_EVENTS) {
+      subscribed.add(vertx.eventBus().consumer(address, m -> send(address, encode(m.body()), false)).completion());
+    }
+    return Future.all(subscribed);
+  }
+
+  void stop() {
+    vertx.cancelTimer(keepalive);
+    clients.forEach(c -> c.response().end());
+    clients.clear();
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Client client = new Client(ctx.response(), !"false".equals(ctx.queryParams().get("wiretap")));
+    client.response().setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .closeHandler(v -> remove(client));
+    clients.add(client);
+    tapListening.accept(clients.stream().anyMatch(Client::wiretap));
+    client.response().write("retry: 2000\n\n"); // flushes the headers, so EventSource fires onopen now
+  }
+
+  /** A wiretap tap, from any thread. */
+  void tap(Tap tap) {
+    context.runOnContext(v -> send(WebMessages.WIRETAP_EVENT, tap.toJson().encode(), true));
+  }
+
+  private void send(String event, String data, boolean wiretap) {
+    broadcast(Buffer.buffer("id: " + (++nextId) + "\nevent: " + event + "\ndata: " + data + "\n\n"), wiretap);
+  }
+
+  private void broadcast(Buffer frame, boolean wiretap) {
+    for (Client client : List.copyOf(clients)) {
+      if (wiretap && !client.wiretap()) {
+        continue;
+      }
+      if (client.response().writeQueueFull()) {
+        remove(client);
+        client.response().reset();
+      } else {
+        client.response().write(frame);
+      }
+    }
+  }
+
+  private void remove(Client client) {
+    if (clients.remove(client)) {
+      tapListening.accept(clients.stream().anyMatch(Client::wiretap));
+    }
+  }
+
+  /** One line of JSON: an SSE data line must not contain a newline, and JSON encoding escapes them. */
+  private static String encode(Object body) {
+    return body instanceof JsonObject json ? json.encode() : Json.encode(body);
+  }
+}

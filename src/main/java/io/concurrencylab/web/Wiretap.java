@@ -1,0 +1,122 @@
+package io.concurrencylab.web;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.WebMessages.Tap;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.impl.clustered.ClusteredMessage;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Like {@code bus-tail}, but passive: event-bus interceptors see every message on a public contract address (and
+ * the reply or failure to each request) as it crosses this process, and hand a short {@link Tap} to the sink.
+ * Unlike a consumer, an interceptor steals no point-to-point message. Costs nothing while nobody listens.
+ *
+ * <p>Outbound: everything sent from this process. Inbound: only what arrived from another cluster member (a local
+ * message was already seen outbound). A publish from another member is delivered once per local consumer, so it is
+ * counted only on its delivery to this verticle's own consumer, recognised by its context's data.
+ */
+final class Wiretap extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(Wiretap.class);
+  private static final int MAX_PENDING = 10_000;
+  private final Handler<Tap> sink;
+  private final TapBudget budget = new TapBudget();
+  /** Reply address of a request in flight → the public address it was sent to. */
+  private final Map<String, String> pending = new ConcurrentHashMap<>();
+  private final Handler<DeliveryContext<Object>> outbound = dc -> tap(dc, "out");
+  private final Handler<DeliveryContext<Object>> inbound = dc -> tap(dc, "in");
+  private volatile boolean listening;
+
+  Wiretap(Handler<Tap> sink) {
+    this.sink = sink;
+  }
+
+  /** Whether anyone reads the taps; while not, the interceptors only pass messages on. */
+  void listening(boolean listening) {
+    this.listening = listening;
+    if (!listening) {
+      pending.clear();
+    }
+  }
+
+  /** A request that failed without any message (no handler, timeout): the interceptors cannot see it. */
+  void failed(String address, Throwable e) {
+    if (listening && e instanceof ReplyException re && re.failureCode() == -1) {
+      emit("out", "failure", address, re.failureType() + ": " + re.getMessage());
+    }
+  }
+
+  @Override
+  public Future<?> start() {
+    context.put(Wiretap.class.getName(), this);
+    EventBus bus = vertx.eventBus();
+    bus.addOutboundInterceptor(outbound).addInboundInterceptor(inbound);
+    return Future.all(Addresses.PUBLIC_EVENTS.stream().map(a -> bus.consumer(a, m -> {}).completion()).toList());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.eventBus().removeOutboundInterceptor(outbound).removeInboundInterceptor(inbound);
+    return Future.succeededFuture();
+  }
+
+  private void tap(DeliveryContext<Object> dc, String dir) {
+    try {
+      if (listening && (dir.equals("out") || arrived(dc))) {
+        // outbound: the body as sent (no copy); inbound: decoded once, and kept for the handler
+        observe(dc.message(), dir.equals("out") ? dc::body : dc.message()::body, dc.send(), dir);
+      }
+    } catch (RuntimeException e) { // the tap must never stand in the way of a message
+      log.debug("wiretap skipped a message on {}", dc.message().address(), e);
+    } finally {
+      dc.next();
+    }
+  }
+
+  /** From another member, and (for a publish) this delivery is the one to this verticle's consumer. */
+  private boolean arrived(DeliveryContext<Object> dc) {
+    // vertx-core offers no public "came from the wire"; ClusteredMessage is public but internal API
+    boolean fromWire = dc.message() instanceof ClusteredMessage<?, ?> cm && cm.isFromWire();
+    // Each delivery runs on a duplicate of the handler's context; duplicates share the original's data
+    Context current = Vertx.currentContext();
+    return fromWire && (dc.send() || current != null && current.get(Wiretap.class.getName()) == this);
+  }
+
+  private void observe(Message<Object> m, Supplier<Object> body, boolean send, String dir) {
+    String address = m.address();
+    if (Addresses.isPublic(address)) {
+      if (m.replyAddress() != null && pending.size() < MAX_PENDING) {
+        pending.put(m.replyAddress(), address);
+      }
+      emit(dir, !send ? "publish" : m.replyAddress() != null ? "request" : "send", address, ShortBody.of(body.get()));
+    } else {
+      String requested = pending.remove(address);
+      if (requested != null) {
+        Object reply = body.get();
+        emit(dir, reply instanceof ReplyException ? "failure" : "reply", requested, ShortBody.of(reply));
+      }
+    }
+  }
+
+  private void emit(String dir, String kind, String address, String body) {
+    long now = System.currentTimeMillis();
+    long dropped = budget.take(now);
+    if (dropped > 0) {
+      sink.handle(new Tap(now, dir, "dropped", "", dropped + " messages not shown (over " + TapBudget.PER_SECOND + "/s)"));
+    }
+    if (dropped >= 0) {
+      sink.handle(new Tap(now, dir, kind, address, body));
+    }
+  }
+}

@@ -1,0 +1,505 @@
+'use strict';
+// The status page: state from the JSON API (/api/...), then live changes from Server-Sent Events (/events).
+// No polling: the only timer redraws the members' uptime locally.
+
+// The contract's public events (io.concurrencylab.bus.Addresses.PUBLIC_EVENTS; the stream names each event after
+// its address) and the public addresses the wiretap can show. StaticPageTest checks these against Addresses.
+const EVENT = {
+  listChanged: 'lab.list.changed',
+  squaresProgress: 'lab.squares.progress',
+  squaresFinished: 'lab.squares.finished',
+  clusterChanged: 'lab.cluster.changed',
+  wiretap: 'wiretap',
+};
+const TAP_ADDRESSES = [
+  'lab.list.add', 'lab.list.remove', 'lab.list.snapshot', 'lab.list.changed', 'lab.factorial.compute',
+  'lab.squares.run', 'lab.squares.start', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
+  'lab.cluster.members', 'lab.cluster.changed',
+];
+const LOG_LINES = 24;
+const MAX_CHIPS = 150;
+const MAX_TAPS = 300;
+
+const $ = (id) => document.getElementById(id);
+
+/** An element with attributes (class, title, ...) and children (nodes or text). Never parses HTML. */
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v !== undefined && v !== null) node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+/** hh:mm:ss, with milliseconds when {@code precise} (the wiretap, where order within a second matters). */
+function clock(ms, precise) {
+  const d = ms === undefined ? new Date() : new Date(ms);
+  return d.toTimeString().slice(0, 8) + (precise ? '.' + String(d.getMilliseconds()).padStart(3, '0') : '');
+}
+
+function shortDigits(s, keep = 24) {
+  return s.length <= keep ? s : s.slice(0, keep) + '…';
+}
+
+function ms(v) {
+  return v >= 100 ? Math.round(v).toLocaleString('en') : v.toFixed(1);
+}
+
+function duration(millis) {
+  const s = Math.floor(millis / 1000);
+  if (s < 60) return s + ' s';
+  if (s < 3600) return Math.floor(s / 60) + ' min ' + (s % 60) + ' s';
+  return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
+}
+
+/** fetch + JSON; a non-2xx answer throws an Error carrying the API's {error, status}. */
+async function api(method, path, body) {
+  const init = { method, headers: { Accept: 'application/json' } };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const resp = await fetch(path, init);
+  let json = null;
+  try { json = await resp.json(); } catch (e) { /* not JSON */ }
+  if (!resp.ok) {
+    const err = new Error((json && json.error) || resp.statusText);
+    err.status = resp.status;
+    throw err;
+  }
+  return json;
+}
+
+function say(node, text, isError) {
+  node.textContent = text;
+  node.classList.toggle('error', !!isError);
+}
+
+function unavailable(node, what, err) {
+  const text = err.status === 503
+    ? `${what} not available (503): ${err.message.replace(/^not available: /, '')}. That service is not running in this app.`
+    : `${what}: ${err.message}` + (err.status ? ` (${err.status})` : '');
+  say(node, text, err.status !== 503);
+}
+
+// ---------------------------------------------------------------- live stream
+
+const live = { events: 0 };
+
+function countEvent() {
+  live.events++;
+  document.body.dataset.events = String(live.events);
+  $('event-count').textContent = live.events + (live.events === 1 ? ' event' : ' events');
+}
+
+function connect() {
+  const es = new EventSource('/events');
+  es.onopen = () => {
+    $('live').textContent = 'live';
+    $('live').className = 'live on';
+    loadAll(); // after a (re)connect: events may have been missed
+  };
+  es.onerror = () => {
+    $('live').textContent = 'reconnecting…';
+    $('live').className = 'live off';
+  };
+  const on = (name, handler) => es.addEventListener(name, (e) => {
+    countEvent();
+    handler(JSON.parse(e.data));
+  });
+  on(EVENT.listChanged, listChanged);
+  on(EVENT.clusterChanged, clusterChanged);
+  on(EVENT.squaresProgress, squaresProgress);
+  on(EVENT.squaresFinished, squaresFinished);
+  on(EVENT.wiretap, tapped);
+}
+
+function loadAll() {
+  loadList();
+  loadMembers();
+  loadRuns();
+}
+
+// ---------------------------------------------------------------- list
+
+const list = { items: [], added: 0, removed: 0, seq: null, loading: false, mine: new Map() };
+
+async function loadList() {
+  list.loading = true;
+  try {
+    const s = await api('GET', '/api/list');
+    Object.assign(list, { items: s.items, added: s.added, removed: s.removed });
+    renderList();
+  } catch (err) {
+    say($('list-result'), 'list: ' + err.message, true);
+  } finally {
+    list.loading = false;
+  }
+}
+
+function listChanged(ev) {
+  logListAction(ev);
+  list.seq = ev.seq;
+  $('list-seq').textContent = '#' + ev.seq;
+  if (list.loading) return; // the snapshot on its way is at least as new
+  if (ev.op === 'add') {
+    list.items.push(ev.value);
+    list.added++;
+  } else if (ev.op === 'remove') {
+    if (list.items[0] !== ev.value) return loadList();
+    list.items.shift();
+    list.removed++;
+  }
+  // Out of step (an event missed, or counted twice around a reload): take a fresh snapshot.
+  if (list.items.length !== ev.size) return loadList();
+  renderList();
+}
+
+function logListAction(ev) {
+  const mine = ev.op === 'add' && takeMine(ev.value);
+  const text = ev.op === 'add' ? `added ${ev.value} → size ${ev.size}`
+    : ev.op === 'remove' ? `removed ${ev.value} → size ${ev.size}` : 'list empty, waiting';
+  const item = el('li', {}, el('time', {}, clock()), text);
+  if (mine) item.append(' ', el('span', { class: 'you' }, '(you)'));
+  const log = $(ev.op === 'add' ? 'producer-log' : 'consumer-log');
+  log.prepend(item);
+  while (log.children.length > LOG_LINES) log.lastChild.remove();
+}
+
+function takeMine(value) {
+  const n = list.mine.get(value) || 0;
+  if (n === 0) return false;
+  if (n === 1) list.mine.delete(value); else list.mine.set(value, n - 1);
+  return true;
+}
+
+function renderList() {
+  $('list-size').textContent = list.items.length;
+  $('list-added').textContent = list.added;
+  $('list-removed').textContent = list.removed;
+  const box = $('list-items');
+  box.replaceChildren();
+  if (list.items.length === 0) box.append(el('span', { class: 'chip more' }, 'empty'));
+  list.items.slice(0, MAX_CHIPS).forEach((v, i) => {
+    box.append(el('span', { class: i === 0 ? 'chip head' : 'chip', title: i === 0 ? 'head' : null }, v));
+  });
+  if (list.items.length > MAX_CHIPS) box.append(el('span', { class: 'chip more' }, `+${list.items.length - MAX_CHIPS} more`));
+}
+
+async function addValue(event) {
+  event.preventDefault();
+  const raw = $('add-value').value.trim();
+  // Sent as typed when it is not a number, so the list owner's own 400 message comes back.
+  const value = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  list.mine.set(value, (list.mine.get(value) || 0) + 1);
+  try {
+    const r = await api('POST', '/api/list', { value });
+    say($('list-result'), `added ${r.added}, size ${r.size}`);
+    $('add-value').value = '';
+  } catch (err) {
+    takeMine(value);
+    say($('list-result'), `${err.status} ${err.message}`, true);
+  }
+}
+
+async function removeHead() {
+  try {
+    const r = await api('DELETE', '/api/list/head');
+    say($('list-result'), r.removed === null ? 'list was empty' : `removed ${r.removed}, size ${r.size}`);
+  } catch (err) {
+    say($('list-result'), `${err.status} ${err.message}`, true);
+  }
+}
+
+// ---------------------------------------------------------------- factorials
+
+async function computeOne(event) {
+  event.preventDefault();
+  const n = $('fact-n').value.trim();
+  try {
+    const r = await api('GET', '/api/factorial/' + encodeURIComponent(n));
+    say($('fact-single'), `${r.n}! = ${shortDigits(r.value, 40)}  (${r.digits} digits, ${r.micros} µs on ${r.thread})`);
+  } catch (err) {
+    say($('fact-single'), `${err.status} ${err.message}`, true);
+  }
+}
+
+async function runBatch() {
+  const body = $('fact-results').tBodies[0];
+  body.replaceChildren();
+  $('fact-summary').textContent = 'computing…';
+  try {
+    const r = await api('POST', '/api/factorial/batch', { n: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
+    r.results.forEach((x, i) => {
+      const row = x.error
+        ? el('tr', { class: 'result-row' }, el('td', {}, i + 1), el('td', {}, JSON.stringify(x.n)),
+          el('td', { class: 'failed', colspan: 3 }, `${x.status} ${x.error}`))
+        : el('tr', { class: 'result-row' }, el('td', {}, i + 1), el('td', {}, x.n),
+          el('td', { title: x.value }, shortDigits(x.value)), el('td', { class: 'num' }, x.micros), el('td', {}, x.thread));
+      body.append(row);
+    });
+    const threads = new Set(r.results.filter((x) => !x.error).map((x) => x.thread));
+    $('fact-summary').textContent = `${r.results.length} results in ${r.ms.toFixed(1)} ms, in completion order, `
+      + `on ${threads.size} worker thread${threads.size === 1 ? '' : 's'}`;
+  } catch (err) {
+    $('fact-summary').textContent = `${err.status} ${err.message}`;
+  }
+}
+
+// ---------------------------------------------------------------- cluster
+
+const cluster = { members: new Map(), at: Date.now(), available: false };
+
+async function loadMembers() {
+  try {
+    const r = await api('GET', '/api/cluster/members');
+    cluster.members = new Map(r.members.map((m) => [m.nodeId, m]));
+    cluster.at = Date.now();
+    cluster.available = true;
+    say($('cluster-state'), '');
+    renderMembers();
+  } catch (err) {
+    cluster.available = false;
+    cluster.members.clear();
+    renderMembers();
+    unavailable($('cluster-state'), 'Cluster membership', err);
+  }
+}
+
+function clusterChanged(ev) {
+  const m = ev.member;
+  if (ev.event === 'left') {
+    cluster.members.delete(m.nodeId);
+  } else {
+    m.uptimeMs -= Date.now() - cluster.at; // so the local clock adds the right amount
+    cluster.members.set(m.nodeId, m);
+  }
+  const log = $('cluster-log');
+  say($('cluster-state'), '');
+  log.prepend(el('li', {}, el('time', {}, clock()),
+    `${ev.event} ${m.nodeId.slice(0, 8)} (pid ${m.pid}, ${m.role}) → ${ev.size} member${ev.size === 1 ? '' : 's'}`));
+  while (log.children.length > 6) log.lastChild.remove();
+  renderMembers();
+}
+
+function renderMembers() {
+  $('cluster-members').hidden = cluster.members.size === 0;
+  const body = $('cluster-members').tBodies[0];
+  body.replaceChildren();
+  const since = Date.now() - cluster.at;
+  for (const m of cluster.members.values()) {
+    body.append(el('tr', {}, el('td', { title: m.nodeId }, m.nodeId.slice(0, 8)), el('td', { class: 'num' }, m.pid),
+      el('td', {}, m.role), el('td', {}, m.host), el('td', { class: 'num' }, duration(m.uptimeMs + since))));
+  }
+}
+
+// ---------------------------------------------------------------- squares
+
+const squares = { runs: [], selected: null, started: null, available: false };
+const PHASES = ['launch', 'compute', 'teardown'];
+
+async function loadRuns() {
+  try {
+    const r = await api('GET', '/api/squares/runs');
+    squares.runs = r.runs;
+    squares.available = true;
+    say($('squares-state'), '');
+    renderHistory();
+    if (squares.runs.length) selectRun(squares.runs[squares.runs.length - 1].id);
+  } catch (err) {
+    squares.available = false;
+    $('squares-empty').hidden = true;
+    unavailable($('squares-state'), 'Squares sweeps', err);
+  }
+}
+
+async function startSweep(event) {
+  event.preventDefault();
+  const sizes = $('sq-sizes').value.split(',').map((s) => s.trim()).filter((s) => s !== '')
+    .map((s) => (/^-?\d+$/.test(s) ? Number(s) : s));
+  const num = (id) => (/^-?\d+$/.test($(id).value.trim()) ? Number($(id).value) : $(id).value);
+  const request = { sizes, from: num('sq-from'), to: num('sq-to') };
+  if ($('sq-chunk').value.trim() !== '') request.chunk = num('sq-chunk'); // empty: automatic chunks
+  try {
+    const r = await api('POST', '/api/squares/runs', request);
+    squares.started = { run: r.run, sizes };
+    say($('squares-result'), `run ${r.run} started`);
+    showProgress(0, `run ${r.run}: starting…`);
+  } catch (err) {
+    if (err.status === 503) {
+      unavailable($('squares-state'), 'Squares sweeps', err);
+      say($('squares-result'), 'not started (503)', true);
+    } else {
+      say($('squares-result'), `not started (${err.status}): ${err.message}`, true);
+    }
+  }
+}
+
+function showProgress(fraction, text) {
+  $('squares-progress').hidden = false;
+  $('squares-bar').style.width = Math.round(Math.max(0, Math.min(1, fraction)) * 100) + '%';
+  $('squares-progress-text').textContent = text;
+}
+
+function squaresProgress(p) {
+  const sizes = squares.started && squares.started.run === p.run ? squares.started.sizes : [p.size];
+  const step = Math.max(0, sizes.indexOf(p.size)) * PHASES.length + Math.max(0, PHASES.indexOf(p.phase));
+  const within = p.total > 0 ? p.done / p.total : 1;
+  const fraction = p.phase === 'done' ? (sizes.indexOf(p.size) + 1) / sizes.length
+    : (step + within) / (sizes.length * PHASES.length);
+  showProgress(fraction, `run ${p.run} · ${p.size} node${p.size === 1 ? "" : "s"} · ${p.phase} ${p.done}/${p.total}`);
+}
+
+function squaresFinished(record) {
+  squares.runs = squares.runs.filter((r) => r.id !== record.id).concat([record]);
+  $('squares-progress').hidden = true;
+  say($('squares-result'), record.ok ? `run ${record.id} done` : `run ${record.id} failed: ${record.error}`, !record.ok);
+  renderHistory();
+  selectRun(record.id);
+}
+
+function selectRun(id) {
+  squares.selected = id;
+  const run = squares.runs.find((r) => r.id === id);
+  renderHistory();
+  if (!run) return;
+  const req = run.request;
+  $('run-title').textContent = `Run ${run.id} · ${req.from}..${req.to}, chunk ${req.chunk || 'auto'}`
+    + (run.ok ? '' : ` · failed: ${run.error}`);
+  const body = $('squares-table').tBodies[0];
+  body.replaceChildren();
+  for (const s of run.sizes) {
+    const nodes = s.nodes.map((n) => n.numbers).join(', ');
+    const extra = (s.retries ? ` · ${s.retries} retries` : '') + (s.lost.length ? ` · ${s.lost.length} lost` : '');
+    body.append(el('tr', {}, el('td', { class: 'num' }, s.size), el('td', { class: 'num' }, ms(s.launchMs)),
+      el('td', { class: 'num' }, ms(s.computeMs)), el('td', { class: 'num' }, ms(s.teardownMs)),
+      el('td', { class: 'num' }, ms(s.totalMs)), el('td', {}, nodes + extra)));
+  }
+  drawChart(run);
+}
+
+function renderHistory() {
+  $('squares-empty').hidden = squares.runs.length > 0;
+  $('squares-body').hidden = squares.runs.length === 0;
+  const list = $('squares-history');
+  list.replaceChildren();
+  for (const run of squares.runs.slice().reverse()) {
+    const total = run.sizes.reduce((sum, s) => sum + s.totalMs, 0);
+    const item = el('li', { class: (run.id === squares.selected ? 'selected ' : '') + (run.ok ? '' : 'failed') },
+      `${run.id} · ${(run.started || '').replace('T', ' ').slice(0, 19)} · sizes ${run.request.sizes.join(',')}`
+      + ` · ${(total / 1000).toFixed(1)} s${run.ok ? '' : ' · failed'}`);
+    item.addEventListener('click', () => selectRun(run.id));
+    list.append(item);
+  }
+}
+
+/** Time per cluster size, phases stacked: hand-drawn SVG. */
+function drawChart(run) {
+  const svg = $('squares-chart');
+  const ns = 'http://www.w3.org/2000/svg';
+  const s = (tag, attrs, text) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    svg.append(node);
+    return node;
+  };
+  svg.replaceChildren();
+  const W = 420, H = 220, left = 44, right = 10, top = 14, bottom = 28;
+  const sizes = run.sizes;
+  const max = Math.max(1, ...sizes.map((x) => x.launchMs + x.computeMs + x.teardownMs));
+  const tick = niceStep(max / 4);
+  const yMax = Math.ceil(max / tick) * tick;
+  const y = (v) => top + (H - top - bottom) * (1 - v / yMax);
+  for (let v = 0; v <= yMax + 1e-9; v += tick) {
+    s('line', { x1: left, x2: W - right, y1: y(v), y2: y(v), class: v === 0 ? 'axis' : 'gridline' });
+    s('text', { x: left - 4, y: y(v) + 3, 'text-anchor': 'end' }, v >= 1000 ? (v / 1000) + ' s' : v + ' ms');
+  }
+  const slot = (W - left - right) / Math.max(1, sizes.length);
+  const barW = Math.min(56, slot * 0.6);
+  sizes.forEach((x, i) => {
+    const cx = left + slot * (i + 0.5);
+    let acc = 0;
+    for (const [phase, v] of [['launch', x.launchMs], ['compute', x.computeMs], ['teardown', x.teardownMs]]) {
+      s('rect', { x: cx - barW / 2, y: y(acc + v), width: barW, height: Math.max(0, y(acc) - y(acc + v)), class: phase })
+        .append(Object.assign(document.createElementNS(ns, 'title'), { textContent: `${phase}: ${ms(v)} ms` }));
+      acc += v;
+    }
+    s('text', { x: cx, y: y(acc) - 3, 'text-anchor': 'middle', class: 'value' }, ms(acc) + ' ms');
+    s('text', { x: cx, y: H - bottom + 13, 'text-anchor': 'middle' }, `${x.size} node${x.size === 1 ? '' : 's'}`);
+  });
+}
+
+function niceStep(raw) {
+  const p = Math.pow(10, Math.floor(Math.log10(Math.max(raw, 1e-9))));
+  const f = raw / p;
+  return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p;
+}
+
+// ---------------------------------------------------------------- wiretap
+
+const tap = { rows: [], paused: false, hidden: 0 };
+
+function tapped(t) {
+  tap.rows.push(t);
+  if (tap.rows.length > MAX_TAPS) tap.rows.shift();
+  if (tap.paused) {
+    tap.hidden++;
+  } else if (shown(t)) {
+    const body = $('tap').tBodies[0];
+    body.prepend(tapRow(t));
+    while (body.children.length > MAX_TAPS) body.lastChild.remove();
+  }
+  updateTapCount();
+}
+
+function shown(t) {
+  const filter = $('tap-filter').value;
+  return !filter || t.address === filter;
+}
+
+function tapRow(t) {
+  return el('tr', { 'data-address': t.address }, el('td', {}, clock(t.at, true)),
+    el('td', { class: 'dir', title: t.dir === 'in' ? 'from another member' : 'sent from this process' },
+      t.dir === 'in' ? '←' : '→'),
+    el('td', {}, el('span', { class: 'kind ' + t.kind }, t.kind)), el('td', {}, t.address), el('td', { title: t.body }, t.body));
+}
+
+function renderTaps() {
+  const body = $('tap').tBodies[0];
+  body.replaceChildren(...tap.rows.filter(shown).reverse().map(tapRow));
+  updateTapCount();
+}
+
+function updateTapCount() {
+  $('tap-count').textContent = `${tap.rows.length} kept` + (tap.paused ? ` · paused (${tap.hidden} new)` : '');
+}
+
+// ---------------------------------------------------------------- wiring
+
+function init() {
+  const filter = $('tap-filter');
+  TAP_ADDRESSES.forEach((a) => filter.append(el('option', { value: a }, a)));
+  filter.addEventListener('change', renderTaps);
+  $('tap-pause').addEventListener('click', () => {
+    tap.paused = !tap.paused;
+    tap.hidden = 0;
+    $('tap-pause').textContent = tap.paused ? 'Resume' : 'Pause';
+    renderTaps();
+  });
+  $('tap-clear').addEventListener('click', () => {
+    tap.rows = [];
+    renderTaps();
+  });
+  $('add-form').addEventListener('submit', addValue);
+  $('remove-head').addEventListener('click', removeHead);
+  $('fact-form').addEventListener('submit', computeOne);
+  $('fact-batch').addEventListener('click', runBatch);
+  $('squares-form').addEventListener('submit', startSweep);
+  setInterval(() => { if (cluster.members.size) renderMembers(); }, 1000);
+  renderList();
+  connect();
+}
+
+init();

@@ -1,0 +1,288 @@
+package io.concurrencylab.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import io.concurrencylab.app.ServeApp;
+import io.concurrencylab.cluster.ClusterSettings;
+import io.concurrencylab.testing.LabProcess;
+import io.concurrencylab.config.LabConfig;
+import io.vertx.core.Vertx;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The status page in real headless Chromium (Debian's chromium + chromium-driver, no downloads), against the app
+ * running in this JVM: the list moves by itself (Server-Sent Events), the form adds a number, the batch shows ten
+ * factorials; members join live and a real sweep shows its progress, table and chart. Saves
+ * {@code target/screenshots/status-page.png} and {@code status-page-sweep.png}.
+ *
+ * <p>Without a browser the test is skipped with a message, unless {@code CI=true}: then it fails.
+ */
+class BrowserIT {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  private static final Duration WAIT = Duration.ofSeconds(15);
+  private static final Path TARGET = Path.of("target").toAbsolutePath();
+
+  /** What a test does with the page, given the app's Vert.x and configuration. */
+  private interface PageTest {
+    void run(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config) throws Exception;
+  }
+
+  @Test
+  void theStatusPageIsLiveAndDrivesTheApi() throws Exception {
+    withPage("status-page.png", false, BrowserIT::liveListFormBatchAnd503s);
+  }
+
+  /**
+   * The cluster and squares parts of the page against the real thing: the app in this JVM is a member of a cluster
+   * of its own, a real `lab node` process joins it, and a sweep of size 1 over 1..10 launches a real node process.
+   */
+  @Test
+  void membersJoinLiveAndASweepShowsProgressThenItsTableChartAndHistory() throws Exception {
+    withPage("status-page-sweep.png", true, BrowserIT::sweepAndMembers);
+  }
+
+  /**
+   * Starts the app in this JVM (port 0) and Chromium on its page, runs {@code test}, saves the screenshot, and
+   * stops everything, checking that no Chromium process of this test's profile is left.
+   */
+  private static void withPage(String screenshot, boolean clustered, PageTest test) throws Exception {
+    requireBrowser();
+    // A fast producer and a slower consumer: the list changes several times a second and grows, so a number
+    // added through the form stays on screen long enough to be seen.
+    LabConfig config = LabConfig.defaults().with("http.port", 0).with("bridge.port", 0)
+        .with("list.producerMinMs", 100).with("list.producerMaxMs", 200)
+        .with("list.consumerMinMs", 300).with("list.consumerMaxMs", 500)
+        .with("cluster.name", "it-browser-" + System.nanoTime()).with("cluster.port", 5931)
+        .with("data.dir", Files.createTempDirectory("browser-it").toString());
+    ClusterSettings.Clustered cluster = clustered
+        ? new ClusterSettings(config.clusterName(), "127.0.0.1", config.clusterPort(), 10, false, "serve")
+            .join(new io.vertx.core.VertxOptions()).await()
+        : null;
+    Vertx vertx = cluster != null ? cluster.vertx() : Vertx.vertx();
+    Path profile = Files.createDirectories(TARGET.resolve("browser-it").resolve("profile-" + System.nanoTime()));
+    Thread cleanup = new Thread(() -> destroy(chromiumProcesses(profile)));
+    Runtime.getRuntime().addShutdownHook(cleanup); // if this JVM is stopped mid-test, Chromium must not outlive it
+    ChromeDriverService service = null;
+    WebDriver driver = null;
+    try {
+      int port = ServeApp.deploy(vertx, config, cluster == null ? null : cluster.manager()).await().httpPort();
+      service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
+          .withLogFile(profile.resolve("chromedriver.log").toFile())
+          .withEnvironment(Map.of("HOME", profile.toString(), "XDG_CONFIG_HOME", profile.resolve("xdg-config").toString(),
+              "XDG_CACHE_HOME", profile.resolve("xdg-cache").toString()))
+          .build();
+      driver = new ChromeDriver(service, options(profile));
+      assertThat(chromiumProcesses(profile)).as("the leak check finds the running browser").isNotEmpty();
+
+      driver.get("http://127.0.0.1:" + port + "/");
+      WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+      wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+      test.run(driver, wait, vertx, config);
+      screenshot(driver, screenshot);
+    } finally {
+      if (driver != null) {
+        driver.quit();
+      }
+      if (service != null) {
+        service.stop();
+      }
+      vertx.close().await();
+      List<ProcessHandle> left = awaitGone(profile, Duration.ofSeconds(5));
+      destroy(left);
+      Runtime.getRuntime().removeShutdownHook(cleanup);
+      assertThat(left).as("Chromium processes of " + profile + " still running after quit").isEmpty();
+    }
+  }
+
+  private static void sweepAndMembers(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config)
+      throws Exception {
+    // Members: this app, then a real node process joining, live.
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-members tbody tr"), 1));
+    assertThat(text(driver, "cluster-members")).contains("serve");
+    try (LabProcess node = LabProcess.start("node", "--cluster-name", config.clusterName(), "--port",
+        Integer.toString(config.clusterPort()), "--port-count", "10")) {
+      node.awaitLine(Pattern.compile("node ready: nodeId=(\\S+) pid="), Duration.ofSeconds(60));
+      wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-members tbody tr"), 2));
+      assertThat(text(driver, "cluster-log")).contains("joined").contains("(pid " + node.pid() + ", node) → 2 members");
+      assertThat(text(driver, "cluster-state")).isEmpty();
+
+      // A sweep of size 1 over 1..10: progress while it runs, then the table, the stacked chart and the history.
+      WebElement sizes = driver.findElement(By.id("sq-sizes"));
+      sizes.clear();
+      sizes.sendKeys("1");
+      driver.findElement(By.id("sq-start")).click();
+      wait.until(ExpectedConditions.textMatches(By.id("squares-result"), Pattern.compile("run \\S+ started")));
+      // a second start while one runs: the handler's 409, shown
+      driver.findElement(By.id("sq-start")).click();
+      wait.until(ExpectedConditions.textMatches(By.id("squares-result"), Pattern.compile("not started \\(409\\)")));
+      new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(20)).until(
+          ExpectedConditions.textMatches(By.id("squares-progress-text"), Pattern.compile("1 node · (launch|compute)")));
+
+      new WebDriverWait(driver, Duration.ofSeconds(90), Duration.ofMillis(50))
+          .until(ExpectedConditions.textMatches(By.id("squares-result"), Pattern.compile("run \\S+ done")));
+      wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#squares-table tbody tr"), 1));
+      assertThat(driver.findElement(By.id("squares-progress")).isDisplayed()).isFalse();
+      assertThat(driver.findElements(By.cssSelector("#squares-chart rect"))).hasSize(3); // 1 size x 3 phases
+      assertThat(driver.findElements(By.cssSelector("#squares-history li"))).hasSize(1);
+      assertThat(text(driver, "run-title")).startsWith("Run ").contains("1..10");
+    }
+  }
+
+  private static void liveListFormBatchAnd503s(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config) {
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+
+    // The list changes by itself: no click, no reload (the marker would be gone), only events.
+    explained(driver, "no lab.list.changed event reached the page").until(d -> !text(d, "list-seq").equals("–"));
+    js.executeScript("window.__noReload = true;");
+    int events = Integer.parseInt(driver.findElement(By.tagName("body")).getAttribute("data-events"));
+    String seq = text(driver, "list-seq");
+    String items = text(driver, "list-items");
+    explained(driver, "the displayed list did not change by itself (the page is not live)")
+        .until(d -> !text(d, "list-seq").equals(seq) && !text(d, "list-items").equals(items));
+    assertThat(js.executeScript("return window.__noReload === true;")).isEqualTo(true);
+    assertThat(Integer.parseInt(driver.findElement(By.tagName("body")).getAttribute("data-events"))).isGreaterThan(events);
+    assertThat(driver.findElements(By.cssSelector("#producer-log li"))).isNotEmpty();
+
+    // Add a number through the form: the reply, the event in the producer's log (marked as ours), the list.
+    driver.findElement(By.id("add-value")).sendKeys("987654");
+    driver.findElement(By.cssSelector("#add-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textMatches(By.id("list-result"), Pattern.compile("added 987654")));
+    wait.until(ExpectedConditions.textMatches(By.id("producer-log"),
+        Pattern.compile("added 987654 → size \\d+ \\(you\\)")));
+    wait.until(d -> text(d, "list-items").contains("987654"));
+
+    // The factorial batch: ten results, in completion order, each with its worker thread.
+    driver.findElement(By.id("fact-batch")).click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#fact-results tbody tr"), 10));
+    List<String> threads = new ArrayList<>();
+    List<String> ns = new ArrayList<>();
+    for (WebElement row : driver.findElements(By.cssSelector("#fact-results tbody tr"))) {
+      List<WebElement> cells = row.findElements(By.tagName("td"));
+      ns.add(cells.get(1).getText());
+      threads.add(cells.get(4).getText());
+    }
+    assertThat(ns).containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
+    assertThat(threads).allMatch(t -> t.contains("worker"));
+    assertThat(text(driver, "fact-summary")).startsWith("10 results");
+
+    // This app is not clustered: the cluster panel says so instead of breaking.
+    wait.until(ExpectedConditions.textMatches(By.id("cluster-state"), Pattern.compile("not available \\(503\\)")));
+
+    // The wiretap shows the traffic on the public addresses.
+    wait.until(d -> d.findElements(By.cssSelector("#tap tbody tr[data-address='lab.list.add']")).size() > 0);
+    assertThat(text(driver, "tap")).contains("lab.list.changed").contains("lab.factorial.compute");
+  }
+
+  private static WebDriverWait explained(WebDriver driver, String message) {
+    WebDriverWait wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+    wait.withMessage(message);
+    return wait;
+  }
+
+  private static String text(WebDriver driver, String id) {
+    return driver.findElement(By.id(id)).getText();
+  }
+
+  /** The options the shared toolchain notes found to work offline, with a fresh profile under target/. */
+  private static ChromeOptions options(Path profile) {
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toString());
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+        "--disable-extensions", "--no-first-run", "--no-default-browser-check", "--metrics-recording-only",
+        "--password-store=basic", "--use-mock-keychain", "--window-size=1024,768",
+        "--user-data-dir=" + profile.resolve("user-data"));
+    return options;
+  }
+
+  /** The whole page: the window grows to the document's height first (1024 px wide, as a small laptop). */
+  private static void screenshot(WebDriver driver, String name) throws IOException {
+    long height = (Long) ((JavascriptExecutor) driver).executeScript(
+        "return Math.ceil(document.documentElement.scrollHeight);");
+    int chrome = driver.manage().window().getSize().height
+        - ((Long) ((JavascriptExecutor) driver).executeScript("return window.innerHeight;")).intValue();
+    driver.manage().window().setSize(new Dimension(1024, (int) Math.min(height + chrome, 3000)));
+    File png = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
+    Path out = Files.createDirectories(TARGET.resolve("screenshots")).resolve(name);
+    Files.copy(png.toPath(), out, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  private static void requireBrowser() {
+    if (Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)) {
+      return;
+    }
+    String why = "BrowserIT needs " + CHROMIUM + " and " + CHROMEDRIVER
+        + " (Debian: apt-get install chromium chromium-driver)";
+    if ("true".equals(System.getenv("CI"))) {
+      fail(why + "; CI=true, so a missing browser fails the build");
+    }
+    Assumptions.abort(why + "; skipped");
+  }
+
+  /**
+   * Processes started for this profile: the browser, its zygotes and crashpad handlers and chromedriver (its log is
+   * in the profile) all carry the profile's path on their command line. Read from /proc, because
+   * ProcessHandle.info() shows nothing for Chromium's non-dumpable children.
+   */
+  private static List<ProcessHandle> chromiumProcesses(Path profile) {
+    String mark = profile.toString();
+    List<ProcessHandle> found = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(p -> {
+        try {
+          String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+          long pid = Long.parseLong(p.getFileName().toString());
+          if (cmdline.contains(mark) && pid != ProcessHandle.current().pid()) {
+            ProcessHandle.of(pid).ifPresent(found::add);
+          }
+        } catch (IOException | RuntimeException gone) {
+          // the process ended while we looked
+        }
+      });
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return found;
+  }
+
+  /** Polls for up to {@code limit}: Chromium's crashpad and zygotes linger a second or two after quit. */
+  private static List<ProcessHandle> awaitGone(Path profile, Duration limit) throws InterruptedException {
+    long deadline = System.nanoTime() + limit.toNanos();
+    List<ProcessHandle> left = chromiumProcesses(profile);
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      left.get(0).onExit().completeOnTimeout(null, 200, java.util.concurrent.TimeUnit.MILLISECONDS).join();
+      left = chromiumProcesses(profile);
+    }
+    return left;
+  }
+
+  private static void destroy(List<ProcessHandle> processes) {
+    processes.forEach(ProcessHandle::destroy);
+  }
+}
