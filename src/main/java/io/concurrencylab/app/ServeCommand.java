@@ -10,9 +10,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-@Command(name = "serve", description = "The app: list owner with producer and consumer, factorial workers, "
-    + "HTTP on http.host:http.port (/health), the event-bus bridge for lab eb on bridge.host:bridge.port. "
-    + "Runs until Ctrl-C or SIGTERM.")
+@Command(name = "serve", description = "The app: the status page and JSON API on http.host:http.port (/, /api, "
+    + "/events, /health, /metrics), the event-bus bridge for lab eb on bridge.port, the list owner with its producer "
+    + "and consumer, factorial workers, squares sweeps; joins the app's cluster. Runs until Ctrl-C or SIGTERM.")
 final class ServeCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
