@@ -78,14 +78,18 @@ public final class FactorialBench {
     report.figure("baseline: naive loop 1*2*...*n, value", Report.millis(naiveMs));
     report.figure("baseline: BigInteger.toString() of the value", Report.millis(Report.median(jdkDecimal)));
     String digits = result.toString();
+    double batch = batchOnWorkers();
     Python.lesson("factorials_pool.py", Integer.toString(N)).ifPresentOrElse(py -> {
       boolean same = py.getString("sha256").equals(sha256(digits)) && py.getInteger("digits") == digits.length();
-      report.figure("lesson: Python math.factorial(" + N + "), value", Report.millis(py.getDouble("value_ms")));
+      report.figure("lesson: Python math.factorial(" + N + "), value", Report.millis(py.getDouble("value_ms"))
+          + " (" + Report.faster(v, py.getDouble("value_ms")) + ")");
       report.figure("lesson: Python str() of it (" + (same ? "same digits" : "DIFFERENT DIGITS") + ")",
-          Report.millis(py.getDouble("str_ms")));
-      report.figure("lesson: Python ThreadPoolExecutor, factorials 1..10", Report.millis(py.getDouble("batch_ms")));
+          Report.millis(py.getDouble("str_ms")) + " (value + string: "
+          + Report.faster(withString, py.getDouble("value_ms") + py.getDouble("str_ms")) + ")");
+      report.figure("lesson: Python ThreadPoolExecutor, factorials 1..10", Report.millis(py.getDouble("batch_ms"))
+          + " (" + Report.faster(batch, py.getDouble("batch_ms")) + ")");
     }, () -> report.figure("lesson: Python math.factorial", Python.unavailable()));
-    report.figure("worker verticles, factorials 1..10 (submit all, last reply)", Report.millis(batchOnWorkers()));
+    report.figure("worker verticles, factorials 1..10 (submit all, last reply)", Report.millis(batch));
     report.verdict("value <= 150 ms", v <= 150, "150 ms");
     report.verdict("value + decimal string <= 500 ms", withString <= 500, "500 ms");
   }

@@ -30,7 +30,8 @@ public final class ListBench {
     report.figure("list owner, requester on another event loop", Report.opsPerSecond(otherLoop));
     report.figure("baseline: synchronized ArrayList, 2 threads", Report.opsPerSecond(baseline));
     Python.lesson("list_lock.py", Long.toString(ops / 2)).ifPresentOrElse(
-        py -> report.figure("lesson: Python list + threading.Lock, 2 threads", Report.opsPerSecond(py.getDouble("ops_per_s"))),
+        py -> report.figure("lesson: Python list + threading.Lock, 2 threads", Report.opsPerSecond(py.getDouble("ops_per_s"))
+            + String.format(java.util.Locale.ROOT, " (the list owner does %.2fx that)", owner / py.getDouble("ops_per_s"))),
         () -> report.figure("lesson: Python list + threading.Lock", Python.unavailable()));
     report.verdict("list owner >= 1 M ops/s", owner >= TARGET, "1,000,000 ops/s; moonshot 2,000,000");
   }
