@@ -28,7 +28,7 @@ final class ClusterCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(System.out);
+    throw new picocli.CommandLine.ParameterException(spec.commandLine(), "Missing subcommand: start, status or stop");
   }
 
   static ClusterSettings settings(LabConfig config, String role, boolean lite) {
@@ -91,7 +91,8 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "status", description = "The cluster's members (node id, pid, role, uptime) and the recorded PIDs.")
+  @Command(name = "status", description = "The cluster's members (node id, pid, role, uptime: serve, nodes, ...) "
+      + "and the recorded PIDs. Joins the cluster for a moment to read the member list.")
   static final class Status implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
@@ -101,31 +102,35 @@ final class ClusterCommand implements Runnable {
       LabConfig config = options.load();
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       List<ClusterRun.Recorded> recorded = run.recorded();
-      if (recorded.stream().noneMatch(ClusterRun.Recorded::alive)) {
-        System.out.println("no recorded node is running" + (recorded.isEmpty() ? "" : " (stale PID files: "
-            + recorded.stream().map(r -> r.pidFile().getFileName().toString()).toList() + "; lab cluster stop removes them)"));
-        return ExitCodes.OK;
-      }
-      // Join as a lite member (holds no data) just long enough to read the member list.
-      ClusterSettings.Clustered probe = settings(config, "status", true).join(new VertxOptions()).await();
+      // Join just long enough to read the member list. As a data member: a lite member cannot start a cluster of
+      // its own, which is what happens when nobody is there (then the list is just this probe).
+      ClusterSettings.Clustered probe = settings(config, "status", false).join(new VertxOptions()).await();
       try {
         List<Member> members = Members.all(probe.manager().getHazelcastInstance().getCluster().getMembers());
-        System.out.printf("%-38s %8s  %-16s %-8s %s%n", "node id", "pid", "host", "role", "uptime");
-        for (Member m : members) {
-          if (!m.nodeId().equals(probe.nodeId())) {
-            System.out.printf("%-38s %8d  %-16s %-8s %s%n", m.nodeId(), m.pid(), m.host(), m.role(),
-                Duration.ofMillis(m.uptimeMs()).withNanos(0).toString().substring(2).toLowerCase());
-          }
+        if (members.size() == 1) {
+          System.out.println("no members on cluster " + config.clusterName() + " (port " + config.clusterPort() + ")");
+        } else {
+          printMembers(members, probe.nodeId());
         }
         for (ClusterRun.Recorded r : recorded) {
           boolean member = members.stream().anyMatch(m -> m.pid() == r.pid());
           System.out.println("recorded node " + r.index() + ": pid " + r.pid() + (r.alive() ? member ? " running, member"
-              : " running, not a member (yet?)" : " DEAD (stale PID file)"));
+              : " running, not a member (yet?)" : " DEAD (stale PID file; lab cluster stop removes it)"));
         }
       } finally {
         Lifecycle.stopAndClose(probe.vertx(), io.vertx.core.Future::succeededFuture, Duration.ofSeconds(10));
       }
       return ExitCodes.OK;
+    }
+
+    private static void printMembers(List<Member> members, String self) {
+        System.out.printf("%-38s %8s  %-16s %-8s %s%n", "node id", "pid", "host", "role", "uptime");
+        for (Member m : members) {
+          if (!m.nodeId().equals(self)) {
+            System.out.printf("%-38s %8d  %-16s %-8s %s%n", m.nodeId(), m.pid(), m.host(), m.role(),
+                Duration.ofMillis(m.uptimeMs()).withNanos(0).toString().substring(2).toLowerCase());
+          }
+        }
     }
   }
 

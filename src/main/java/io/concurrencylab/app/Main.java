@@ -28,9 +28,8 @@ public final class Main implements Runnable {
     cli.setExpandAtFiles(false); // "lab eb ... @body.json" is a BODY read by eb, not an argument file for picocli
     // One readable line for a bad command line, not the error followed by the whole usage text.
     cli.setParameterExceptionHandler((e, cmdArgs) -> {
-      CommandLine cmd = e.getCommandLine();
-      cmd.getErr().println("lab " + cmd.getCommandName() + ": " + e.getMessage() + " (see: lab "
-          + (cmd.getParent() == null ? "" : cmd.getCommandName() + " ") + "--help)");
+      String name = e.getCommandLine().getCommandSpec().qualifiedName(); // "lab", "lab cluster start", ...
+      e.getCommandLine().getErr().println(name + ": " + e.getMessage() + " (see: " + name + " --help)");
       return ExitCodes.USAGE;
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -47,8 +46,10 @@ public final class Main implements Runnable {
     return cli.execute(args);
   }
 
+  /** {@code lab} alone: the usage on stderr and exit 2, like any command missing its subcommand. */
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    spec.commandLine().usage(spec.commandLine().getErr());
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
   }
 }

@@ -42,6 +42,8 @@ final class SquaresCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     String runId = Sweep.newRunId();
+    String started = java.time.Instant.now().toString();
+    RunHistory history = new RunHistory(config.dataDir());
     NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(),
         config.dataDir().resolve("logs").resolve(runId));
     // Ctrl-C: stop our nodes before exiting (they would also notice we are gone, within a second).
@@ -50,11 +52,17 @@ final class SquaresCommand implements Callable<Integer> {
       System.err.println();
       System.err.println("lab squares: interrupted, stopping " + processes.started().size() + " node(s)");
       processes.stopAll(config.squaresStopGraceMs()).toCompletionStage().toCompletableFuture().join();
-      Runtime.getRuntime().halt(130);
+      try {
+        history.append(Sweep.interrupted(runId, started, request, "Ctrl-C or SIGTERM"));
+      } catch (java.io.IOException e) {
+        System.err.println("lab squares: could not record the interrupted run: " + e.getMessage());
+      }
+      System.err.println("lab squares: run " + runId + " interrupted and recorded; every node it started is stopped");
+      Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
     });
     Runtime.getRuntime().addShutdownHook(new Thread(processes::killAllNow));
 
-    RunRecord record = Sweep.run(config, request, runId, new RunHistory(config.dataDir()), processes,
+    RunRecord record = Sweep.run(config, request, runId, history, processes,
         new SquaresProgram.ProgressView(System.err, System.console() != null)).await();
     SquaresProgram.report(record).forEach(System.out::println);
     if (!record.ok()) {

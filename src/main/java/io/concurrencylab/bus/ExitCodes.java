@@ -14,6 +14,7 @@ import io.vertx.core.eventbus.ReplyException;
  *  5  no handler at that address (is the app serving it?)
  *  6  address refused by the bridge (not in the public contract)
  *  7  app not reachable (start it with launcher/lab serve)
+ * 130  interrupted (Ctrl-C or SIGTERM during a run); what it started was stopped
  * </pre>
  */
 public final class ExitCodes {
@@ -27,6 +28,7 @@ public final class ExitCodes {
   public static final int NO_HANDLER = 5;
   public static final int REFUSED = 6;
   public static final int UNREACHABLE = 7;
+  public static final int INTERRUPTED = 130;
 
   /** For {@code --help}. */
   public static final String TABLE = "Exit codes:%n"
@@ -37,7 +39,8 @@ public final class ExitCodes {
       + "  4  timeout: no reply in time%n"
       + "  5  no handler at that address%n"
       + "  6  address refused by the bridge (not in the public contract)%n"
-      + "  7  app not reachable (start it with: launcher/lab serve)";
+      + "  7  app not reachable (start it with: launcher/lab serve)%n"
+      + "130  interrupted (Ctrl-C or SIGTERM during a run); what it started was stopped";
 
   /** The exit code for a failed request. */
   public static int of(Throwable e) {

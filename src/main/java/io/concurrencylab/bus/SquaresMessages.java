@@ -18,6 +18,7 @@ public final class SquaresMessages {
    */
   public record RunRequest(List<Integer> sizes, long from, long to, int chunk) {
     public static final List<Integer> DEFAULT_SIZES = List.of(2, 4, 8);
+    private static final java.util.Set<String> KEYS = java.util.Set.of("sizes", "from", "to", "chunk");
 
     /**
      * @throws LabException 400 for sizes that are empty, not integers, below 1 or above {@code maxNodes}; from
@@ -26,7 +27,13 @@ public final class SquaresMessages {
     public static RunRequest fromBody(Object body, int maxNodes, long maxNumbers) {
       JsonObject json = body == null ? new JsonObject() : body instanceof JsonObject j ? j : null;
       if (json == null) {
-        throw LabException.badInput("expected {\"sizes\": [2, 4, 8], \"from\": 1, \"to\": 10, \"chunk\": 0}");
+        throw LabException.badInput("expected {\"sizes\": [2, 4, 8], \"from\": 1, \"to\": 10, \"chunk\": 1000} "
+            + "(every field optional)");
+      }
+      for (String key : json.fieldNames()) { // a typo must not start the default sweep of 14 processes
+        if (!KEYS.contains(key)) {
+          throw LabException.badInput("unknown field \"" + key + "\": a run takes sizes, from, to and chunk");
+        }
       }
       List<Integer> sizes = new ArrayList<>();
       Object rawSizes = json.getValue("sizes");
@@ -78,14 +85,16 @@ public final class SquaresMessages {
       return to - from + 1;
     }
 
+    /** Without "chunk" when automatic, so a recorded request can be sent again as it is. */
     public JsonObject toJson() {
-      return new JsonObject().put("sizes", new JsonArray(new ArrayList<Object>(sizes))).put("from", from).put("to", to)
-          .put("chunk", chunk);
+      JsonObject json = new JsonObject().put("sizes", new JsonArray(new ArrayList<Object>(sizes))).put("from", from)
+          .put("to", to);
+      return chunk > 0 ? json.put("chunk", chunk) : json;
     }
 
     public static RunRequest fromJson(JsonObject json) {
       return new RunRequest(ints(json.getJsonArray("sizes")), json.getLong("from"), json.getLong("to"),
-          json.getInteger("chunk"));
+          json.getInteger("chunk", 0));
     }
   }
 

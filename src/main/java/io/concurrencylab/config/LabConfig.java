@@ -67,14 +67,67 @@ public final class LabConfig {
       }
       config.set(kv.substring(0, eq), kv.substring(eq + 1), "--set " + kv);
     }
-    return config;
+    return config.validated();
+  }
+
+  /**
+   * Checks the values, so a bad one is one clear line at start (naming its key) rather than a failure later.
+   *
+   * @throws IllegalArgumentException naming the key, the rule and the value
+   */
+  public LabConfig validated() {
+    for (String port : new String[] {"http.port", "bridge.port", "cluster.port", "squares.port"}) {
+      range(port, 0, 65535);
+    }
+    for (String positive : new String[] {"list.capacity", "factorial.instances", "requestTimeoutMs",
+        "http.maxBodyBytes", "cluster.portCount", "squares.maxNodes", "squares.maxNumbers", "squares.window",
+        "squares.chunkTimeoutMs", "squares.readyTimeoutMs"}) {
+      range(positive, 1, Long.MAX_VALUE);
+    }
+    range("factorial.maxN", 0, 10_000_000);
+    range("squares.stopGraceMs", 0, Long.MAX_VALUE);
+    interval("list.producerMinMs", "list.producerMaxMs");
+    interval("list.consumerMinMs", "list.consumerMaxMs");
+    try {
+      for (int size : squaresSizes()) {
+        if (size < 1 || size > squaresMaxNodes()) {
+          throw new NumberFormatException();
+        }
+      }
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("configuration key 'squares.sizes' takes sizes from 1 to squares.maxNodes ("
+          + squaresMaxNodes() + ") separated by commas, e.g. 2,4,8; got '" + section("squares").getString("sizes") + "'");
+    }
+    return this;
+  }
+
+  private long number(String key) {
+    String[] path = key.split("\\.");
+    JsonObject parent = path.length == 1 ? json : json.getJsonObject(path[0]);
+    return parent.getLong(path[path.length - 1]);
+  }
+
+  private void range(String key, long min, long max) {
+    long value = number(key);
+    if (value < min || value > max) {
+      throw new IllegalArgumentException("configuration key '" + key + "' must be " + (max == Long.MAX_VALUE
+          ? "at least " + min : "between " + min + " and " + max) + ", got " + value);
+    }
+  }
+
+  private void interval(String minKey, String maxKey) {
+    range(minKey, 1, Long.MAX_VALUE);
+    if (number(maxKey) < number(minKey)) {
+      throw new IllegalArgumentException("configuration key '" + maxKey + "' must not be below '" + minKey + "', got "
+          + number(maxKey) + " < " + number(minKey));
+    }
   }
 
   /** A copy with {@code key} set (tests and programs use it to adjust one setting). */
   public LabConfig with(String key, Object value) {
     LabConfig copy = new LabConfig(json.copy());
     copy.set(key, String.valueOf(value), "with(" + key + ")");
-    return copy;
+    return copy.validated();
   }
 
   /** {@code http.port} becomes {@code LAB_HTTP_PORT}; {@code list.producerMinMs} becomes {@code LAB_LIST_PRODUCERMINMS}. */

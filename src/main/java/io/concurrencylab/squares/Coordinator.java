@@ -126,6 +126,7 @@ final class Coordinator extends VerticleBase {
         lastResults = values;
         return stats().compose(stats -> teardown().map(v2 -> {
           long t3 = System.nanoTime();
+          progress.accept(new Progress(plan.runId(), size, Phase.DONE, size, size));
           return new SizeResult(size, chunk, ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t3 - t0),
               work.retries(), work.lost(), stats);
         }));
@@ -193,7 +194,7 @@ final class Coordinator extends VerticleBase {
 
   private void computeProgress(int size, long done, long total) {
     long now = System.nanoTime();
-    if (now - lastProgress > 100_000_000L) { // at most ten updates a second
+    if (done < total && now - lastProgress > 100_000_000L) { // at most ten a second; the last one is sent by compute()
       lastProgress = now;
       progress.accept(new Progress(plan.runId(), size, Phase.COMPUTE, done, total));
     }

@@ -71,6 +71,9 @@ public final class SquaresProgram {
 
     @Override
     public synchronized void accept(Progress p) {
+      if (p.phase() == io.concurrencylab.bus.SquaresMessages.Phase.DONE) {
+        return; // the teardown line already says the size is over
+      }
       String what = switch (p.phase()) {
         case LAUNCH -> p.done() + "/" + p.total() + " nodes ready";
         case COMPUTE -> p.done() + "/" + p.total() + " numbers";

@@ -72,6 +72,11 @@ public final class Sweep {
     return record.future();
   }
 
+  /** The record of a run stopped from outside (Ctrl-C, serve stopping): kept, so every run has its line. */
+  public static RunRecord interrupted(String runId, String started, RunRequest request, String why) {
+    return failed(runId, started, request, List.of(), "interrupted (" + why + "); every node it started was stopped");
+  }
+
   private static RunRecord failed(String runId, String started, RunRequest request, List<SizeResult> sizes,
       String error) {
     return new RunRecord(runId, started, Instant.now().toString(), request, false, error, sizes, null, machine());

@@ -28,6 +28,8 @@ public final class SweepVerticle extends VerticleBase {
   private RunHistory file;
   private String running;
   private NodeProcesses processes;
+  private RunRequest runningRequest;
+  private String runningSince;
 
   public SweepVerticle(LabConfig config) {
     this.config = config;
@@ -66,10 +68,14 @@ public final class SweepVerticle extends VerticleBase {
     }
     String runId = Sweep.newRunId();
     running = runId;
+    runningRequest = request;
+    runningSince = java.time.Instant.now().toString();
     processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve(runId));
-    Sweep.run(config, request, runId, file, processes,
-            p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson()))
-        .onComplete(ar -> context.runOnContext(v -> {
+    NodeProcesses mine = processes;
+    // The sweep builds a Vert.x of its own (its own cluster): from a plain thread, not from inside this one.
+    java.util.concurrent.CompletableFuture.supplyAsync(() -> Sweep.run(config, request, runId, file, mine,
+            p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson())))
+        .thenAccept(f -> f.onComplete(ar -> context.runOnContext(v -> {
           RunRecord record = ar.result();
           history.add(record);
           running = null;
@@ -80,12 +86,21 @@ public final class SweepVerticle extends VerticleBase {
           } else if (requester != null) {
             requester.fail(Failures.UNEXPECTED, "run " + runId + " failed: " + record.error());
           }
-        }));
+        })));
     return Future.succeededFuture(runId);
   }
 
+  /** Serve is stopping: a run still going is stopped, and recorded as interrupted. */
   @Override
   public Future<?> stop() {
-    return processes == null ? Future.succeededFuture() : processes.stopAll(config.squaresStopGraceMs());
+    if (running == null) {
+      return Future.succeededFuture();
+    }
+    String runId = running;
+    return processes.stopAll(config.squaresStopGraceMs())
+        .compose(v -> vertx.executeBlocking(() -> {
+          file.append(Sweep.interrupted(runId, runningSince, runningRequest, "serve stopped"));
+          return null;
+        }));
   }
 }

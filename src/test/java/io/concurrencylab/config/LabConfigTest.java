@@ -42,6 +42,20 @@ class LabConfigTest {
   }
 
   @Test
+  void badValuesAreRefusedAtLoadNamingTheirKey() {
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("squares.sizes=abc")))
+        .hasMessageContaining("'squares.sizes'").hasMessageContaining("2,4,8");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("squares.maxNodes=-1")))
+        .hasMessageContaining("'squares.maxNodes' must be at least 1, got -1");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("list.producerMinMs=0")))
+        .hasMessageContaining("'list.producerMinMs' must be at least 1, got 0");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("list.consumerMaxMs=10")))
+        .hasMessageContaining("'list.consumerMaxMs' must not be below 'list.consumerMinMs'");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.port=70000")))
+        .hasMessageContaining("'http.port' must be between 0 and 65535");
+  }
+
+  @Test
   void everyKeyHasAnEnvironmentName() {
     assertThat(LabConfig.envName("list.producerMinMs")).isEqualTo("LAB_LIST_PRODUCERMINMS");
     assertThat(LabConfig.defaults().keys()).contains("http.port", "factorial.instances", "requestTimeoutMs");
