@@ -195,7 +195,7 @@ final class EbCommand implements Runnable {
     @Option(names = "--seconds", paramLabel = "S", description = "Stop after S seconds.")
     Long seconds;
 
-    @Option(names = "--json", description = "One JSON object per message: {\"address\", \"body\", \"headers\"}.")
+    @Option(names = "--json", description = "One JSON object per message: {\"address\", \"body\"} (and \"headers\" when it has any).")
     boolean json;
 
     @Override
