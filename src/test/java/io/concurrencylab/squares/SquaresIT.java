@@ -154,6 +154,25 @@ class SquaresIT {
   }
 
   @Test
+  void ctrlCStopsTheNodesAndRecordsTheRunAsInterrupted() throws Exception {
+    List<ProcessHandle> nodes;
+    try (LabProcess lab = LabProcess.start("squares", "--sizes", "2", "--to", "10000000", "--chunk", "1000",
+        "--set", "data.dir=" + data)) {
+      lab.awaitErrLine(Pattern.compile("size 2 compute: "), RUN);
+      nodes = lab.handle().children().toList();
+      toKill.addAll(nodes);
+      lab.terminate(); // SIGTERM; Ctrl-C (SIGINT) takes the same path
+      assertThat(lab.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);
+      assertThat(lab.stderr()).contains("interrupted and recorded");
+    }
+    assertThat(nodes).hasSize(2).noneMatch(ProcessHandle::isAlive);
+    List<RunRecord> history = new RunHistory(data).readAll();
+    assertThat(history).hasSize(1);
+    assertThat(history.get(0).ok()).isFalse();
+    assertThat(history.get(0).error()).startsWith("interrupted");
+  }
+
+  @Test
   void badInputIsOneLineAndANonZeroExitAndLaunchesNothing() throws Exception {
     String[][] cases = {
         {"--sizes", "0"}, {"--sizes", "-2"}, {"--sizes", "two"}, {"--sizes", "9"}, {"--from", "5", "--to", "1"},
