@@ -90,6 +90,15 @@ class FactorialWorkerVerticleTest {
   }
 
   @Test
+  void aWholeNumberTooBigForALongIsRefusedAsOverTheBound() {
+    FactorialWorkerVerticle.deploy(vertx, 1, BOUND).await();
+    assertThatThrownBy(() -> compute(1e20)).isInstanceOfSatisfying(ReplyException.class, e -> {
+      assertThat(e.failureCode()).isEqualTo(Failures.BAD_INPUT);
+      assertThat(e.getMessage()).isEqualTo("n must be at most 100000 (factorial.maxN), got 100000000000000000000");
+    });
+  }
+
+  @Test
   void aFailingTaskIsAFailureReplyAndTheWorkerKeepsServing() {
     IntFunction<BigInteger> failsOn13 = n -> {
       if (n == 13) {
