@@ -42,28 +42,38 @@ final class SquaresCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     String runId = Sweep.newRunId();
-    String started = java.time.Instant.now().toString();
     RunHistory history = new RunHistory(config.dataDir());
     NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(),
         config.dataDir().resolve("logs").resolve(runId));
-    // Ctrl-C: stop our nodes before exiting (they would also notice we are gone, within a second).
+    // Ctrl-C or SIGTERM: the sweep is interrupted; it stops its nodes and records the run itself, once. Should
+    // that not finish within the grace period, stop the nodes from here and leave (they would also notice we are
+    // gone, within a second).
+    Sweep.Control control = new Sweep.Control();
     Lifecycle lifecycle = new Lifecycle();
     lifecycle.onSignal(() -> {
       System.err.println();
       System.err.println("lab squares: interrupted, stopping " + processes.started().size() + " node(s)");
-      processes.stopAll(config.squaresStopGraceMs()).toCompletionStage().toCompletableFuture().join();
-      try {
-        history.append(Sweep.interrupted(runId, started, request, "Ctrl-C or SIGTERM"));
-      } catch (java.io.IOException e) {
-        System.err.println("lab squares: could not record the interrupted run: " + e.getMessage());
-      }
-      System.err.println("lab squares: run " + runId + " interrupted and recorded; every node it started is stopped");
-      Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+      control.interrupt("Ctrl-C or SIGTERM");
+      Thread fallback = new Thread(() -> {
+        try {
+          Thread.sleep(config.squaresStopGraceMs() + 20_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        processes.stopAll(config.squaresStopGraceMs()).toCompletionStage().toCompletableFuture().join();
+        Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+      });
+      fallback.setDaemon(true);
+      fallback.start();
     });
     Runtime.getRuntime().addShutdownHook(new Thread(processes::killAllNow));
 
     RunRecord record = Sweep.run(config, request, runId, history, processes,
-        new SquaresProgram.ProgressView(System.err, System.console() != null)).await();
+        new SquaresProgram.ProgressView(System.err, System.console() != null), control).await();
+    if (control.isInterrupted()) {
+      System.err.println("lab squares: run " + runId + " interrupted and recorded; every node it started is stopped");
+      return ExitCodes.INTERRUPTED;
+    }
     SquaresProgram.report(record).forEach(System.out::println);
     if (!record.ok()) {
       System.err.println("lab squares: run failed: " + record.error());

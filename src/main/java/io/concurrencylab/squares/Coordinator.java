@@ -50,6 +50,7 @@ final class Coordinator extends VerticleBase {
   private int expected;
   private int currentSize;
   private Scheduler scheduler;
+  private String interrupted;
   private long lastProgress;
   long[] lastResults;
   /** Told (on a Hazelcast thread) the id of every node that leaves: the benchmark times loss detection with it. */
@@ -106,7 +107,7 @@ final class Coordinator extends VerticleBase {
     List<SizeResult> results = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     for (int size : plan.request().sizes()) {
-      chain = chain.compose(v -> runSize(size)).map(r -> {
+      chain = chain.compose(v -> interrupted != null ? Future.failedFuture(interrupted) : runSize(size)).map(r -> {
         results.add(r);
         return null;
       });
@@ -183,6 +184,22 @@ final class Coordinator extends VerticleBase {
       }
       return null;
     }, false);
+  }
+
+  /**
+   * Ends the run from outside (Ctrl-C, serve stopping): the current wait or computation fails with {@code why},
+   * so the usual path stops this size's nodes and records the run, once.
+   */
+  void interrupt(String why) {
+    context.runOnContext(v -> {
+      interrupted = why;
+      if (allReady != null) {
+        allReady.tryFail(why);
+      }
+      if (scheduler != null) {
+        scheduler.abort(why);
+      }
+    });
   }
 
   /** Runs {@code action} on this verticle's event loop (for callers on other threads, e.g. a benchmark). */

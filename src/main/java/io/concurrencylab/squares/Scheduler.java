@@ -111,6 +111,11 @@ final class Scheduler {
     return List.copyOf(lost);
   }
 
+  /** Stops handing out work and fails the run with {@code why} (an interrupt from outside). */
+  void abort(String why) {
+    finished.tryFail(why);
+  }
+
   /** A node left the cluster (Hazelcast membership event): its chunks in flight are re-queued now, not at a timeout. */
   void nodeLeft(String nodeId) {
     drop(nodeId, "left the cluster");

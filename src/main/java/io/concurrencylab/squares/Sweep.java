@@ -44,6 +44,39 @@ public final class Sweep {
    */
   public static Future<RunRecord> run(LabConfig config, RunRequest request, String runId, RunHistory history,
       NodeProcesses processes, Consumer<Progress> progress) {
+    return run(config, request, runId, history, processes, progress, new Control());
+  }
+
+  /**
+   * A way to interrupt a running sweep from another thread: the run then stops its nodes, is recorded as
+   * interrupted, and its future completes as usual.
+   */
+  public static final class Control {
+    private volatile Coordinator coordinator;
+    private volatile String interrupted;
+
+    public void interrupt(String why) {
+      interrupted = "interrupted (" + why + "); every node it started was stopped";
+      Coordinator c = coordinator;
+      if (c != null) {
+        c.interrupt(interrupted);
+      }
+    }
+
+    public boolean isInterrupted() {
+      return interrupted != null;
+    }
+
+    void attach(Coordinator c) {
+      coordinator = c;
+      if (interrupted != null) {
+        c.interrupt(interrupted);
+      }
+    }
+  }
+
+  public static Future<RunRecord> run(LabConfig config, RunRequest request, String runId, RunHistory history,
+      NodeProcesses processes, Consumer<Progress> progress, Control control) {
     String started = Instant.now().toString();
     Promise<RunRecord> record = Promise.promise();
     SweepCluster.form(config, request, runId, processes, progress).onComplete(formed -> {
@@ -56,6 +89,7 @@ public final class Sweep {
       SweepCluster sweep = formed.result();
       var vertx = sweep.vertx;
       Coordinator coordinator = sweep.coordinator;
+      control.attach(coordinator);
       coordinator.onContext(coordinator::runAll)
           .compose(sizes -> vertx.executeBlocking(() -> new RunRecord(runId, started, Instant.now().toString(), request,
               true, null, sizes, results(coordinator.lastResults, request.from()), machine())))

@@ -28,8 +28,8 @@ public final class SweepVerticle extends VerticleBase {
   private RunHistory file;
   private String running;
   private NodeProcesses processes;
-  private RunRequest runningRequest;
-  private String runningSince;
+  private Sweep.Control control;
+  private Future<Void> runDone;
 
   public SweepVerticle(LabConfig config) {
     this.config = config;
@@ -68,14 +68,16 @@ public final class SweepVerticle extends VerticleBase {
     }
     String runId = Sweep.newRunId();
     running = runId;
-    runningRequest = request;
-    runningSince = java.time.Instant.now().toString();
     processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve(runId));
     NodeProcesses mine = processes;
+    Sweep.Control control = new Sweep.Control();
+    this.control = control;
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    runDone = done.future();
     // The sweep builds a Vert.x of its own (its own cluster): from a plain thread, not from inside this one.
     java.util.concurrent.CompletableFuture.supplyAsync(() -> Sweep.run(config, request, runId, file, mine,
-            p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson())))
-        .thenAccept(f -> f.onComplete(ar -> context.runOnContext(v -> {
+            p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson()), control))
+        .thenAccept(f -> f.onComplete(ar -> done.tryComplete()).onComplete(ar -> context.runOnContext(v -> {
           RunRecord record = ar.result();
           history.add(record);
           running = null;
@@ -90,17 +92,18 @@ public final class SweepVerticle extends VerticleBase {
     return Future.succeededFuture(runId);
   }
 
-  /** Serve is stopping: a run still going is stopped, and recorded as interrupted. */
+  /** Serve is stopping: a run still going is interrupted (it stops its nodes and is recorded as interrupted). */
   @Override
   public Future<?> stop() {
     if (running == null) {
       return Future.succeededFuture();
     }
-    String runId = running;
-    return processes.stopAll(config.squaresStopGraceMs())
-        .compose(v -> vertx.executeBlocking(() -> {
-          file.append(Sweep.interrupted(runId, runningSince, runningRequest, "serve stopped"));
-          return null;
-        }));
+    control.interrupt("serve stopped");
+    io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+    runDone.onComplete(ar -> stopped.tryComplete());
+    // should the sweep not wind down in time, stop its nodes from here
+    long timer = vertx.setTimer(config.squaresStopGraceMs() + 20_000,
+        id -> processes.stopAll(config.squaresStopGraceMs()).onComplete(ar -> stopped.tryComplete()));
+    return stopped.future().onComplete(ar -> vertx.cancelTimer(timer));
   }
 }
