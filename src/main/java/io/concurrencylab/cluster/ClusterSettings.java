@@ -9,11 +9,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import org.w3c.dom.Document;
 
 /**
  * Which cluster a process joins and as what. The Hazelcast settings come from {@code conf/cluster.xml}; the cluster
@@ -55,7 +59,41 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     return config;
   }
 
+  /**
+   * Set by {@link NodeProcesses} on every node it launches: the SHA-256 of the cluster.xml the launching process
+   * has checked against Hazelcast's schema. A node that reads the very same bytes skips the schema check, which is
+   * the largest single cost of its start (Hazelcast loads and compiles its whole XSD each time; see the README's
+   * formation table). Any other content, or no digest, is checked as usual.
+   */
+  public static final String CHECKED_DIGEST = "lab.cluster.xml.sha256";
+
+  private static volatile String checkedDigest;
+
+  /** The digest of cluster.xml as this process checked it, checking it now if it has not yet. */
+  public static String checkedDigest() {
+    if (checkedDigest == null) {
+      baseConfig();
+    }
+    return checkedDigest;
+  }
+
   private static Config baseConfig() {
+    byte[] xml = clusterXml();
+    String digest = sha256(xml);
+    boolean checked = digest.equals(checkedDigest) || digest.equals(System.getProperty(CHECKED_DIGEST));
+    Config config = new XmlConfigBuilder(new ByteArrayInputStream(xml)) {
+      @Override
+      protected void schemaValidation(Document doc) throws Exception {
+        if (!checked) {
+          super.schemaValidation(doc);
+        }
+      }
+    }.build();
+    checkedDigest = digest;
+    return config;
+  }
+
+  private static byte[] clusterXml() {
     String home = System.getProperty("lab.home");
     Path file = home == null ? null : Path.of(home, "conf", "cluster.xml");
     try (InputStream in = file != null && Files.exists(file) ? Files.newInputStream(file)
@@ -63,9 +101,17 @@ public record ClusterSettings(String name, String host, int port, int portCount,
       if (in == null) {
         throw new IllegalStateException("cluster.xml is missing from conf/ and from the jar");
       }
-      return new XmlConfigBuilder(in).build();
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every Java platform has SHA-256
     }
   }
 

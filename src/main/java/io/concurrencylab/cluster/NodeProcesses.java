@@ -43,6 +43,7 @@ public final class NodeProcesses {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmFlags);
     command.addAll(Cds.flags());
+    command.add("-D" + ClusterSettings.CHECKED_DIGEST + "=" + ClusterSettings.checkedDigest());
     if (System.getProperty("lab.home") != null) {
       command.add("-Dlab.home=" + System.getProperty("lab.home"));
     }
