@@ -41,12 +41,14 @@ public final class NodeProcesses {
     Path log = logDir.resolve("node-" + name + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvmFlags);
     command.addAll(Cds.flags());
     command.add("-D" + ClusterSettings.CHECKED_DIGEST + "=" + ClusterSettings.checkedDigest());
+    // a node logs through NodeLogging, not logback (its javadoc has why); verbosity: no "provider chosen" line
+    command.addAll(List.of("-Dslf4j.provider=" + NodeLogging.class.getName(), "-Dslf4j.internal.verbosity=WARN"));
     if (System.getProperty("lab.home") != null) {
       command.add("-Dlab.home=" + System.getProperty("lab.home"));
     }
+    command.addAll(jvmFlags); // last: squares.nodeJvmFlags can override any of the above (-Xshare:off, -D...)
     command.addAll(List.of("-jar", jar().toString(), "node"));
     command.addAll(nodeArgs);
     ProcessBuilder builder = new ProcessBuilder(command);

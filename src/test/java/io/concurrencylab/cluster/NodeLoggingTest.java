@@ -1,0 +1,38 @@
+package io.concurrencylab.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.slf4j.ILoggerFactory;
+import org.slf4j.event.Level;
+
+/** A node's logging keeps conf/logback.xml's levels without logback. */
+class NodeLoggingTest {
+  private final ILoggerFactory loggers = new NodeLogging().getLoggerFactory();
+
+  @Test
+  void levelsAreThoseOfLogbackXml() {
+    assertThat(NodeLogging.threshold("io.concurrencylab.squares.Coordinator", null)).isEqualTo(Level.INFO);
+    assertThat(NodeLogging.threshold("io.concurrencylab.squares.Coordinator", "debug")).isEqualTo(Level.DEBUG);
+    assertThat(NodeLogging.threshold("com.hazelcast.internal.cluster.ClusterService", "DEBUG")).isEqualTo(Level.ERROR);
+    assertThat(NodeLogging.threshold("io.netty.channel.Channel", null)).isEqualTo(Level.WARN);
+    assertThat(NodeLogging.threshold("io.vertx.core.impl.ContextImpl", null)).isEqualTo(Level.WARN);
+  }
+
+  @Test
+  void loggersAnswerWhatTheyWouldPrint() {
+    assertThat(loggers.getLogger("com.hazelcast.system").isWarnEnabled()).isFalse();
+    assertThat(loggers.getLogger("com.hazelcast.system").isErrorEnabled()).isTrue();
+    assertThat(loggers.getLogger("io.vertx.core.Vertx").isInfoEnabled()).isFalse();
+    assertThat(loggers.getLogger("io.vertx.core.Vertx").isWarnEnabled()).isTrue();
+    assertThat(loggers.getLogger("x").getName()).isEqualTo("x");
+    assertThat(loggers.getLogger("x")).isSameAs(loggers.getLogger("x"));
+  }
+
+  @Test
+  void longNamesAreShortenedLikeLogbacksPattern() {
+    assertThat(NodeLogging.shortName("com.hazelcast.internal.cluster.ClusterService")).isEqualTo("c.h.i.c.ClusterService");
+    assertThat(NodeLogging.shortName("io.netty.Short")).isEqualTo("io.netty.Short");
+    assertThat(NodeLogging.shortName("NoPackageButAVeryLongName")).isEqualTo("NoPackageButAVeryLongName");
+  }
+}
