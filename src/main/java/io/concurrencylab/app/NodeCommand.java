@@ -30,9 +30,6 @@ final class NodeCommand implements Callable<Integer> {
   Integer port;
   @Option(names = "--port-count", description = "How many ports from --port the cluster may use (default: cluster.portCount).")
   Integer portCount;
-  @Option(names = "--join-via", paramLabel = "HOST:PORT", description = "Join through this member only, instead of "
-      + "asking every port of the range (sweeps set it to their coordinator).")
-  String joinVia;
   @Option(names = "--lite", description = "Join as a Hazelcast lite member (holds no data; joins and leaves move nothing).")
   boolean lite;
   @Option(names = "--role", defaultValue = "node", description = "What this member is, shown by cluster status (default: node).")
@@ -50,7 +47,7 @@ final class NodeCommand implements Callable<Integer> {
     LabConfig config = options.load();
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
-        portCount != null ? portCount : config.clusterPortCount(), lite, role, joinVia);
+        portCount != null ? portCount : config.clusterPortCount(), lite, role);
     Lifecycle lifecycle = new Lifecycle();
     if (parentPid != null) { // first: a parent that dies while we join must not leave us behind
       ParentWatch.start(parentPid, () -> lifecycle.requestStop("parent " + parentPid + " gone"));

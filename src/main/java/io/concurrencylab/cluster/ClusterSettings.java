@@ -29,27 +29,15 @@ import org.w3c.dom.Document;
  * @param port the first Hazelcast port; members take the next free one in [port, port + portCount)
  * @param lite a lite member holds no partitions: joining and leaving move no data (sweep nodes)
  * @param role what this member is, shown by {@code lab cluster status} ("serve", "node", "coordinator", ...)
- * @param joinVia {@code host:port} of the one member to join through, or null to ask every port of the range (a
- *     sweep's nodes join through their coordinator: no connection attempts to the empty ports, and no thread
- *     per attempt left idle in each node)
  */
-public record ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role,
-    String joinVia) {
-  public ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role) {
-    this(name, host, port, portCount, lite, role, null);
-  }
-
+public record ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role) {
   /** Member attributes (Hazelcast allows only these characters in names). */
   public static final String PID = "lab.pid";
   public static final String ROLE = "lab.role";
   public static final String STARTED = "lab.started";
 
   public ClusterSettings withRole(String role, boolean lite) {
-    return new ClusterSettings(name, host, port, portCount, lite, role, joinVia);
-  }
-
-  public ClusterSettings withJoinVia(String member) {
-    return new ClusterSettings(name, host, port, portCount, lite, role, member);
+    return new ClusterSettings(name, host, port, portCount, lite, role);
   }
 
   /** The Hazelcast config: conf/cluster.xml of the checkout (or the copy in the jar) plus these settings. */
@@ -61,11 +49,8 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(host));
     TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
     java.util.List<String> members = new java.util.ArrayList<>();
-    for (int p = port; p < port + portCount && joinVia == null; p++) {
+    for (int p = port; p < port + portCount; p++) {
       members.add(host + ":" + p); // one by one: a "5701-5720" range breaks with interfaces enabled (shared notes)
-    }
-    if (joinVia != null) {
-      members.add(joinVia);
     }
     tcp.setMembers(members);
     config.getMemberAttributeConfig().setAttribute(PID, Long.toString(ProcessHandle.current().pid()));

@@ -266,9 +266,6 @@ final class Coordinator extends VerticleBase {
       List<String> args = new ArrayList<>(List.of("--cluster-name", cluster.name(), "--host", cluster.host(),
           "--port", Integer.toString(cluster.port()), "--port-count", Integer.toString(cluster.portCount()),
           "--parent-pid", Long.toString(ProcessHandle.current().pid()), "--report-ready", "--role", "squares-node"));
-      if (cluster.joinVia() != null) {
-        args.addAll(List.of("--join-via", cluster.joinVia()));
-      }
       if (liteNodes) {
         args.add("--lite");
       }

@@ -29,14 +29,10 @@ final class SweepCluster {
       Consumer<Progress> progress) {
     ClusterSettings cluster = new ClusterSettings("lab-sweep-" + runId, config.clusterHost(), config.squaresPort(),
         config.clusterPortCount(), false, "coordinator");
+    Coordinator.SweepPlan plan = new Coordinator.SweepPlan(runId, request, cluster, config.squaresWindow(),
+        config.squaresChunkTimeoutMs(), config.squaresReadyTimeoutMs(), config.squaresStopGraceMs(),
+        config.dataDir().resolve("logs").resolve(runId), config.squaresLiteNodes());
     return cluster.join(new VertxOptions()).compose(joined -> {
-      // the nodes join through the coordinator's own address: it is the master, and the only member at first
-      com.hazelcast.cluster.Address self = joined.manager().getHazelcastInstance().getCluster().getLocalMember()
-          .getAddress();
-      Coordinator.SweepPlan plan = new Coordinator.SweepPlan(runId, request,
-          cluster.withJoinVia(self.getHost() + ":" + self.getPort()), config.squaresWindow(),
-          config.squaresChunkTimeoutMs(), config.squaresReadyTimeoutMs(), config.squaresStopGraceMs(),
-          config.dataDir().resolve("logs").resolve(runId), config.squaresLiteNodes());
       Coordinator coordinator = new Coordinator(plan, joined.manager(), processes, progress);
       return joined.vertx().deployVerticle(coordinator)
           .map(id -> new SweepCluster(joined.vertx(), coordinator, processes))
