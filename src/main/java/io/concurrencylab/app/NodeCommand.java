@@ -30,6 +30,9 @@ final class NodeCommand implements Callable<Integer> {
   Integer port;
   @Option(names = "--port-count", description = "How many ports from --port the cluster may use (default: cluster.portCount).")
   Integer portCount;
+  @Option(names = "--members", paramLabel = "HOST:PORT", split = ",", description = "Ask only these members when "
+      + "joining, instead of every port of the range (sweeps set it: their coordinator and the ports after it).")
+  java.util.List<String> members;
   @Option(names = "--lite", description = "Join as a Hazelcast lite member (holds no data; joins and leaves move nothing).")
   boolean lite;
   @Option(names = "--role", defaultValue = "node", description = "What this member is, shown by cluster status (default: node).")
@@ -47,13 +50,14 @@ final class NodeCommand implements Callable<Integer> {
     LabConfig config = options.load();
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
-        portCount != null ? portCount : config.clusterPortCount(), lite, role);
+        portCount != null ? portCount : config.clusterPortCount(), lite, role, members);
     Lifecycle lifecycle = new Lifecycle();
     if (parentPid != null) { // first: a parent that dies while we join must not leave us behind
       ParentWatch.start(parentPid, () -> lifecycle.requestStop("parent " + parentPid + " gone"));
     }
     long joinStart = System.nanoTime();
-    ClusterSettings.Clustered node = settings.join(new VertxOptions()).await();
+    // a node's work is one verticle: one event loop (fewer threads, less memory per node)
+    ClusterSettings.Clustered node = settings.join(new VertxOptions().setEventLoopPoolSize(1)).await();
     long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
     Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId()));

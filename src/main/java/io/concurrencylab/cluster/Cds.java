@@ -5,9 +5,10 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Class-data sharing for node processes: an AppCDS archive of the classes a node loads, mapped instead of parsed
- * at every start (a large part of a node's start-up). {@code launcher/lab} builds it next to the jar it runs when missing
- * ({@code target/run/concurrency-lab-<stamp>.jsa}); without it, nodes simply start without.
+ * Class-data sharing for node processes: a static AppCDS archive of the classes a node loads, mapped instead of
+ * parsed at every start (a large part of a node's start-up). {@code launcher/lab} builds it next to the jar it runs
+ * when missing ({@code target/run/concurrency-lab-<stamp>.jsa}), from the class list of a real node in a one-node
+ * training sweep; without it, nodes simply start without.
  */
 public final class Cds {
   private Cds() {}

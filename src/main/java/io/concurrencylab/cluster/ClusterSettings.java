@@ -29,15 +29,32 @@ import org.w3c.dom.Document;
  * @param port the first Hazelcast port; members take the next free one in [port, port + portCount)
  * @param lite a lite member holds no partitions: joining and leaving move no data (sweep nodes)
  * @param role what this member is, shown by {@code lab cluster status} ("serve", "node", "coordinator", ...)
+ * @param members the {@code host:port} addresses asked when joining, or null for every port of the range. Each
+ *     address asked costs a connection attempt and leaves a Hazelcast thread idle for a minute: a sweep's nodes ask
+ *     only their coordinator and the few ports after it where their peers bind
  */
-public record ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role) {
+public record ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role,
+    java.util.List<String> members) {
+  public ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role) {
+    this(name, host, port, portCount, lite, role, null);
+  }
+
   /** Member attributes (Hazelcast allows only these characters in names). */
   public static final String PID = "lab.pid";
   public static final String ROLE = "lab.role";
   public static final String STARTED = "lab.started";
 
   public ClusterSettings withRole(String role, boolean lite) {
-    return new ClusterSettings(name, host, port, portCount, lite, role);
+    return new ClusterSettings(name, host, port, portCount, lite, role, members);
+  }
+
+  /** The same cluster, asking only {@code count} ports from {@code first} (within the range) when joining. */
+  public ClusterSettings asking(int first, int count) {
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    for (int p = Math.max(first, port); p < Math.min(first + count, port + portCount); p++) {
+      asked.add(host + ":" + p);
+    }
+    return new ClusterSettings(name, host, port, portCount, lite, role, java.util.List.copyOf(asked));
   }
 
   /** The Hazelcast config: conf/cluster.xml of the checkout (or the copy in the jar) plus these settings. */
@@ -48,11 +65,11 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     config.getNetworkConfig().setPort(port).setPortAutoIncrement(true).setPortCount(portCount);
     config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(host));
     TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
-    java.util.List<String> members = new java.util.ArrayList<>();
-    for (int p = port; p < port + portCount; p++) {
-      members.add(host + ":" + p); // one by one: a "5701-5720" range breaks with interfaces enabled (shared notes)
+    java.util.List<String> asked = new java.util.ArrayList<>();
+    for (int p = port; p < port + portCount && members == null; p++) {
+      asked.add(host + ":" + p); // one by one: a "5701-5720" range breaks with interfaces enabled (shared notes)
     }
-    tcp.setMembers(members);
+    tcp.setMembers(members != null ? members : asked);
     config.getMemberAttributeConfig().setAttribute(PID, Long.toString(ProcessHandle.current().pid()));
     config.getMemberAttributeConfig().setAttribute(ROLE, role);
     config.getMemberAttributeConfig().setAttribute(STARTED, Long.toString(System.currentTimeMillis()));

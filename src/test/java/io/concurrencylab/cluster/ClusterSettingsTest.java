@@ -76,6 +76,21 @@ class ClusterSettingsTest {
     assertThatThrownBy(settings::hazelcastConfig).hasMessageContaining("heartbeat-intervall");
   }
 
+  @Test
+  void membersAskedAreTheRangeOrTheGivenPortsWithinIt() throws Exception {
+    write(bundled());
+    ClusterSettings range = new ClusterSettings("test", "127.0.0.1", 6400, 5, true, "node");
+
+    assertThat(range.hazelcastConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+        .containsExactly("127.0.0.1:6400", "127.0.0.1:6401", "127.0.0.1:6402", "127.0.0.1:6403", "127.0.0.1:6404");
+    assertThat(range.asking(6402, 2).hazelcastConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+        .containsExactly("127.0.0.1:6402", "127.0.0.1:6403");
+    assertThat(range.asking(6403, 11).members()).as("never past the range").containsExactly("127.0.0.1:6403",
+        "127.0.0.1:6404");
+    assertThat(range.asking(6403, 11).hazelcastConfig().getNetworkConfig().getPortCount())
+        .as("binding still uses the whole range").isEqualTo(5);
+  }
+
   /** Valid XML, but an element the schema does not know (the DOM reader ignores it). */
   private static String misspelled() throws Exception {
     return bundled().replace("<network>", "<heartbeat-intervall>1</heartbeat-intervall>\n  <network>");

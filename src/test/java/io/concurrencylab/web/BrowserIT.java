@@ -79,7 +79,7 @@ class BrowserIT {
         .with("list.producerMinMs", 100).with("list.producerMaxMs", 200)
         .with("list.consumerMinMs", 300).with("list.consumerMaxMs", 500)
         .with("cluster.name", "it-browser-" + System.nanoTime()).with("cluster.port", 5931)
-        .with("data.dir", Files.createTempDirectory("browser-it").toString());
+        .with("data.dir", TARGET.resolve("browser-it").resolve("data-" + System.nanoTime()).toString()); // not /tmp: mvn clean takes it
     ClusterSettings.Clustered cluster = clustered
         ? new ClusterSettings(config.clusterName(), "127.0.0.1", config.clusterPort(), 10, false, "serve")
             .join(new io.vertx.core.VertxOptions()).await()
