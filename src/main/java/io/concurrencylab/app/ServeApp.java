@@ -35,11 +35,12 @@ public final class ServeApp {
     if (manager != null) {
       web.withHealthCheck("cluster", 2_000, io.vertx.spi.cluster.hazelcast.ClusterHealthCheck.createProcedure(vertx));
     }
-    BridgeVerticle bridge = new BridgeVerticle(config.bridgeHost(), config.bridgePort());
+    BridgeVerticle bridge = new BridgeVerticle(config);
     return vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity()))
         .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))
         .compose(id -> vertx.deployVerticle(new SweepVerticle(config)))
-        .compose(id -> FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN()))
+        .compose(id -> FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN(),
+            config.factorialMaxInFlight()))
         .compose(id -> vertx.deployVerticle(new ProducerVerticle(config.producerMinMs(), config.producerMaxMs())))
         .compose(id -> vertx.deployVerticle(new ConsumerVerticle(config.consumerMinMs(), config.consumerMaxMs())))
         .compose(id -> vertx.deployVerticle(web))

@@ -21,8 +21,13 @@ public final class Addresses {
   /** Published by {@code list.ListOwnerVerticle} after every add and remove (and every remove that found it empty). */
   public static final String LIST_CHANGED = "lab.list.changed";
 
-  /** Request: n!. Handled by {@code factorial.FactorialWorkerVerticle} (worker threads). */
+  /**
+   * Request: n!. Handled by {@code factorial.FactorialGateVerticle} (503 when {@code factorial.maxInFlight} are in
+   * flight), which hands it to {@link #FACTORIAL_WORK}.
+   */
   public static final String FACTORIAL_COMPUTE = "lab.factorial.compute";
+  /** Internal, in-process: one admitted factorial. Handled by {@code factorial.FactorialWorkerVerticle} (worker threads). */
+  public static final String FACTORIAL_WORK = "lab.factorial.work";
 
   /** Request: run a squares sweep and reply with its run record when it is done. Handled by {@code squares.SweepVerticle}. */
   public static final String SQUARES_RUN = "lab.squares.run";

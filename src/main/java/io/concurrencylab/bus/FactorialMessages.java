@@ -12,20 +12,10 @@ public final class FactorialMessages {
      * @throws LabException 400 for a non-integer, a negative n, or n over {@code maxN}
      */
     public static Request fromBody(Object body, int maxN) {
-      Object raw = body instanceof JsonObject json ? json.getValue("n") : body;
-      if (raw instanceof Double d && d == Math.rint(d) && Math.abs(d) > Long.MAX_VALUE / 2) {
-        // a whole number too big for a long (e.g. 99999999999999999999 typed on a command line): say what is wrong
-        String text = new java.math.BigDecimal(d).toPlainString();
-        throw LabException.badInput(d < 0 ? "n must be 0 or more, got " + text
-            : "n must be at most " + maxN + " (factorial.maxN), got " + text);
+      if (body instanceof JsonObject json) {
+        Bodies.only(json, java.util.List.of("n"), Addresses.FACTORIAL_COMPUTE);
       }
-      long n = Bodies.integer(body, "n");
-      if (n < 0) {
-        throw LabException.badInput("n must be 0 or more, got " + n);
-      }
-      if (n > maxN) {
-        throw LabException.badInput("n must be at most " + maxN + " (factorial.maxN), got " + n);
-      }
+      long n = Bodies.integer(body, "n", 0, maxN, " (factorial.maxN)");
       return new Request((int) n);
     }
 

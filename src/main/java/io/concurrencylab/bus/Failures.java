@@ -23,10 +23,17 @@ public final class Failures {
   /** A needed service is not there (yet). */
   public static final int NOT_READY = 503;
 
-  /** Answers a request with the failure carried by {@code e}: its code when it is a {@link LabException}, else 500. */
+  /**
+   * Answers a request with the failure carried by {@code e}: its code when it is a {@link LabException} or a failure
+   * reply passed on from further along (so the caller hears what the worker said), 503 when nobody further along
+   * answered, else 500.
+   */
   public static void reply(Message<?> message, Throwable e) {
     if (e instanceof LabException lab) {
       message.fail(lab.code(), lab.getMessage());
+    } else if (e instanceof ReplyException re) {
+      message.fail(re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.failureCode() : NOT_READY,
+          re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.getMessage() : describe(re));
     } else {
       message.fail(UNEXPECTED, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }

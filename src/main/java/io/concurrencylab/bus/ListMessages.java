@@ -12,6 +12,9 @@ public final class ListMessages {
   /** {@code lab.list.add} body: {@code 42} or {@code {"value": 42}}. */
   public record Add(long value) {
     public static Add fromBody(Object body) {
+      if (body instanceof JsonObject json) {
+        Bodies.only(json, List.of("value"), Addresses.LIST_ADD);
+      }
       return new Add(Bodies.integer(body, "value"));
     }
 

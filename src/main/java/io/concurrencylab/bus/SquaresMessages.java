@@ -18,7 +18,7 @@ public final class SquaresMessages {
    */
   public record RunRequest(List<Integer> sizes, long from, long to, int chunk) {
     public static final List<Integer> DEFAULT_SIZES = List.of(2, 4, 8);
-    private static final java.util.Set<String> KEYS = java.util.Set.of("sizes", "from", "to", "chunk");
+    private static final List<String> KEYS = List.of("sizes", "from", "to", "chunk");
 
     /**
      * @throws LabException 400 for sizes that are empty, not integers, below 1 or above {@code maxNodes}; from
@@ -30,18 +30,18 @@ public final class SquaresMessages {
         throw LabException.badInput("expected {\"sizes\": [2, 4, 8], \"from\": 1, \"to\": 10, \"chunk\": 1000} "
             + "(every field optional)");
       }
-      for (String key : json.fieldNames()) { // a typo must not start the default sweep of 14 processes
-        if (!KEYS.contains(key)) {
-          throw LabException.badInput("unknown field \"" + key + "\": a run takes sizes, from, to and chunk");
-        }
-      }
+      Bodies.only(json, KEYS, "a run"); // a typo must not start the default sweep of 14 processes
       List<Integer> sizes = new ArrayList<>();
       Object rawSizes = json.getValue("sizes");
       if (rawSizes == null) {
         sizes.addAll(DEFAULT_SIZES);
       } else if (rawSizes instanceof JsonArray array && !array.isEmpty()) {
         for (Object s : array) {
-          sizes.add((int) Bodies.integer(s, "size"));
+          long size = Bodies.integer(s, "size"); // as a long: a size beyond an int must not wrap into a valid one
+          if (size < 1 || size > maxNodes) {
+            throw badSize(String.valueOf(size), maxNodes);
+          }
+          sizes.add((int) size);
         }
       } else {
         throw LabException.badInput("sizes must be a non-empty array of integers, e.g. [2, 4, 8]");
@@ -60,7 +60,7 @@ public final class SquaresMessages {
       }
       for (int size : sizes) {
         if (size < 1 || size > maxNodes) {
-          throw LabException.badInput("cluster size must be between 1 and " + maxNodes + " (squares.maxNodes), got " + size);
+          throw badSize(String.valueOf(size), maxNodes);
         }
       }
       if (from < 0) {
@@ -79,6 +79,10 @@ public final class SquaresMessages {
         throw LabException.badInput("chunk must be 1 or more (leave it out for an automatic size), got " + chunk);
       }
       return new RunRequest(List.copyOf(sizes), from, to, chunk == null ? 0 : chunk.intValue());
+    }
+
+    private static LabException badSize(String size, int maxNodes) {
+      return LabException.badInput("cluster size must be between 1 and " + maxNodes + " (squares.maxNodes), got " + size);
     }
 
     public long count() {

@@ -43,6 +43,7 @@ public final class WebMessages {
       if (!(body instanceof JsonObject json)) {
         throw LabException.badInput("expected {\"n\": [1, 2, 3]} (or no body for 1..10)");
       }
+      Bodies.only(json, List.of("n"), "a batch");
       Object n = json.getValue("n");
       if (n == null) {
         return new Batch(DEFAULT);

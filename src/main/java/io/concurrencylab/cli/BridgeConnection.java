@@ -1,5 +1,7 @@
 package io.concurrencylab.cli;
 
+import io.concurrencylab.bus.BridgeFrames;
+
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -53,9 +55,9 @@ final class BridgeConnection implements AutoCloseable {
     }
     String problem;
     try {
-      FrameCodec.write(connection.out, Frames.ping());
+      FrameCodec.write(connection.out, BridgeFrames.ping());
       JsonObject answer = connection.next(deadlineIn(HANDSHAKE_MS));
-      if (answer != null && Frames.PONG.equals(Frames.type(answer))) {
+      if (answer != null && BridgeFrames.PONG.equals(BridgeFrames.type(answer))) {
         return connection;
       }
       problem = answer == null ? "no answer to a ping in " + HANDSHAKE_MS + " ms"

@@ -1,5 +1,7 @@
 package io.concurrencylab.cli;
 
+import io.concurrencylab.bus.BridgeFrames;
+
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.concurrencylab.bus.Addresses;
@@ -18,7 +20,7 @@ import java.util.Set;
 /** Turns what the user typed (BODY, --header, tail addresses) into frame parts, or into a usage failure. */
 public final class CommandArgs {
   /** Header names the bridge reads as delivery options instead of passing them on. */
-  private static final Set<String> RESERVED_HEADERS = Set.of(Frames.TIMEOUT_HEADER, "localOnly", "codecName");
+  private static final Set<String> RESERVED_HEADERS = Set.of(BridgeFrames.TIMEOUT_HEADER, "localOnly", "codecName");
 
   private CommandArgs() {}
 
@@ -37,7 +39,10 @@ public final class CommandArgs {
       throw EbFailure.usage("empty BODY" + from + "; leave BODY out to send none");
     }
     try {
-      return Json.decodeValue(text);
+      // the app's own input rules: a duplicate key is an error, not the last one silently kept
+      com.fasterxml.jackson.core.JsonParser parser = io.vertx.core.json.jackson.JacksonCodec.createParser(text);
+      parser.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+      return io.vertx.core.json.jackson.JacksonCodec.fromParser(parser, Object.class);
     } catch (DecodeException e) {
       if ("{[\"".indexOf(text.charAt(0)) >= 0) {
         throw EbFailure.usage("malformed JSON body" + from + ": " + reason(e));
@@ -82,7 +87,7 @@ public final class CommandArgs {
       String key = kv.substring(0, eq);
       if (RESERVED_HEADERS.contains(key)) {
         throw EbFailure.usage("--header " + key + " is reserved by the bridge"
-            + (key.equals(Frames.TIMEOUT_HEADER) ? "; use --timeout MS" : ""));
+            + (key.equals(BridgeFrames.TIMEOUT_HEADER) ? "; use --timeout MS" : ""));
       }
       headers.put(key, kv.substring(eq + 1));
     }

@@ -1,5 +1,7 @@
 package io.concurrencylab.cli;
 
+import io.concurrencylab.bus.BridgeFrames;
+
 import static io.concurrencylab.cli.BridgeConnection.NO_DEADLINE;
 import static io.concurrencylab.cli.BridgeConnection.deadlineIn;
 
@@ -31,18 +33,18 @@ public final class EbClient implements AutoCloseable {
 
   /** Sends a request and returns the reply's body (a JsonObject, JsonArray, String, Number, Boolean or null). */
   public Object request(String address, Object body, JsonObject headers, long timeoutMs) throws EbFailure {
-    JsonObject withTimeout = headers.copy().put(Frames.TIMEOUT_HEADER, timeoutMs);
-    connection.write(Frames.message(Frames.SEND, address, body, withTimeout, REPLY_ADDRESS));
+    JsonObject withTimeout = headers.copy().put(BridgeFrames.TIMEOUT_HEADER, timeoutMs);
+    connection.write(BridgeFrames.message(BridgeFrames.SEND, address, body, withTimeout, REPLY_ADDRESS));
     long deadline = deadlineIn(timeoutMs + GRACE_MS);
     while (true) {
       JsonObject frame = connection.read(deadline);
       if (frame == null) {
         throw EbFailure.noAnswer("the request to " + address, timeoutMs + GRACE_MS);
       }
-      if (Frames.is(frame, Frames.MESSAGE, REPLY_ADDRESS)) {
-        return frame.getValue(Frames.BODY);
+      if (BridgeFrames.is(frame, BridgeFrames.MESSAGE, REPLY_ADDRESS)) {
+        return frame.getValue(BridgeFrames.BODY);
       }
-      if (Frames.ERR.equals(Frames.type(frame))) { // our request failed, or the bridge refused it
+      if (BridgeFrames.ERR.equals(BridgeFrames.type(frame))) { // our request failed, or the bridge refused it
         throw EbFailure.fromErr(frame, address);
       }
     }
@@ -50,16 +52,16 @@ public final class EbClient implements AutoCloseable {
 
   /** Point-to-point, no reply asked for; returns once the bridge has accepted it. */
   public void send(String address, Object body, JsonObject headers) throws EbFailure {
-    post(Frames.SEND, address, body, headers);
+    post(BridgeFrames.SEND, address, body, headers);
   }
 
   /** To every consumer of the address; returns once the bridge has accepted it. */
   public void publish(String address, Object body, JsonObject headers) throws EbFailure {
-    post(Frames.PUBLISH, address, body, headers);
+    post(BridgeFrames.PUBLISH, address, body, headers);
   }
 
   private void post(String type, String address, Object body, JsonObject headers) throws EbFailure {
-    connection.write(Frames.message(type, address, body, headers, null));
+    connection.write(BridgeFrames.message(type, address, body, headers, null));
     confirm(address, frame -> {});
   }
 
@@ -75,12 +77,12 @@ public final class EbClient implements AutoCloseable {
     Consumer<JsonObject> deliver = frame -> {
       if (count == 0 || received[0] < count) {
         received[0]++;
-        out.accept(new Received(frame.getString(Frames.ADDRESS), frame.getValue(Frames.BODY),
-            frame.getJsonObject(Frames.HEADERS, new JsonObject())));
+        out.accept(new Received(frame.getString(BridgeFrames.ADDRESS), frame.getValue(BridgeFrames.BODY),
+            frame.getJsonObject(BridgeFrames.HEADERS, new JsonObject())));
       }
     };
     for (String address : addresses) { // one at a time, so a refusal names its address
-      connection.write(Frames.register(address));
+      connection.write(BridgeFrames.register(address));
       confirm(address, deliver);
     }
     ready.run();
@@ -90,10 +92,10 @@ public final class EbClient implements AutoCloseable {
       if (frame == null) {
         break;
       }
-      if (Frames.ERR.equals(Frames.type(frame))) {
+      if (BridgeFrames.ERR.equals(BridgeFrames.type(frame))) {
         throw EbFailure.fromErr(frame, String.join(", ", addresses));
       }
-      if (Frames.MESSAGE.equals(Frames.type(frame))) {
+      if (BridgeFrames.MESSAGE.equals(BridgeFrames.type(frame))) {
         deliver.accept(frame);
       }
     }
@@ -105,19 +107,19 @@ public final class EbClient implements AutoCloseable {
    * before the ping arrives before the pong.
    */
   private void confirm(String address, Consumer<JsonObject> onMessage) throws EbFailure {
-    connection.write(Frames.ping());
+    connection.write(BridgeFrames.ping());
     long deadline = deadlineIn(CONFIRM_MS);
     while (true) {
       JsonObject frame = connection.read(deadline);
       if (frame == null) {
         throw EbFailure.noAnswer("the frame for " + address, CONFIRM_MS);
       }
-      switch (Frames.type(frame)) {
-        case Frames.PONG -> {
+      switch (BridgeFrames.type(frame)) {
+        case BridgeFrames.PONG -> {
           return;
         }
-        case Frames.ERR -> throw EbFailure.fromErr(frame, address);
-        case Frames.MESSAGE -> onMessage.accept(frame);
+        case BridgeFrames.ERR -> throw EbFailure.fromErr(frame, address);
+        case BridgeFrames.MESSAGE -> onMessage.accept(frame);
         default -> { } // nothing else is ours to handle
       }
     }

@@ -1,5 +1,7 @@
 package io.concurrencylab.cli;
 
+import io.concurrencylab.bus.BridgeFrames;
+
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.ExitCodes;
 import io.vertx.core.eventbus.ReplyException;
@@ -13,9 +15,6 @@ import java.io.IOException;
  * {@link ExitCodes#of}, the table every command shares.
  */
 public final class EbFailure extends Exception {
-  /** What the bridge answers for a frame whose address is not allowed. */
-  static final String ACCESS_DENIED = "access_denied";
-
   private final int exitCode;
 
   private EbFailure(int exitCode, String line, Throwable cause) {
@@ -29,11 +28,13 @@ public final class EbFailure extends Exception {
 
   /** An {@code err} frame: a failed request (it has a failureType), or a refused frame (it has only a message). */
   static EbFailure fromErr(JsonObject err, String address) {
-    String message = err.getString(Frames.MESSAGE_TEXT, "");
-    String type = err.getString(Frames.FAILURE_TYPE);
+    String message = err.getString(BridgeFrames.MESSAGE_TEXT, "");
+    String type = err.getString(BridgeFrames.FAILURE_TYPE);
     if (type == null) {
-      return ACCESS_DENIED.equals(message) ? refused(address)
-          : new EbFailure(ExitCodes.UNEXPECTED, "the bridge answered '" + message + "' for " + address, null);
+      String detail = err.getString(BridgeFrames.DETAIL);
+      return BridgeFrames.ACCESS_DENIED.equals(message) ? refused(address)
+          : new EbFailure(ExitCodes.UNEXPECTED, "the bridge refused the frame for " + address + ": " + message
+              + (detail == null ? "" : " (" + detail + ")"), null);
     }
     ReplyFailure failure;
     try {
@@ -41,7 +42,7 @@ public final class EbFailure extends Exception {
     } catch (IllegalArgumentException unknown) {
       return new EbFailure(ExitCodes.UNEXPECTED, "unknown failure " + type + " from " + address + ": " + message, null);
     }
-    ReplyException reply = new ReplyException(failure, err.getInteger(Frames.FAILURE_CODE, -1), message);
+    ReplyException reply = new ReplyException(failure, err.getInteger(BridgeFrames.FAILURE_CODE, -1), message);
     String line = switch (failure) {
       case RECIPIENT_FAILURE -> "failure reply " + reply.failureCode() + " from " + address + ": " + message;
       case TIMEOUT -> "timeout: no reply from " + address + " in time (" + message.split("\\. ", 2)[0] + ")";

@@ -3,6 +3,8 @@ package io.concurrencylab.cluster;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Bodies;
+import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.ClusterMessages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,8 +37,14 @@ public final class MembershipVerticle extends VerticleBase {
         publish("left", event);
       }
     });
-    return vertx.eventBus().consumer(Addresses.CLUSTER_MEMBERS,
-        msg -> msg.reply(new ClusterMessages.Members(Members.all(cluster.getMembers())).toJson())).completion();
+    return vertx.eventBus().consumer(Addresses.CLUSTER_MEMBERS, msg -> {
+      try {
+        Bodies.none(msg.body(), Addresses.CLUSTER_MEMBERS);
+        msg.reply(new ClusterMessages.Members(Members.all(cluster.getMembers())).toJson());
+      } catch (RuntimeException e) {
+        Failures.reply(msg, e);
+      }
+    }).completion();
   }
 
   private void publish(String what, MembershipEvent event) {

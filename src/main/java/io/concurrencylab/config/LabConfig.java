@@ -81,7 +81,10 @@ public final class LabConfig {
     }
     for (String positive : new String[] {"list.capacity", "factorial.instances", "requestTimeoutMs",
         "http.maxBodyBytes", "cluster.portCount", "squares.maxNodes", "squares.maxNumbers", "squares.window",
-        "squares.chunkTimeoutMs", "squares.readyTimeoutMs"}) {
+        "squares.chunkTimeoutMs", "squares.readyTimeoutMs", "factorial.maxInFlight", "http.headerTimeoutMs",
+        "http.bodyTimeoutMs", "http.idleTimeoutMs", "http.maxEventStreams", "bridge.maxFrameBytes",
+        "bridge.maxPendingBytes", "bridge.maxRequestsInFlight", "bridge.maxConnections", "bridge.frameTimeoutMs",
+        "bridge.idleTimeoutMs"}) {
       range(positive, 1, Long.MAX_VALUE);
     }
     range("factorial.maxN", 0, 10_000_000);
@@ -205,8 +208,23 @@ public final class LabConfig {
 
   public String httpHost() { return section("http").getString("host"); }
   public int httpPort() { return section("http").getInteger("port"); }
+  /** Extra names a browser may use to reach the server (a reverse proxy's, say), as {@code name} or {@code name:port}. */
+  public java.util.List<String> httpAllowedHosts() {
+    return java.util.Arrays.stream(section("http").getString("allowedHosts").split(",")).map(String::trim)
+        .filter(h -> !h.isEmpty()).toList();
+  }
+  public long httpHeaderTimeoutMs() { return section("http").getLong("headerTimeoutMs"); }
+  public long httpBodyTimeoutMs() { return section("http").getLong("bodyTimeoutMs"); }
+  public long httpIdleTimeoutMs() { return section("http").getLong("idleTimeoutMs"); }
+  public int httpMaxEventStreams() { return section("http").getInteger("maxEventStreams"); }
   public String bridgeHost() { return section("bridge").getString("host"); }
   public int bridgePort() { return section("bridge").getInteger("port"); }
+  public int bridgeMaxFrameBytes() { return section("bridge").getInteger("maxFrameBytes"); }
+  public int bridgeMaxPendingBytes() { return section("bridge").getInteger("maxPendingBytes"); }
+  public int bridgeMaxRequestsInFlight() { return section("bridge").getInteger("maxRequestsInFlight"); }
+  public int bridgeMaxConnections() { return section("bridge").getInteger("maxConnections"); }
+  public long bridgeFrameTimeoutMs() { return section("bridge").getLong("frameTimeoutMs"); }
+  public long bridgeIdleTimeoutMs() { return section("bridge").getLong("idleTimeoutMs"); }
 
   public int listCapacity() { return section("list").getInteger("capacity"); }
   public int producerMinMs() { return section("list").getInteger("producerMinMs"); }
@@ -216,6 +234,7 @@ public final class LabConfig {
 
   public int factorialInstances() { return section("factorial").getInteger("instances"); }
   public int factorialMaxN() { return section("factorial").getInteger("maxN"); }
+  public int factorialMaxInFlight() { return section("factorial").getInteger("maxInFlight"); }
 
   public long requestTimeoutMs() { return json.getLong("requestTimeoutMs"); }
   public int httpMaxBodyBytes() { return section("http").getInteger("maxBodyBytes"); }

@@ -61,11 +61,17 @@ public final class FactorialProgram {
     return Future.join(all).transform(ar -> Future.succeededFuture(failed.get()));
   }
 
-  /** A whole number goes as a JSON number; anything else goes as written, for the workers to refuse with 400. */
+  /**
+   * A whole number goes as a JSON number (one beyond a long as {@code {"n": ...}}, the shape that carries any size);
+   * anything else goes as written, for the service to refuse with 400.
+   */
   static Object parse(String arg) {
     try {
       return Long.parseLong(arg.trim());
     } catch (NumberFormatException e) {
+      if (arg.trim().matches("-?\\d{1,400}")) {
+        return new io.vertx.core.json.JsonObject().put("n", new java.math.BigInteger(arg.trim()));
+      }
       try {
         return Double.parseDouble(arg.trim());
       } catch (NumberFormatException notANumber) {

@@ -16,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Q7: a worker verticle that computes {@code lab.factorial.compute}. Deployed with {@link ThreadingModel#WORKER},
- * so its handler runs on a worker thread and a big n never stalls an event loop; several instances form the pool
- * (the lesson's ThreadPoolExecutor), the event bus hands each request to the next instance.
+ * Q7: a worker verticle that computes factorials for {@code lab.factorial.compute}, whose requests reach it through
+ * the {@link FactorialGateVerticle} (which bounds how many are in flight). Deployed with
+ * {@link ThreadingModel#WORKER}, so its handler runs on a worker thread and a big n never stalls an event loop;
+ * several instances form the pool (the lesson's ThreadPoolExecutor), the event bus hands each request to the next
+ * instance.
  *
  * <p>Any failure while computing becomes a failure reply (400 for bad input, 500 otherwise), never silence: the
  * caller learns at once instead of waiting for its timeout, and this instance goes on serving.
@@ -38,19 +40,34 @@ public final class FactorialWorkerVerticle extends VerticleBase {
     this.factorial = factorial;
   }
 
-  /** Deploys {@code instances} workers; the future completes once all of them consume the address. */
+  /**
+   * Deploys the service: {@code instances} workers, then the gate in front of them, which admits at most
+   * {@code maxInFlight} requests at once. The future completes once {@code lab.factorial.compute} is served.
+   */
+  public static Future<String> deploy(Vertx vertx, int instances, int maxN, int maxInFlight) {
+    return deploy(vertx, instances, maxN, maxInFlight, Factorials::factorial);
+  }
+
+  /** Without a bound on requests in flight (tests and benchmarks that queue on purpose). */
   public static Future<String> deploy(Vertx vertx, int instances, int maxN) {
-    return deploy(vertx, instances, maxN, Factorials::factorial);
+    return deploy(vertx, instances, maxN, Integer.MAX_VALUE);
   }
 
   static Future<String> deploy(Vertx vertx, int instances, int maxN, IntFunction<BigInteger> factorial) {
+    return deploy(vertx, instances, maxN, Integer.MAX_VALUE, factorial);
+  }
+
+  static Future<String> deploy(Vertx vertx, int instances, int maxN, int maxInFlight,
+      IntFunction<BigInteger> factorial) {
     return vertx.deployVerticle(() -> new FactorialWorkerVerticle(maxN, factorial),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances));
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances))
+        .compose(workers -> vertx.deployVerticle(new FactorialGateVerticle(maxN, maxInFlight)));
   }
 
   @Override
   public Future<?> start() {
-    return vertx.eventBus().consumer(Addresses.FACTORIAL_COMPUTE, this::compute).completion();
+    // local: the gate of this process hands requests to the workers of this process
+    return vertx.eventBus().localConsumer(Addresses.FACTORIAL_WORK, this::compute).completion();
   }
 
   private void compute(Message<Object> msg) {

@@ -1,6 +1,7 @@
 package io.concurrencylab.list;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.SharedJsonCodec;
 import io.concurrencylab.bus.ListMessages.Add;
@@ -22,6 +23,7 @@ public final class ListOwnerVerticle extends VerticleBase {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ListOwnerVerticle.class);
   private final int capacity;
   private ListStore store;
+  private ListMeters meters;
   private long seq;
 
   public ListOwnerVerticle(int capacity) {
@@ -31,18 +33,20 @@ public final class ListOwnerVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = new ListStore(capacity);
+    meters = new ListMeters();
     EventBus bus = vertx.eventBus();
     SharedJsonCodec.register(bus);
     // Started only once all three addresses are registered, so nobody gets NO_HANDLERS after deploy succeeded.
     return Future.all(
         bus.consumer(Addresses.LIST_ADD, this::add).completion(),
         bus.consumer(Addresses.LIST_REMOVE, this::remove).completion(),
-        bus.consumer(Addresses.LIST_SNAPSHOT, msg -> msg.reply(store.snapshot().toJson())).completion());
+        bus.consumer(Addresses.LIST_SNAPSHOT, this::snapshot).completion());
   }
 
   private void add(Message<Object> msg) {
     try {
       Added added = store.add(Add.fromBody(msg.body()).value());
+      meters.added(added.size());
       msg.reply(added.toJson(), SharedJsonCodec.OPTIONS);
       publish(Op.ADD, added.added(), added.size());
     } catch (RuntimeException e) {
@@ -50,10 +54,32 @@ public final class ListOwnerVerticle extends VerticleBase {
     }
   }
 
+  private void snapshot(Message<Object> msg) {
+    try {
+      Bodies.none(msg.body(), Addresses.LIST_SNAPSHOT);
+      msg.reply(store.snapshot().toJson());
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+    }
+  }
+
   private void remove(Message<Object> msg) {
+    try {
+      Bodies.none(msg.body(), Addresses.LIST_REMOVE);
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
     Removed removed = store.removeHead();
+    meters.removed(removed.wasEmpty(), removed.size());
     msg.reply(removed.toJson(), SharedJsonCodec.OPTIONS);
     publish(removed.wasEmpty() ? Op.EMPTY : Op.REMOVE, removed.removed(), removed.size());
+  }
+
+  @Override
+  public Future<?> stop() {
+    meters.remove();
+    return Future.succeededFuture();
   }
 
   private void publish(Op op, Long value, int size) {

@@ -1,6 +1,7 @@
 package io.concurrencylab.squares;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.SquaresMessages;
@@ -24,6 +25,7 @@ import java.util.List;
 public final class SweepVerticle extends VerticleBase {
   private final LabConfig config;
   private final List<RunRecord> history = new ArrayList<>();
+  private final SweepMeters meters = new SweepMeters();
   private final java.util.Map<String, Message<Object>> waiting = new java.util.HashMap<>();
   private RunHistory file;
   private String running;
@@ -45,8 +47,17 @@ public final class SweepVerticle extends VerticleBase {
           bus.consumer(Addresses.SQUARES_START, msg -> begin(msg).onSuccess(id -> msg.reply(new Started(id).toJson())))
               .completion(),
           bus.consumer(Addresses.SQUARES_RUN, this::runAndReply).completion(),
-          bus.consumer(Addresses.SQUARES_RUNS, msg -> msg.reply(SquaresMessages.runs(history))).completion());
+          bus.consumer(Addresses.SQUARES_RUNS, this::runs).completion());
     });
+  }
+
+  private void runs(Message<Object> msg) {
+    try {
+      Bodies.none(msg.body(), Addresses.SQUARES_RUNS);
+      msg.reply(SquaresMessages.runs(history));
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+    }
   }
 
   /** Replies once the run is over: give the request a timeout long enough for the whole sweep. */
@@ -80,6 +91,7 @@ public final class SweepVerticle extends VerticleBase {
         .thenAccept(f -> f.onComplete(ar -> done.tryComplete()).onComplete(ar -> context.runOnContext(v -> {
           RunRecord record = ar.result();
           history.add(record);
+          meters.record(record);
           running = null;
           vertx.eventBus().publish(Addresses.SQUARES_FINISHED, record.toJson());
           Message<Object> requester = waiting.remove(runId);
@@ -95,6 +107,7 @@ public final class SweepVerticle extends VerticleBase {
   /** Serve is stopping: a run still going is interrupted (it stops its nodes and is recorded as interrupted). */
   @Override
   public Future<?> stop() {
+    meters.remove();
     if (running == null) {
       return Future.succeededFuture();
     }

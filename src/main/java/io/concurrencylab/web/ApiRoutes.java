@@ -1,6 +1,7 @@
 package io.concurrencylab.web;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.SquaresMessages;
@@ -9,18 +10,17 @@ import io.concurrencylab.bus.WebMessages.Batch;
 import io.concurrencylab.bus.WebMessages.BatchFailure;
 import io.concurrencylab.bus.WebMessages.Error;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.Route;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -32,30 +32,48 @@ import java.util.function.BiConsumer;
 final class ApiRoutes {
   private final Vertx vertx;
   private final DeliveryOptions options;
-  private final long maxBodyBytes;
+  private final RequestBody body;
+  private final int batchWindow;
   private final BiConsumer<String, Throwable> onFailure;
 
-  /** {@code onFailure} hears of requests that failed without a failure reply (no handler, timeout): the wiretap. */
-  ApiRoutes(Vertx vertx, long timeoutMs, long maxBodyBytes, BiConsumer<String, Throwable> onFailure) {
+  /**
+   * @param batchWindow how many items of a factorial batch are in flight at once (the service's own bound,
+   *     {@code factorial.maxInFlight}, so one batch alone never trips it)
+   * @param onFailure hears of requests that failed without a failure reply (no handler, timeout): the wiretap
+   */
+  ApiRoutes(Vertx vertx, long timeoutMs, RequestBody body, int batchWindow, BiConsumer<String, Throwable> onFailure) {
     this.vertx = vertx;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
-    this.maxBodyBytes = maxBodyBytes;
+    this.body = body;
+    this.batchWindow = batchWindow;
     this.onFailure = onFailure;
   }
 
   void mount(Router router) {
-    // Only the methods that change state take a body and must come from this page (or from no page at all).
-    router.route("/api/*").method(HttpMethod.POST).method(HttpMethod.DELETE)
-        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(SameOrigin::check);
-    router.get("/api/list").handler(ctx -> relay(ctx, Addresses.LIST_SNAPSHOT, null, 200));
-    router.post("/api/list").handler(ctx -> relay(ctx, Addresses.LIST_ADD, json(ctx), 200));
-    router.delete("/api/list/head").handler(ctx -> relay(ctx, Addresses.LIST_REMOVE, null, 200));
+    // Bodies are read (bounded) whatever the method (a route restricted to some would turn an unknown path into a
+    // 405 for the others); a route that takes no body refuses one.
+    router.route("/api/*").handler(body);
+    get(router, "/api/list").handler(ctx -> relay(ctx, Addresses.LIST_SNAPSHOT, null, 200));
+    router.post("/api/list").handler(ctx -> relay(ctx, Addresses.LIST_ADD, RequestBody.json(ctx), 200));
+    router.delete("/api/list/head").handler(ctx -> relay(ctx, Addresses.LIST_REMOVE, noBody(ctx), 200));
     router.post("/api/factorial/batch").handler(this::batch);
-    router.get("/api/factorial/:n").handler(ctx -> relay(ctx, Addresses.FACTORIAL_COMPUTE, number(ctx.pathParam("n")), 200));
-    router.get("/api/cluster/members").handler(ctx -> relay(ctx, Addresses.CLUSTER_MEMBERS, null, 200));
-    router.post("/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_START, json(ctx), 202));
-    router.get("/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_RUNS, null, 200));
-    router.get("/api/squares/runs/:id").handler(this::run);
+    get(router, "/api/factorial/:n").handler(ctx -> relay(ctx, Addresses.FACTORIAL_COMPUTE, number(ctx.pathParam("n")), 200));
+    get(router, "/api/cluster/members").handler(ctx -> relay(ctx, Addresses.CLUSTER_MEMBERS, null, 200));
+    router.post("/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_START, RequestBody.json(ctx), 202));
+    get(router, "/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_RUNS, null, 200));
+    get(router, "/api/squares/runs/:id").handler(this::run);
+  }
+
+  /** A GET route that answers HEAD too (Vert.x then sends the headers only). */
+  static Route get(Router router, String path) {
+    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+  }
+
+  private static Object noBody(RoutingContext ctx) {
+    if (RequestBody.present(ctx)) {
+      throw LabException.badInput(ctx.request().method() + " " + ctx.request().path() + " takes no body");
+    }
+    return null;
   }
 
   private Future<Message<Object>> request(String address, Object body) {
@@ -69,22 +87,41 @@ final class ApiRoutes {
     }, ctx::fail);
   }
 
-  /** Factorials of several n at once, answered in the order they completed, each with its thread or its error. */
+  /**
+   * Factorials of several n at once (at most {@code batchWindow} in flight), answered in the order they completed,
+   * each with its thread or its error.
+   */
   private void batch(RoutingContext ctx) {
-    Batch batch = Batch.fromBody(json(ctx));
+    Batch batch = Batch.fromBody(RequestBody.json(ctx));
     long start = System.nanoTime();
     List<JsonObject> results = new ArrayList<>(); // replies come back on this verticle's event loop, one at a time
-    List<Future<?>> all = new ArrayList<>();
-    for (Object n : batch.items()) {
-      all.add(request(Addresses.FACTORIAL_COMPUTE, n).andThen(ar -> results.add(ar.succeeded()
-          ? (JsonObject) ar.result().body() : failure(n, ar.cause()))));
+    Iterator<Object> next = batch.items().iterator();
+    Promise<Void> all = Promise.promise();
+    Runnable[] submit = new Runnable[1];
+    submit[0] = () -> {
+      if (next.hasNext()) {
+        Object n = next.next();
+        request(Addresses.FACTORIAL_COMPUTE, n).onComplete(ar -> {
+          results.add(ar.succeeded() ? (JsonObject) ar.result().body() : failure(n, ar.cause()));
+          if (results.size() == batch.items().size()) {
+            all.complete();
+          }
+          submit[0].run();
+        });
+      }
+    };
+    for (int i = 0; i < Math.min(batchWindow, batch.items().size()); i++) {
+      submit[0].run();
     }
-    Future.join(all).onComplete(done -> ctx.json(WebMessages.batchReply(results, (System.nanoTime() - start) / 1e6)));
+    all.future().onComplete(done -> ctx.json(WebMessages.batchReply(results, (System.nanoTime() - start) / 1e6)));
   }
 
+  /** A failed item as it was given (shortened when long: its error must not echo hostile input back whole). */
   private static JsonObject failure(Object n, Throwable e) {
     Error error = ErrorHandler.map(e, -1);
-    return new BatchFailure(n, error.status(), error.error()).toJson();
+    Object shown = n instanceof Integer || n instanceof Long ? n : n instanceof String s ? Bodies.cut(s, 40)
+        : Bodies.show(n);
+    return new BatchFailure(shown, error.status(), error.error()).toJson();
   }
 
   /** One run record; the history is the squares handler's, so an unknown id is a 404 here. */
@@ -96,27 +133,15 @@ final class ApiRoutes {
         .onSuccess(record -> ctx.json(record.toJson())).onFailure(ctx::fail);
   }
 
-  /** The request body as JSON (a number, an object, ...), null when empty; malformed JSON is a 400. */
-  private static Object json(RoutingContext ctx) {
-    Buffer body = ctx.body().buffer();
-    if (body == null || body.toString().isBlank()) {
-      return null;
-    }
-    try {
-      return Json.decodeValue(body);
-    } catch (DecodeException e) {
-      // Jackson's message, without where it read from (always the request body) and the long location suffix
-      String detail = String.valueOf(e.getMessage()).replaceFirst("(?s)\\s*(\\(start marker )?(at )?\\[Source.*$", "");
-      throw LabException.badInput("malformed JSON: " + detail);
-    }
-  }
-
-  /** A path segment as a number when it is one; otherwise as given, so the recipient says what is wrong with it. */
+  /**
+   * A path segment as a number when it is one (beyond a long as {@code {"n": ...}}, the shape that carries any size,
+   * so the recipient says it is out of range); otherwise as given, so the recipient says what is wrong with it.
+   */
   private static Object number(String segment) {
-    try {
-      return Long.parseLong(segment);
-    } catch (NumberFormatException e) {
-      return segment;
+    if (segment.matches("-?\\d{1,400}")) {
+      java.math.BigInteger n = new java.math.BigInteger(segment);
+      return n.bitLength() < 64 ? (Object) n.longValue() : new JsonObject().put("n", n);
     }
+    return segment;
   }
 }

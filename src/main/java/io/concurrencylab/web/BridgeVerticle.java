@@ -1,62 +1,62 @@
 package io.concurrencylab.web;
 
-import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.BridgeFrames;
+import io.concurrencylab.config.LabConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 
 /**
- * The TCP event-bus bridge that {@code lab eb} talks to: frames of a 4-byte length and UTF-8 JSON, on
- * {@code bridge.host:bridge.port} (127.0.0.1 by default; there is no authentication, so keep it on loopback).
- * Only the public contract passes: requests and events may come in, events may be tailed; replies pass anyway.
- * A failed bind fails the deployment.
+ * The TCP event-bus bridge that {@code lab eb} talks to, on {@code bridge.host:bridge.port} (127.0.0.1 by default;
+ * there is no authentication, so keep it on loopback). The wire protocol is vertx-tcp-eventbus-bridge's
+ * ({@link BridgeFrames}); the server is our own, because that module's has no limit on a frame's length (one
+ * connection could make it hold gigabytes), buffers without bound for a client that does not read, and leaves a
+ * connection open, deaf, after a frame it cannot parse. Each connection is a {@link BridgeSession}; at most
+ * {@code bridge.maxConnections} at once. A failed bind fails the deployment.
  */
 public final class BridgeVerticle extends VerticleBase {
   private final String host;
   private final int port;
-  private TcpEventBusBridge bridge;
-  private int actualPort;
+  private final int maxConnections;
+  private final BridgeSession.Limits limits;
+  private NetServer server;
+  private int connections;
 
-  public BridgeVerticle(String host, int port) {
-    this.host = host;
-    this.port = port;
-  }
-
-  /** The allow-lists, built from {@link Addresses} alone so the bridge and the contract cannot drift apart. */
-  static BridgeOptions permissions() {
-    BridgeOptions options = new BridgeOptions();
-    Addresses.PUBLIC_REQUESTS.forEach(a -> options.addInboundPermitted(new PermittedOptions().setAddress(a)));
-    Addresses.PUBLIC_EVENTS.forEach(a -> options.addInboundPermitted(new PermittedOptions().setAddress(a)));
-    Addresses.PUBLIC_EVENTS.forEach(a -> options.addOutboundPermitted(new PermittedOptions().setAddress(a)));
-    return options;
+  public BridgeVerticle(LabConfig config) {
+    this.host = config.bridgeHost();
+    this.port = config.bridgePort();
+    this.maxConnections = config.bridgeMaxConnections();
+    this.limits = new BridgeSession.Limits(config.bridgeMaxFrameBytes(), config.bridgeMaxPendingBytes(),
+        config.bridgeMaxRequestsInFlight(), config.bridgeFrameTimeoutMs(), config.bridgeIdleTimeoutMs(),
+        config.requestTimeoutMs());
   }
 
   @Override
   public Future<?> start() {
-    bridge = TcpEventBusBridge.create(vertx, permissions());
-    // The bridge does not expose the port it bound, so port 0 ("any free port") is resolved here, before binding.
-    Future<Integer> bindPort = port != 0 ? Future.succeededFuture(port) : vertx.executeBlocking(() -> freePort(host));
-    return bindPort.compose(p -> bridge.listen(p, host).onSuccess(b -> actualPort = p));
+    server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(this::connected);
+    return server.listen(port, host);
+  }
+
+  private void connected(NetSocket socket) {
+    if (connections >= maxConnections) {
+      socket.write(BridgeFrames.encode(BridgeFrames.refused(BridgeFrames.TOO_MANY_CONNECTIONS,
+          maxConnections + " connections open (bridge.maxConnections)")));
+      socket.end();
+      return;
+    }
+    connections++;
+    new BridgeSession(vertx, socket, limits, () -> connections--);
   }
 
   @Override
   public Future<?> stop() {
-    return bridge.close();
+    return server.close();
   }
 
   /** The port it listens on (useful when configured as 0). */
   public int actualPort() {
-    return actualPort;
-  }
-
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return probe.getLocalPort();
-    }
+    return server.actualPort();
   }
 }

@@ -4,9 +4,13 @@ import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.WebMessages.Error;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Handler;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,9 +30,15 @@ final class ErrorHandler implements Handler<RoutingContext> {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /** The statuses the router itself may produce without a failure: each gets a JSON body here. */
+  static final List<Integer> STATUSES = List.of(400, 403, 404, 405, 406, 408, 413, 414, 415, 431, 500, 501, 503);
+
   @Override
   public void handle(RoutingContext ctx) {
     Error error = map(ctx.failure(), ctx.statusCode());
+    if (error.status() == 405 && ctx.failure() == null && !known(ctx.request().path())) {
+      error = new Error(404, "not found"); // only the page's route matched, by path alone: the path is unknown
+    }
     if (error.status() == 413) {
       error = new Error(413, "request body over " + maxBodyBytes + " bytes (http.maxBodyBytes)");
     } else if ((error.status() == 404 || error.status() == 405) && ctx.failure() == null) {
@@ -43,6 +53,26 @@ final class ErrorHandler implements Handler<RoutingContext> {
     }
     ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json; charset=utf-8")
         .end(error.toJson().encode());
+  }
+
+  /** Paths of routes other than the page's: a wrong method there is a 405. */
+  private static boolean known(String path) {
+    return path != null && (path.startsWith("/api/") || path.equals("/events") || path.equals("/metrics")
+        || path.startsWith("/health"));
+  }
+
+  /**
+   * For {@code HttpServer.invalidRequestHandler}: a request Vert.x could not even parse (a line or headers too
+   * long, a malformed request line) gets a JSON error too, and the connection is closed, as Vert.x does.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Error error = cause instanceof TooLongHttpLineException ? new Error(414, "request line too long")
+        : cause instanceof TooLongHttpHeaderException ? new Error(431, "request headers too large")
+        : new Error(400, "malformed HTTP request");
+    request.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Connection", "close").end(error.toJson().encode());
+    request.connection().close();
   }
 
   /** The status and message for {@code failure}; {@code statusCode} is the router's when there is no throwable. */

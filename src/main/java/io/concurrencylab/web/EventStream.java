@@ -1,6 +1,7 @@
 package io.concurrencylab.web;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.WebMessages;
 import io.concurrencylab.bus.WebMessages.Tap;
 import io.vertx.core.Context;
@@ -8,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -31,17 +33,22 @@ final class EventStream implements Handler<RoutingContext> {
   private final Vertx vertx;
   private final Context context;
   private final Consumer<Boolean> tapListening;
+  private final int maxClients;
   private final Set<Client> clients = new LinkedHashSet<>();
   private long nextId;
   private long keepalive = -1;
 
   private record Client(HttpServerResponse response, boolean wiretap) {}
 
-  /** {@code tapListening} is told whether any client wants wiretap events. */
-  EventStream(Vertx vertx, Consumer<Boolean> tapListening) {
+  /**
+   * @param tapListening told whether any client wants wiretap events
+   * @param maxClients streams open at once ({@code http.maxEventStreams}); one more is a 503
+   */
+  EventStream(Vertx vertx, Consumer<Boolean> tapListening, int maxClients) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.tapListening = tapListening;
+    this.maxClients = maxClients;
   }
 
   /** Subscribes to the public events; completes once every subscription is registered. */
@@ -62,6 +69,14 @@ final class EventStream implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
+    if (ctx.request().method() == HttpMethod.HEAD) {
+      ctx.response().putHeader("Content-Type", "text/event-stream; charset=utf-8").end();
+      return;
+    }
+    if (clients.size() >= maxClients) {
+      ctx.fail(new LabException(503, "too many event streams open (" + clients.size() + ", http.maxEventStreams)"));
+      return;
+    }
     Client client = new Client(ctx.response(), !"false".equals(ctx.queryParams().get("wiretap")));
     client.response().setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")

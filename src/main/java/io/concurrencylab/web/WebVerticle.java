@@ -10,6 +10,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
@@ -18,6 +19,7 @@ import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP side of {@code lab serve}: the status page ({@code webroot/}), the JSON API ({@link ApiRoutes}), the live
@@ -31,7 +33,7 @@ public final class WebVerticle extends VerticleBase {
   private final List<HealthCheck> extraChecks = new ArrayList<>();
   private HttpServer server;
   private EventStream events;
-  private LabMeters meters;
+  private PrometheusMeterRegistry registry;
 
   private record HealthCheck(String name, long timeoutMs, Handler<Promise<Status>> procedure) {}
 
@@ -51,35 +53,52 @@ public final class WebVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Wiretap wiretap = new Wiretap(tap -> events.tap(tap));
-    events = new EventStream(vertx, wiretap::listening);
-    PrometheusMeterRegistry registry = Metrics.registry(vertx);
-    meters = new LabMeters(vertx, registry);
+    events = new EventStream(vertx, wiretap::listening, config.httpMaxEventStreams());
+    registry = Metrics.registry(vertx);
+    // the lab's own meters are recorded at their source (list owner, sweeps) into Micrometer's global registry
+    io.micrometer.core.instrument.Metrics.addRegistry(registry);
     ErrorHandler errors = new ErrorHandler(config.httpMaxBodyBytes());
+    SlowClients slow = new SlowClients(vertx, config.httpHeaderTimeoutMs(), config.httpIdleTimeoutMs());
 
     Router router = Router.router(vertx);
+    router.route().handler(slow::requestArrived);
     router.route().handler(ctx -> {
       ctx.response().putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
       ctx.next();
     });
-    new ApiRoutes(vertx, config.requestTimeoutMs(), config.httpMaxBodyBytes(), wiretap::failed).mount(router);
-    router.get("/events").handler(events);
-    router.get("/health*").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
-    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    router.route().method(HttpMethod.GET).method(HttpMethod.HEAD)
-        .handler(StaticHandler.create("webroot").setCachingEnabled(false));
-    router.route().failureHandler(errors);
-    router.errorHandler(404, errors).errorHandler(405, errors);
-
-    return Future.all(vertx.deployVerticle(wiretap), events.start(), meters.start())
-        .compose(v -> vertx.createHttpServer().requestHandler(router).listen(config.httpPort(), config.httpHost()))
+    // Looking the interfaces up (for a wildcard http.host) is blocking: the guard is built before routing starts.
+    return vertx.executeBlocking(() -> new HostGuard(config.httpHost(), config.httpAllowedHosts(), this::actualPort))
+        .compose(guard -> {
+          router.route().handler(guard::host);
+          router.route("/api/*").handler(guard::sameSite);
+          router.route("/events").handler(guard::sameSite);
+          new ApiRoutes(vertx, config.requestTimeoutMs(),
+              new RequestBody(vertx, config.httpMaxBodyBytes(), config.httpBodyTimeoutMs()),
+              config.factorialMaxInFlight(), wiretap::failed).mount(router);
+          ApiRoutes.get(router, "/events").handler(events);
+          ApiRoutes.get(router, "/health*").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+          ApiRoutes.get(router, "/metrics").handler(PrometheusScrapingHandler.create(registry));
+          // the page; not under /api/, so an unknown API path is a 404 rather than a 405 from this route
+          router.routeWithRegex("^/(?!api/).*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+              .handler(StaticHandler.create("webroot").setCachingEnabled(false));
+          router.route().failureHandler(errors);
+          ErrorHandler.STATUSES.forEach(status -> router.errorHandler(status, errors));
+          return Future.all(vertx.deployVerticle(wiretap), events.start());
+        })
+        .compose(v -> vertx.createHttpServer(new HttpServerOptions()
+                .setIdleTimeout((int) config.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
+            .requestHandler(router)
+            .invalidRequestHandler(ErrorHandler::invalidRequest)
+            .connectionHandler(slow::connected)
+            .listen(config.httpPort(), config.httpHost()))
         .onSuccess(s -> server = s);
   }
 
   @Override
   public Future<?> stop() {
     events.stop();
-    meters.stop();
+    io.micrometer.core.instrument.Metrics.removeRegistry(registry);
     return Future.succeededFuture();
   }
 

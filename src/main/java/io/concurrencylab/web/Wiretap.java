@@ -13,7 +13,8 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.impl.clustered.ClusteredMessage;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,17 +30,30 @@ import org.slf4j.LoggerFactory;
  */
 final class Wiretap extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(Wiretap.class);
-  private static final int MAX_PENDING = 10_000;
+  static final int MAX_PENDING = 10_000;
   private final Handler<Tap> sink;
   private final TapBudget budget = new TapBudget();
-  /** Reply address of a request in flight → the public address it was sent to. */
-  private final Map<String, String> pending = new ConcurrentHashMap<>();
+  /**
+   * Reply address of a request in flight → the public address it was sent to. At most {@link #MAX_PENDING}: a
+   * request whose reply never comes (a timeout) stays until newer ones push it out, the oldest first.
+   */
+  private final Map<String, String> pending = Collections.synchronizedMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > MAX_PENDING;
+    }
+  });
   private final Handler<DeliveryContext<Object>> outbound = dc -> tap(dc, "out");
   private final Handler<DeliveryContext<Object>> inbound = dc -> tap(dc, "in");
   private volatile boolean listening;
 
   Wiretap(Handler<Tap> sink) {
     this.sink = sink;
+  }
+
+  /** Requests waiting for their reply (tests). */
+  int pending() {
+    return pending.size();
   }
 
   /** Whether anyone reads the taps; while not, the interceptors only pass messages on. */
@@ -96,7 +110,7 @@ final class Wiretap extends VerticleBase {
   private void observe(Message<Object> m, Supplier<Object> body, boolean send, String dir) {
     String address = m.address();
     if (Addresses.isPublic(address)) {
-      if (m.replyAddress() != null && pending.size() < MAX_PENDING) {
+      if (m.replyAddress() != null) {
         pending.put(m.replyAddress(), address);
       }
       emit(dir, !send ? "publish" : m.replyAddress() != null ? "request" : "send", address, ShortBody.of(body.get()));

@@ -274,19 +274,23 @@ class EbCommandIT {
     }
   }
 
+  /** A client may publish to the request addresses (every handler gets it); never onto the app's own events. */
   @Test
-  void aPublishReachesEveryTail() throws Exception {
-    Process tail = start("tail", Addresses.CLUSTER_CHANGED, "--count", "1", "--json");
+  void aPublishReachesTheHandlersButCannotForgeAnEvent() throws Exception {
+    Process tail = start("tail", Addresses.LIST_CHANGED, Addresses.CLUSTER_CHANGED, "--count", "1", "--json");
     try {
       Lines out = new Lines(tail.getInputStream(), "tail-stdout");
       new Lines(tail.getErrorStream(), "tail-stderr").await(line -> line.startsWith("lab eb: tailing"), LIMIT);
 
-      assertThat(ok(eb("publish", Addresses.CLUSTER_CHANGED, "{\"probe\": \"it\"}"))).isNull();
+      assertThat(failed(eb("publish", Addresses.CLUSTER_CHANGED, "{\"probe\": \"it\"}"), ExitCodes.REFUSED))
+          .contains("refused by the bridge");
+      assertThat(ok(eb("publish", Addresses.LIST_ADD, "2003"))).isNull();
 
       List<String> lines = out.rest(LIMIT);
-      assertThat(lines).hasSize(1);
-      assertThat(new JsonObject(lines.get(0))).isEqualTo(new JsonObject()
-          .put("address", Addresses.CLUSTER_CHANGED).put("body", new JsonObject().put("probe", "it")));
+      assertThat(lines).hasSize(1); // the owner's event for 2003, not the forged one sent before it
+      JsonObject event = new JsonObject(lines.get(0));
+      assertThat(event.getString("address")).isEqualTo(Addresses.LIST_CHANGED);
+      assertThat(event.getJsonObject("body").getLong("value")).isEqualTo(2003L);
     } finally {
       stop(tail);
     }

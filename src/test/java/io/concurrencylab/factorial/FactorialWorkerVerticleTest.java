@@ -117,6 +117,31 @@ class FactorialWorkerVerticleTest {
   }
 
   @Test
+  void requestsBeyondTheBoundInFlightAre503AtOnceNotQueued() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    FactorialWorkerVerticle.deploy(vertx, 1, BOUND, 2, n -> {
+      try {
+        release.await(); // holds the worker, as a large n would
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return Factorials.factorial(n);
+    }).await();
+    Future<?> first = vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 5, QUICK);
+    Future<?> second = vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 6, QUICK);
+    // the third is answered while the first two are still held: refused at once, not queued behind them
+    assertThatThrownBy(() -> compute(7)).isInstanceOfSatisfying(ReplyException.class, e -> {
+      assertThat(e.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+      assertThat(e.failureCode()).isEqualTo(Failures.NOT_READY);
+      assertThat(e.getMessage()).contains("factorial.maxInFlight");
+    });
+    assertThat(first.isComplete()).isFalse();
+    release.countDown();
+    Future.all(first, second).await();
+    assertThat(compute(8).value()).as("the slots are free again").isEqualTo("40320");
+  }
+
+  @Test
   void anErrorIsAFailureReplyToo() {
     FactorialWorkerVerticle.deploy(vertx, 1, BOUND, n -> {
       throw new OutOfMemoryError("simulated");

@@ -137,7 +137,7 @@ class ApiRoutesTest {
 
   @ParameterizedTest
   @CsvSource({"-1, must be 0 or more", "1001, at most 1000", "abc, is a string", "1.5, is a string",
-      "99999999999999999999, is a string"})
+      "99999999999999999999, at most 1000 (factorial.maxN), got 99999999999999999999"})
   void badFactorialInputIs400(String n, String message) {
     assertThat(assertError(web.get("/api/factorial/" + n), 400).error()).contains(message);
   }

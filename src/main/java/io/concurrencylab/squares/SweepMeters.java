@@ -1,0 +1,50 @@
+package io.concurrencylab.squares;
+
+import io.concurrencylab.bus.SquaresMessages.RunRecord;
+import io.concurrencylab.bus.SquaresMessages.SizeResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * The sweeps' meters, recorded by the process that ran the sweep when it ends (never from
+ * {@code lab.squares.finished} events, which anyone on the cluster could publish):
+ * {@code lab_squares_phase_milliseconds{size, phase}} (count, sum, max of launch, compute, teardown and total per
+ * cluster size; sizes are bounded by {@code squares.maxNodes}, so the labels are too) and
+ * {@code lab_squares_runs_total{ok}}. In Micrometer's global registry, which {@code serve}'s {@code /metrics} reads.
+ */
+final class SweepMeters {
+  private final MeterRegistry registry = Metrics.globalRegistry;
+  private final Set<Meter> meters = new LinkedHashSet<>();
+
+  void record(RunRecord run) {
+    remember(Counter.builder("lab.squares.runs").tag("ok", String.valueOf(run.ok()))
+        .description("Squares sweeps finished").register(registry)).increment();
+    for (SizeResult size : run.sizes()) {
+      phase(size.size(), "launch").record(size.launchMs());
+      phase(size.size(), "compute").record(size.computeMs());
+      phase(size.size(), "teardown").record(size.teardownMs());
+      phase(size.size(), "total").record(size.totalMs());
+    }
+  }
+
+  void remove() {
+    meters.forEach(registry::remove);
+    meters.clear();
+  }
+
+  private DistributionSummary phase(int size, String phase) {
+    return remember(DistributionSummary.builder("lab.squares.phase").baseUnit("milliseconds")
+        .tag("size", String.valueOf(size)).tag("phase", phase)
+        .description("Squares sweep time per cluster size and phase").register(registry));
+  }
+
+  private <M extends Meter> M remember(M meter) {
+    meters.add(meter);
+    return meter;
+  }
+}

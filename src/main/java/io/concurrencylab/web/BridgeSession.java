@@ -1,0 +1,243 @@
+package io.concurrencylab.web;
+
+import static io.concurrencylab.bus.BridgeFrames.ADDRESS;
+import static io.concurrencylab.bus.BridgeFrames.BODY;
+import static io.concurrencylab.bus.BridgeFrames.HEADERS;
+import static io.concurrencylab.bus.BridgeFrames.REPLY_ADDRESS;
+import static io.concurrencylab.bus.BridgeFrames.TIMEOUT_HEADER;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Bodies;
+import io.concurrencylab.bus.BridgeFrames;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetSocket;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client of the TCP bridge: its frames in, the event bus's answers and events out, within limits. A client
+ * may request (or send, or publish to) the request addresses of the contract, and tail (register on) its event
+ * addresses; nothing else, so no client can forge an event the app itself emits. Every limit ends in an {@code err}
+ * frame and, where the client broke the protocol, a closed connection; nothing a client sends is logged above
+ * debug.
+ *
+ * <p>Runs on the bridge verticle's event loop; event-bus answers arrive there too.
+ */
+final class BridgeSession {
+  private static final Logger log = LoggerFactory.getLogger(BridgeSession.class);
+  /** The longest a client may ask a request to wait: a whole sweep ({@code lab.squares.run}) may take minutes. */
+  static final long MAX_REQUEST_TIMEOUT_MS = 3_600_000;
+
+  /** What one connection may use ({@code bridge.*}). */
+  record Limits(int maxFrameBytes, int maxPendingBytes, int maxRequestsInFlight, long frameTimeoutMs,
+      long idleTimeoutMs, long defaultTimeoutMs) {}
+
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final NetSocket socket;
+  private final Limits limits;
+  private final FrameReader reader;
+  private final Map<String, MessageConsumer<Object>> tails = new HashMap<>();
+  private int inFlight;
+  private long frameTimer = -1;
+  private long idleTimer = -1;
+  private boolean closed;
+
+  BridgeSession(Vertx vertx, NetSocket socket, Limits limits, Runnable onClose) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.socket = socket;
+    this.limits = limits;
+    this.reader = new FrameReader(limits.maxFrameBytes(), this::handle, this::refuseAndClose);
+    socket.setWriteQueueMaxSize(limits.maxPendingBytes());
+    socket.handler(bytes -> {
+      reader.handle(bytes);
+      watchFrame();
+      armIdle();
+    });
+    socket.exceptionHandler(e -> log.debug("bridge connection {}: {}", socket.remoteAddress(), e.toString()));
+    socket.closeHandler(v -> {
+      closed = true;
+      tails.values().forEach(MessageConsumer::unregister);
+      tails.clear();
+      vertx.cancelTimer(frameTimer);
+      vertx.cancelTimer(idleTimer);
+      onClose.run();
+    });
+    armIdle();
+  }
+
+  private void handle(JsonObject frame) {
+    String type = BridgeFrames.type(frame);
+    if (type.equals(BridgeFrames.PING)) {
+      write(BridgeFrames.pong());
+      return;
+    }
+    if (!(frame.getValue(ADDRESS) instanceof String address)) {
+      reader.stop(BridgeFrames.MALFORMED, "a " + Bodies.cut(type, 20) + " frame needs an address (a string)");
+      return;
+    }
+    DeliveryOptions options = options(frame.getValue(HEADERS));
+    if (options == null) {
+      return; // refused
+    }
+    Object body = Bodies.sendable(frame.getValue(BODY));
+    switch (type) {
+      case BridgeFrames.SEND -> {
+        if (!allowed(Addresses.PUBLIC_REQUESTS.contains(address))) {
+          return;
+        }
+        Object replyAddress = frame.getValue(REPLY_ADDRESS);
+        if (replyAddress == null) {
+          bus.send(address, body, options);
+        } else if (replyAddress instanceof String reply) {
+          request(address, reply, body, options);
+        } else {
+          reader.stop(BridgeFrames.MALFORMED, "replyAddress must be a string");
+        }
+      }
+      case BridgeFrames.PUBLISH -> {
+        if (allowed(Addresses.PUBLIC_REQUESTS.contains(address))) {
+          bus.publish(address, body, options);
+        }
+      }
+      case BridgeFrames.REGISTER -> {
+        if (allowed(Addresses.PUBLIC_EVENTS.contains(address)) && !tails.containsKey(address)) {
+          tails.put(address, bus.consumer(address, this::event));
+        }
+      }
+      case BridgeFrames.UNREGISTER -> {
+        MessageConsumer<Object> tail = tails.remove(address);
+        if (tail != null) {
+          tail.unregister();
+        }
+      }
+      default -> reader.stop(BridgeFrames.MALFORMED, "unknown frame type " + Bodies.show(frame.getValue("type")));
+    }
+  }
+
+  private void request(String address, String replyAddress, Object body, DeliveryOptions options) {
+    if (inFlight >= limits.maxRequestsInFlight()) {
+      write(BridgeFrames.failed(replyAddress, address, "RECIPIENT_FAILURE", 503, "too many requests in flight on "
+          + "this connection (bridge.maxRequestsInFlight " + limits.maxRequestsInFlight() + "); wait for a reply"));
+      return;
+    }
+    inFlight++;
+    bus.request(address, body, options).onComplete(reply -> {
+      inFlight--;
+      if (reply.succeeded()) {
+        write(BridgeFrames.delivered(replyAddress, headers(reply.result()), reply.result().body(), true));
+      } else if (reply.cause() instanceof ReplyException re) {
+        write(BridgeFrames.failed(replyAddress, address, re.failureType().name(), re.failureCode(), re.getMessage()));
+      } else {
+        write(BridgeFrames.failed(replyAddress, address, "ERROR", -1, String.valueOf(reply.cause().getMessage())));
+      }
+    });
+  }
+
+  /** An event for a tail. A client that does not read them is cut off, not buffered for without bound. */
+  private void event(Message<Object> event) {
+    write(BridgeFrames.delivered(event.address(), headers(event), event.body(), false));
+  }
+
+  /**
+   * Only the {@code timeout} header (a number, ms, capped at {@link #MAX_REQUEST_TIMEOUT_MS}) and headers with
+   * string values pass; no codec or local-only switch can be chosen from outside.
+   */
+  private DeliveryOptions options(Object headers) {
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(limits.defaultTimeoutMs());
+    if (headers == null) {
+      return options;
+    }
+    if (!(headers instanceof JsonObject json)) {
+      reader.stop(BridgeFrames.MALFORMED, "headers must be an object");
+      return null;
+    }
+    for (Map.Entry<String, Object> header : json) {
+      boolean timeout = header.getKey().equals(TIMEOUT_HEADER);
+      if (timeout && header.getValue() instanceof Number ms) {
+        options.setSendTimeout(Math.max(1, Math.min(ms.longValue(), MAX_REQUEST_TIMEOUT_MS)));
+      } else if (!timeout && header.getValue() instanceof String value) {
+        options.addHeader(header.getKey(), value);
+      } else {
+        reader.stop(BridgeFrames.MALFORMED, "header " + Bodies.show(header.getKey()) + " must be a string"
+            + (header.getKey().equals(TIMEOUT_HEADER) ? " (timeout: a number of ms)" : ""));
+        return null;
+      }
+    }
+    return options;
+  }
+
+  private boolean allowed(boolean allowed) {
+    if (!allowed) {
+      write(BridgeFrames.refused(BridgeFrames.ACCESS_DENIED, null)); // not fatal: the client may try another address
+    }
+    return allowed;
+  }
+
+  private void write(JsonObject frame) {
+    if (closed) {
+      return;
+    }
+    if (socket.writeQueueFull()) { // the client stopped reading: cut it off rather than hold its output
+      log.debug("bridge connection {}: over {} bytes of output not read; closing", socket.remoteAddress(),
+          limits.maxPendingBytes());
+      closed = true;
+      socket.close();
+      return;
+    }
+    socket.write(BridgeFrames.encode(frame));
+  }
+
+  /** Tells the client what was wrong, then hangs up. */
+  private void refuseAndClose(String code, String detail) {
+    log.debug("bridge connection {}: {} ({}); closing", socket.remoteAddress(), code, detail);
+    if (!closed) {
+      write(BridgeFrames.refused(code, detail));
+      closed = true;
+      socket.end();
+    }
+  }
+
+  /** A frame begun must be finished within {@code bridge.frameTimeoutMs}: a trickle does not hold a connection. */
+  private void watchFrame() {
+    if (!reader.partial()) {
+      vertx.cancelTimer(frameTimer);
+      frameTimer = -1;
+    } else if (frameTimer < 0) {
+      frameTimer = vertx.setTimer(limits.frameTimeoutMs(), id -> reader.stop(BridgeFrames.TOO_SLOW,
+          "a frame not complete within " + limits.frameTimeoutMs() + " ms (bridge.frameTimeoutMs)"));
+    }
+  }
+
+  /**
+   * A connection with nothing to do (no tail, no request in flight) for {@code bridge.idleTimeoutMs} is closed; a
+   * tail waits for events however quiet they are.
+   */
+  private void armIdle() {
+    vertx.cancelTimer(idleTimer);
+    idleTimer = vertx.setTimer(limits.idleTimeoutMs(), id -> {
+      if (tails.isEmpty() && inFlight == 0) {
+        log.debug("bridge connection {}: idle; closing", socket.remoteAddress());
+        closed = true;
+        socket.close();
+      } else {
+        armIdle();
+      }
+    });
+  }
+
+  private static JsonObject headers(Message<?> message) {
+    JsonObject headers = new JsonObject();
+    message.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
+    return headers;
+  }
+}

@@ -1,0 +1,256 @@
+package io.concurrencylab.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concurrencylab.bus.WebMessages;
+import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.testing.LogCapture;
+import io.concurrencylab.web.RawHttp.Response;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The HTTP side against a page that is an attacker and a client that is careless or hostile: other sites cannot
+ * drive the app (DNS rebinding included), no input causes a 500 or a warning in the log, the same input rules hold
+ * on every route, and slow or idle connections are closed after their timeouts. Raw sockets: a well-behaved client
+ * library would not send most of this.
+ */
+class HostileInputTest {
+  private WebFixture web;
+  private LogCapture log;
+
+  @BeforeEach
+  void start() {
+    log = new LogCapture();
+    web = start(WebFixture.config());
+  }
+
+  private static WebFixture start(LabConfig config) {
+    return WebFixture.start(new VertxOptions(), config, true, UnaryOperator.identity());
+  }
+
+  @AfterEach
+  void stop() {
+    web.close();
+    assertThat(log.warnings()).as("no client input leaves a warning or a stack trace in the log").isEmpty();
+    log.close();
+  }
+
+  private Response send(String method, String path, String body, String... headers) throws Exception {
+    return RawHttp.exchange(web.port, method, path, body, headers);
+  }
+
+  private static JsonObject assertJsonError(Response response, int status) {
+    assertThat(response.status()).as(response.body()).isEqualTo(status);
+    assertThat(response.headers().get("content-type")).startsWith("application/json");
+    JsonObject error = response.json();
+    assertThat(error.getInteger("status")).isEqualTo(status);
+    assertThat(error.getString("error")).isNotBlank();
+    return error;
+  }
+
+  /** The real squares handler (a sweep would launch processes: every request sent to it here is refused). */
+  private void squaresHandler() throws Exception {
+    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("hostile-squares");
+    web.vertx.deployVerticle(new io.concurrencylab.squares.SweepVerticle(WebFixture.config()
+        .with("data.dir", data.toString()))).await();
+  }
+
+  private JsonObject list() throws Exception {
+    Response response = send("GET", "/api/list", null);
+    assertThat(response.status()).isEqualTo(200);
+    return response.json();
+  }
+
+  // 1. A web page the user visits cannot drive the app
+
+  @Test
+  void aDnsRebindingPageIsRefusedOnEveryRouteReadsIncluded() throws Exception {
+    JsonObject before = list();
+    String host = "Host: evil.example:" + web.port;
+    String origin = "Origin: http://evil.example:" + web.port;
+    assertThat(assertJsonError(send("POST", "/api/list", "5", host, origin), 403).getString("error"))
+        .contains("evil.example").contains("http.allowedHosts");
+    for (String path : List.of("/api/list", "/events", "/", "/index.html", "/api/factorial/10", "/health", "/metrics")) {
+      assertJsonError(send("GET", path, null, host), 403);
+    }
+    assertJsonError(send("DELETE", "/api/list/head", null, host, origin), 403);
+    assertJsonError(send("POST", "/api/squares/runs", "{\"sizes\": [8]}", host, origin), 403);
+    assertJsonError(send("GET", "/api/list", null, "Host: 127.0.0.1:1"), 403); // the right name, another port
+    assertThat(list()).isEqualTo(before);
+  }
+
+  @Test
+  void theServersOwnNamesAndTheAllowedHostsAreServed() throws Exception {
+    assertThat(send("GET", "/api/list", null, "Host: localhost:" + web.port).status()).isEqualTo(200);
+    assertThat(send("GET", "/api/list", null, "Host: [::1]:" + web.port).status()).isEqualTo(200);
+    web.close();
+    web = start(WebFixture.config().with("http.allowedHosts", "lab.example, proxy.example:8443"));
+    assertThat(send("GET", "/api/list", null, "Host: lab.example").status()).isEqualTo(200);
+    assertThat(send("GET", "/api/list", null, "Host: proxy.example:8443").status()).isEqualTo(200);
+    assertJsonError(send("GET", "/api/list", null, "Host: proxy.example:8444"), 403);
+    assertJsonError(send("GET", "/api/list", null, "Host: other.example"), 403);
+  }
+
+  @Test
+  void anotherSiteCannotMakeTheServerComputeOrChangeAnything() throws Exception {
+    JsonObject before = list();
+    for (String site : List.of("cross-site", "same-site")) {
+      assertJsonError(send("GET", "/api/factorial/100", null, "Sec-Fetch-Site: " + site), 403);
+      assertJsonError(send("POST", "/api/factorial/batch", null, "Sec-Fetch-Site: " + site), 403);
+      assertJsonError(send("POST", "/api/list", "5", "Sec-Fetch-Site: " + site), 403);
+      assertJsonError(send("GET", "/events", null, "Sec-Fetch-Site: " + site), 403);
+    }
+    assertJsonError(send("GET", "/api/factorial/100", null, "Origin: http://evil.example"), 403);
+    assertJsonError(send("DELETE", "/api/list/head", null, "Origin: null"), 403);
+    assertThat(list()).isEqualTo(before);
+
+    // the page itself (same-origin), the address bar (none) and curl (neither header) are served
+    assertThat(send("GET", "/api/factorial/10", null, "Sec-Fetch-Site: same-origin",
+        "Origin: http://127.0.0.1:" + web.port).status()).isEqualTo(200);
+    assertThat(send("GET", "/api/factorial/10", null, "Sec-Fetch-Site: none").status()).isEqualTo(200);
+    assertThat(send("GET", "/api/factorial/10", null).status()).isEqualTo(200);
+    assertThat(send("GET", "/", null, "Sec-Fetch-Site: cross-site").status()).as("the page itself may be linked")
+        .isEqualTo(200);
+  }
+
+  // 4. No client input causes a 500; the same rules on every route
+
+  @ParameterizedTest(name = "{0} bytes")
+  @ValueSource(ints = {10, 2_100, 10_000, 60_000, 70_000})
+  void formsAndOtherNonJsonBodiesOfAnySizeAre4xx(int size) throws Exception {
+    JsonObject before = list();
+    String form = "a=" + "x".repeat(size);
+    for (String type : List.of("application/x-www-form-urlencoded", "multipart/form-data; boundary=xx",
+        "text/plain")) {
+      Response response = send("POST", "/api/list", form, "Content-Type: " + type);
+      assertJsonError(response, size > 65_000 ? 413 : 400);
+    }
+    assertThat(list()).isEqualTo(before);
+  }
+
+  @Test
+  void numbersOutOfRangeOfAnyTypeAre400NeverTruncated() throws Exception {
+    JsonObject before = list();
+    for (String body : List.of("1e400", "-1e400", "99999999999999999999", "{\"value\": 1e400}",
+        "{\"value\": -99999999999999999999}", "{\"value\": 1e19}")) {
+      assertJsonError(send("POST", "/api/list", body), 400);
+    }
+    assertThat(list()).isEqualTo(before);
+    squaresHandler();
+    assertThat(assertJsonError(send("GET", "/api/factorial/99999999999999999999", null), 400).getString("error"))
+        .contains("at most 1000").contains("99999999999999999999");
+    for (String body : List.of("{\"sizes\": [4294967298]}", "{\"sizes\": [-4294967295]}", "{\"sizes\": [1e400]}",
+        "{\"from\": 1e400}", "{\"to\": 99999999999999999999}", "{\"chunk\": 1e400}", "{\"chunk\": 4294967297}")) {
+      assertJsonError(send("POST", "/api/squares/runs", body), 400);
+    }
+    Response batch = send("POST", "/api/factorial/batch", "{\"n\": [1e400, -1e400, 99999999999999999999, 3]}");
+    assertThat(batch.status()).isEqualTo(200);
+    List<JsonObject> results = WebMessages.batchResults(batch.json());
+    assertThat(results).filteredOn(WebMessages::isFailure).hasSize(3)
+        .allSatisfy(r -> assertThat(r.getInteger("status")).isEqualTo(400));
+  }
+
+  @Test
+  void deeplyNestedOrHugeInputIsNotEchoedBack() throws Exception {
+    String nested = "[".repeat(900) + "]".repeat(900);
+    String error = assertJsonError(send("POST", "/api/list", "{\"value\": " + nested + "}"), 400).getString("error");
+    assertThat(error.length()).isLessThan(300);
+    String huge = "\"" + "y".repeat(60_000) + "\"";
+    assertThat(assertJsonError(send("POST", "/api/list", huge), 400).getString("error").length()).isLessThan(300);
+    assertThat(assertJsonError(send("POST", "/api/list", "[".repeat(5000)), 400).getString("error").length())
+        .isLessThan(300);
+    Response batch = send("POST", "/api/factorial/batch", "{\"n\": [" + nested + ", " + huge + "]}");
+    assertThat(batch.status()).isEqualTo(200);
+    assertThat(batch.body().length()).as("the failed items are shown shortened").isLessThan(1_000);
+  }
+
+  @Test
+  void duplicateKeysAndUnknownFieldsAreRefusedTheSameWayOnEveryRoute() throws Exception {
+    squaresHandler();
+    JsonObject before = list();
+    for (String[] route : List.of(new String[] {"/api/list", "{\"value\": 1, \"value\": 2}"},
+        new String[] {"/api/factorial/batch", "{\"n\": [1], \"n\": [2]}"},
+        new String[] {"/api/squares/runs", "{\"sizes\": [1], \"sizes\": [2]}"})) {
+      assertThat(assertJsonError(send("POST", route[0], route[1]), 400).getString("error"))
+          .contains("Duplicate field");
+    }
+    for (String[] route : List.of(new String[] {"/api/list", "{\"value\": 1, \"x\": 2}"},
+        new String[] {"/api/factorial/batch", "{\"n\": [1], \"x\": 2}"},
+        new String[] {"/api/squares/runs", "{\"sizes\": [1], \"x\": 2}"})) {
+      assertThat(assertJsonError(send("POST", route[0], route[1]), 400).getString("error")).contains("unknown field");
+    }
+    Response item = send("POST", "/api/factorial/batch", "{\"n\": [{\"n\": 3, \"x\": 1}]}");
+    assertThat(WebMessages.batchResults(item.json()).get(0).getString("error")).contains("unknown field");
+    assertThat(assertJsonError(send("DELETE", "/api/list/head", "1"), 400).getString("error")).contains("no body");
+    assertThat(list()).isEqualTo(before);
+  }
+
+  @Test
+  void headWorksOnEveryGetRoute() throws Exception {
+    for (String path : List.of("/api/list", "/api/factorial/5", "/health", "/metrics", "/", "/app.js", "/events")) {
+      Response head = send("HEAD", path, null);
+      assertThat(head.status()).as(path).isEqualTo(200);
+      assertThat(head.body()).as(path).isEmpty();
+    }
+  }
+
+  @Test
+  void anUnknownPathIs404WhateverTheMethodAndAWrongMethodOnAKnownOneIs405() throws Exception {
+    for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
+      assertJsonError(send(method, "/nope", "1"), 404);
+      assertJsonError(send(method, "/api/nope", "1"), 404);
+    }
+    assertJsonError(send("PUT", "/api/list", "1"), 405);
+    assertJsonError(send("POST", "/events", null), 405);
+  }
+
+  @Test
+  void requestsVertxCannotParseGetJsonErrorsToo() throws Exception {
+    assertJsonError(send("GET", "/api/list", null, "X-Big: " + "h".repeat(10_000)), 431);
+    assertJsonError(send("GET", "/" + "u".repeat(5_000), null), 414);
+    try (RawHttp http = new RawHttp(web.port)) {
+      http.send("GARBAGE\r\n\r\n");
+      assertJsonError(http.response(), 400);
+    }
+  }
+
+  @Test
+  void connectionsThatTrickleOrSitIdleAreClosedAfterTheirTimeouts() throws Exception {
+    web.close();
+    web = start(WebFixture.config().with("http.headerTimeoutMs", 300).with("http.bodyTimeoutMs", 300)
+        .with("http.idleTimeoutMs", 300));
+    try (RawHttp http = new RawHttp(web.port)) { // headers, cut off
+      http.send("GET /api/list HTTP/1.1\r\nHo");
+      assertThat(http.readUntilClosed()).isEmpty();
+    }
+    try (RawHttp http = new RawHttp(web.port)) { // a body, cut off
+      http.send("POST /api/list HTTP/1.1\r\nHost: 127.0.0.1:" + web.port + "\r\nContent-Length: 10\r\n\r\n12");
+      assertThat(assertJsonError(http.response(), 408).getString("error")).contains("http.bodyTimeoutMs");
+    }
+    try (RawHttp http = new RawHttp(web.port)) { // a whole request, then nothing
+      http.send("GET /api/list HTTP/1.1\r\nHost: 127.0.0.1:" + web.port + "\r\n\r\n");
+      assertThat(http.response().status()).isEqualTo(200); // read until the server closed it
+    }
+  }
+
+  @Test
+  void eventStreamsAreBounded() throws Exception {
+    web.close();
+    web = start(WebFixture.config().with("http.maxEventStreams", 1));
+    try (RawHttp first = new RawHttp(web.port)) {
+      first.send("GET /events HTTP/1.1\r\nHost: 127.0.0.1:" + web.port + "\r\n\r\n");
+      byte[] head = first.socket.getInputStream().readNBytes(12);
+      assertThat(new String(head)).isEqualTo("HTTP/1.1 200");
+      assertThat(assertJsonError(send("GET", "/events", null), 503).getString("error"))
+          .contains("http.maxEventStreams");
+    }
+  }
+}
