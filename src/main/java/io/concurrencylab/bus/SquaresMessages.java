@@ -75,8 +75,11 @@ public final class SquaresMessages {
       if (to > 3_037_000_499L) {
         throw LabException.badInput("to must be at most 3037000499 (its square must fit in a long), got " + to);
       }
-      if (chunk != null && (chunk < 1 || chunk > Integer.MAX_VALUE)) {
+      if (chunk != null && chunk < 1) {
         throw LabException.badInput("chunk must be 1 or more (leave it out for an automatic size), got " + chunk);
+      }
+      if (chunk != null && chunk > Integer.MAX_VALUE) {
+        throw LabException.badInput("chunk must be at most " + Integer.MAX_VALUE + ", got " + chunk);
       }
       return new RunRequest(List.copyOf(sizes), from, to, chunk == null ? 0 : chunk.intValue());
     }

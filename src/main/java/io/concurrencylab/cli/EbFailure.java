@@ -53,7 +53,9 @@ public final class EbFailure extends Exception {
   }
 
   static EbFailure refused(String address) {
-    String why = Addresses.isPublic(address) ? "(is the app another version of lab?)"
+    String why = Addresses.PUBLIC_EVENTS.contains(address)
+        ? "is an event the app itself publishes: it can be tailed, not sent or published to"
+        : Addresses.isPublic(address) ? "(is the app another version of lab?)"
         : "is not a public address; requests: " + String.join(", ", Addresses.PUBLIC_REQUESTS)
             + "; events: " + String.join(", ", Addresses.PUBLIC_EVENTS);
     return new EbFailure(ExitCodes.REFUSED, "refused by the bridge: " + address + " " + why, null);

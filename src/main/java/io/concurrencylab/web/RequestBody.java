@@ -94,6 +94,8 @@ final class RequestBody implements Handler<RoutingContext> {
     if (!ctx.response().headWritten()) {
       ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
     }
+    // the rest of the body was not read: the connection cannot carry another request (Vert.x would keep it open)
+    ctx.addEndHandler(done -> ctx.request().connection().close());
     ctx.fail(message == null ? new LabException(status, "") : new LabException(status, message));
   }
 

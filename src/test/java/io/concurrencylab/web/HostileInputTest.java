@@ -239,6 +239,12 @@ class HostileInputTest {
       http.send("GET /api/list HTTP/1.1\r\nHost: 127.0.0.1:" + web.port + "\r\n\r\n");
       assertThat(http.response().status()).isEqualTo(200); // read until the server closed it
     }
+    web.close();
+    web = start(WebFixture.config().with("http.bodyTimeoutMs", 300));
+    try (RawHttp http = new RawHttp(web.port)) { // closed right after the 408: the idle timeout (60 s) is not needed
+      http.send("POST /api/list HTTP/1.1\r\nHost: 127.0.0.1:" + web.port + "\r\nContent-Length: 10\r\n\r\n12");
+      assertJsonError(http.response(), 408); // reads until closed, failing after RawHttp's 10 s read timeout
+    }
   }
 
   @Test
