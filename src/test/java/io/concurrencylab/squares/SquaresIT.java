@@ -135,7 +135,7 @@ class SquaresIT {
 
   /**
    * What the README promises: after a kill -9 of the coordinator, its nodes have exited within this (measured here:
-   * 0.2-0.4 s; before they watched a pipe from it and halted, ~1.5-2 s when killed mid-compute).
+   * 0.2-0.5 s; before they watched a pipe from it and halted, ~1.5-2 s when killed mid-compute).
    */
   static final long NODES_GONE_MS = 1_000;
 
