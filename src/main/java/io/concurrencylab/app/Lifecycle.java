@@ -33,7 +33,7 @@ final class Lifecycle {
     onSignal = action;
   }
 
-  /** Ends {@link #await} as a signal would (e.g. when the parent process is gone). */
+  /** Ends {@link #await} as a signal would (e.g. a node started with --exit-when-ready, once ready). */
   void requestStop(String reason) {
     if (signal == null) {
       signal = reason;

@@ -27,6 +27,9 @@ public final class Main implements Runnable {
     // A sweep starts many `lab node` processes at once: build only that command, not the whole tree (picocli
     // reflects over every subcommand and its annotations, ~30 ms of each node's start on this machine).
     boolean nodeOnly = args.length > 0 && args[0].equals("node");
+    if (nodeOnly) {
+      NodeCommand.watchParent(args); // before parsing: a node must not outlive its parent by picocli's start-up
+    }
     CommandLine cli = nodeOnly
         ? new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(new NodeCommand()).name("lab node"))
         : new CommandLine(new Main());

@@ -74,7 +74,7 @@ final class SquaresCommand implements Callable<Integer> {
       System.err.println("lab squares: run " + runId + " interrupted and recorded; every node it started is stopped");
       return ExitCodes.INTERRUPTED;
     }
-    SquaresProgram.report(record).forEach(System.out::println);
+    SquaresProgram.report(record, history.appended(record.id())).forEach(System.out::println);
     if (!record.ok()) {
       System.err.println("lab squares: run failed: " + record.error());
       return ExitCodes.FAILURE_REPLY;

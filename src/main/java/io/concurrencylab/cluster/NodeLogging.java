@@ -25,7 +25,6 @@ import org.slf4j.spi.SLF4JServiceProvider;
  */
 public final class NodeLogging implements SLF4JServiceProvider {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
-  private static final PrintStream OUT = System.err;
 
   private final ILoggerFactory loggers = new Factory();
   private final IMarkerFactory markers = new BasicMarkerFactory();
@@ -139,10 +138,13 @@ public final class NodeLogging implements SLF4JServiceProvider {
       String line = LocalTime.now().format(TIME) + " " + String.format("%-5s", level) + " ["
           + Thread.currentThread().getName() + "] " + shortName + " - "
           + MessageFormatter.basicArrayFormat(pattern, arguments);
-      synchronized (OUT) {
-        OUT.println(line);
+      // System.err of this moment, not of when logging started: Vert.x starts SLF4J with System.err swapped for a
+      // throwaway buffer (to hide SLF4J's complaints when no provider is there), so a stream kept then drops every line
+      PrintStream out = System.err;
+      synchronized (out) {
+        out.println(line);
         if (throwable != null) {
-          throwable.printStackTrace(OUT);
+          throwable.printStackTrace(out);
         }
       }
     }

@@ -54,10 +54,13 @@ public final class NodeProcesses {
     ProcessBuilder builder = new ProcessBuilder(command);
     // Fewer malloc arenas: each thread of a small JVM otherwise may get one (RSS, not speed).
     builder.environment().putIfAbsent("MALLOC_ARENA_MAX", "2");
+    // A node told to watch a pipe from us gets one on stdin; we never write to it, and the kernel closes our end
+    // the instant this process dies, however it dies (ParentWatch). Others (lab cluster start) outlive us: no pipe.
     Process process = builder
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        .redirectInput(nodeArgs.contains(ParentWatch.PIPE_OPTION) ? ProcessBuilder.Redirect.PIPE
+            : ProcessBuilder.Redirect.from(new File("/dev/null")))
         .start();
     Node node = new Node(name, process, log);
     started.add(node);

@@ -1,47 +1,94 @@
 package io.concurrencylab.cluster;
 
+import io.concurrencylab.bus.ExitCodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends this process when the process that launched it is gone, so even a {@code kill -9} of a coordinator leaves no
- * orphan node. A plain daemon thread started before anything else, not a verticle: a node whose parent dies while
- * it is still joining the cluster must go too. It asks for a clean stop first, and halts if that takes too long.
- * Polls (a cheap /proc look-up) because {@code ProcessHandle.onExit()} of a process that is not our child may be
- * slow to notice.
+ * Ends a sweep node when the process that launched it (its coordinator) is gone, so even a {@code kill -9} of the
+ * coordinator leaves no orphan node. Two ways to notice, whichever comes first:
+ * <ul>
+ *   <li>the end of a pipe: {@link NodeProcesses} gives a node started with {@link #PIPE_OPTION} a pipe on stdin and
+ *       never writes to it. However the launcher dies, the kernel closes its end at that instant, and the node's
+ *       read returns end-of-file;
+ *   <li>the PID, polled every {@link #INTERVAL_MS} ms (a cheap /proc look-up): the fallback, e.g. for a node started
+ *       without the pipe. Not {@code ProcessHandle.onExit()}: for a process that is not our child, the JDK notices
+ *       an exit by sleeping 300 ms and more between looks.
+ * </ul>
+ * Plain daemon threads started before anything else, not verticles: a node whose parent dies while it is still
+ * starting or joining must go too.
  */
 public final class ParentWatch {
+  /** The node option saying that stdin is such a pipe: whoever passes it must provide one. */
+  public static final String PIPE_OPTION = "--parent-pipe";
   static final long INTERVAL_MS = 250;
-  static final long HALT_AFTER_MS = 3_000;
   private static final Logger log = LoggerFactory.getLogger(ParentWatch.class);
 
   private ParentWatch() {}
 
   /**
-   * @param stop asks the process to stop cleanly (leave the cluster); if it is still alive {@link #HALT_AFTER_MS}
-   *     later, it is halted
-   * @throws IllegalArgumentException if the parent is not running now
+   * Watches {@code parentPid} (and {@code pipe}, when not null) and calls {@code onGone} once, on a watch thread,
+   * with how the parent was found gone; at once if it is not running now.
    */
-  public static void start(long parentPid, Runnable stop) {
-    if (!alive(parentPid)) {
-      throw new IllegalArgumentException("parent process " + parentPid + " is not running");
-    }
-    Thread watch = new Thread(() -> {
+  public static void start(long parentPid, InputStream pipe, Consumer<String> onGone) {
+    AtomicBoolean told = new AtomicBoolean();
+    Consumer<String> once = how -> {
+      if (!told.getAndSet(true)) {
+        onGone.accept(how);
+      }
+    };
+    daemon("lab-parent-pid", () -> {
       try {
+        if (!alive(parentPid)) {
+          once.accept("not running when this node started");
+          return;
+        }
         while (alive(parentPid)) {
           Thread.sleep(INTERVAL_MS);
         }
-        log.warn("parent process {} is gone: stopping this node", parentPid);
-        stop.run();
-        Thread.sleep(HALT_AFTER_MS);
-        log.warn("still running {} ms after the parent died: halting", HALT_AFTER_MS);
-        Runtime.getRuntime().halt(1);
+        once.accept("its PID is no longer running");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "lab-parent-watch");
-    watch.setDaemon(true);
-    watch.start();
+    });
+    if (pipe != null) {
+      daemon("lab-parent-pipe", () -> {
+        byte[] ignored = new byte[64];
+        try {
+          while (pipe.read(ignored) >= 0) {
+            // nothing is ever written: only the end matters
+          }
+          once.accept("the pipe from it was closed");
+        } catch (IOException e) {
+          log.debug("cannot read the pipe from the parent ({}); watching its PID only", e.toString());
+        }
+      });
+    }
+  }
+
+  /**
+   * What a sweep node does once its parent is gone: says so and halts, with no attempt to leave the cluster. That
+   * cluster was the coordinator's own (for lite nodes, its only data member: leaving then hangs or fails with
+   * {@code NoDataMemberInClusterException}), its other members are going the same way, and a node keeps nothing
+   * that needs closing.
+   */
+  public static void haltNow(long parentPid, String how) {
+    log.warn("parent process {} is gone ({}): stopping this node now (its cluster went with it: nothing to leave)",
+        parentPid, how);
+    System.err.flush();
+    // still ~0.3 s: at its last safepoint the JVM waits that long for threads blocked in native calls (netty's
+    // epoll, Hazelcast's sockets) before it exits
+    Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+  }
+
+  private static void daemon(String name, Runnable body) {
+    Thread thread = new Thread(body, name);
+    thread.setDaemon(true);
+    thread.start();
   }
 
   private static boolean alive(long pid) {

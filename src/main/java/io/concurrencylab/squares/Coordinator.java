@@ -15,6 +15,7 @@ import io.concurrencylab.bus.SquaresMessages.SizeResult;
 import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.cluster.Members;
 import io.concurrencylab.cluster.NodeProcesses;
+import io.concurrencylab.cluster.ParentWatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -275,7 +276,8 @@ final class Coordinator extends VerticleBase {
       List<String> args = new ArrayList<>(List.of("--cluster-name", cluster.name(), "--host", cluster.host(),
           "--members", String.join(",", members),
           "--port", Integer.toString(cluster.port()), "--port-count", Integer.toString(cluster.portCount()),
-          "--parent-pid", Long.toString(ProcessHandle.current().pid()), "--report-ready", "--role", "squares-node"));
+          "--parent-pid", Long.toString(ProcessHandle.current().pid()), ParentWatch.PIPE_OPTION, "--report-ready",
+          "--role", "squares-node"));
       if (liteNodes) {
         args.add("--lite");
       }

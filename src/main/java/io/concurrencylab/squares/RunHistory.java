@@ -3,66 +3,209 @@ package io.concurrencylab.squares;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The squares runs, one JSON record per line in {@code <data.dir>/squares-history.jsonl}. A record is appended with
- * a single write of the whole line and forced to disk before the call returns; should a crash still cut a line
- * short, reading skips that line (and says so) rather than losing the file. Blocking file I/O: call it from a worker
- * ({@code executeBlocking}) or a plain thread, never an event loop.
+ * a single write of the whole line and forced to disk before the call returns. Whatever else the file holds (a line
+ * cut short by a crash, bytes that are not UTF-8, garbage, a huge line) costs only that line: it is skipped with one
+ * warning naming the file and line, and the next record appended still starts on a line of its own. Blocking file
+ * I/O: call it from a worker ({@code executeBlocking}) or a plain thread, never an event loop.
  */
 public final class RunHistory {
+  /**
+   * The longest line read (and written): a record is a few KB (a run of 8 sizes of 8 nodes ~10 KB), so a longer
+   * line is damage, skipped without being held or parsed whole.
+   */
+  static final int MAX_LINE_BYTES = 1 << 20;
   private static final Logger log = LoggerFactory.getLogger(RunHistory.class);
   private final Path file;
+  private final Consumer<String> warn;
+  private final java.util.Set<String> appended = new java.util.HashSet<>();
 
   public RunHistory(Path dataDir) {
+    this(dataDir, log::warn);
+  }
+
+  /** @param warn where the one line per skipped record goes (tests collect them) */
+  RunHistory(Path dataDir, Consumer<String> warn) {
     this.file = dataDir.resolve("squares-history.jsonl");
+    this.warn = warn;
   }
 
   public Path file() {
     return file;
   }
 
+  /**
+   * Appends the record as one line and forces it to disk. When the file does not end with a newline (a crash cut
+   * its last line), the write starts with one, so the torn line stays one skipped line and this record is whole.
+   *
+   * @throws IOException also for a record longer than {@link #MAX_LINE_BYTES}, which could not be read back
+   */
   public synchronized void append(RunRecord record) throws IOException {
+    byte[] json = record.toJson().encode().getBytes(StandardCharsets.UTF_8);
+    if (json.length + 1 > MAX_LINE_BYTES) {
+      throw new IOException("run " + record.id() + ": record too long for " + file + " (" + json.length
+          + " bytes; lines over " + MAX_LINE_BYTES + " are skipped when read)");
+    }
     Files.createDirectories(file.getParent());
-    byte[] line = (record.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
+    boolean torn = endsTorn();
+    ByteBuffer line = ByteBuffer.allocate(json.length + (torn ? 2 : 1));
+    if (torn) {
+      line.put((byte) '\n');
+    }
+    line.put(json).put((byte) '\n').flip();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
-      ByteBuffer buffer = ByteBuffer.wrap(line);
-      while (buffer.hasRemaining()) {
-        channel.write(buffer);
+      while (line.hasRemaining()) {
+        channel.write(line);
       }
       channel.force(true);
     }
+    appended.add(record.id());
   }
 
-  /** Every whole record, oldest first. */
+  /** Whether this instance appended (and forced to disk) the run {@code runId}: only then is it "kept". */
+  public synchronized boolean appended(String runId) {
+    return appended.contains(runId);
+  }
+
+  private boolean endsTorn() throws IOException {
+    if (!Files.exists(file)) {
+      return false;
+    }
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      long size = channel.size();
+      ByteBuffer last = ByteBuffer.allocate(1);
+      return size > 0 && channel.read(last, size - 1) == 1 && last.get(0) != '\n';
+    }
+  }
+
+  /** Every whole record, oldest first; every other non-blank line is skipped with one warning. */
   public synchronized List<RunRecord> readAll() throws IOException {
     List<RunRecord> records = new ArrayList<>();
     if (!Files.exists(file)) {
       return records;
     }
-    int lineNo = 0;
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      lineNo++;
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        records.add(RunRecord.fromJson(new JsonObject(line)));
-      } catch (RuntimeException e) { // DecodeException included
-        log.warn("{} line {}: skipping an incomplete or unreadable record ({})", file, lineNo, e.getMessage());
-      }
+    try (InputStream in = Files.newInputStream(file)) {
+      new LineReader(in).forEach((lineNo, bytes, length, tooLong) -> {
+        if (tooLong) {
+          warn(lineNo, "longer than " + MAX_LINE_BYTES + " bytes, not read");
+          return;
+        }
+        String line;
+        try {
+          line = utf8().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+          warn(lineNo, "not valid UTF-8");
+          return;
+        }
+        if (line.isBlank()) {
+          return;
+        }
+        try {
+          records.add(RunRecord.fromJson(new JsonObject(line)));
+        } catch (RuntimeException e) { // DecodeException, ClassCastException, a missing field...
+          warn(lineNo, "not a whole run record: " + firstLine(e.getMessage()));
+        }
+      });
     }
     return records;
+  }
+
+  private void warn(long lineNo, String why) {
+    warn.accept(file + " line " + lineNo + ": skipped (" + why + ")");
+  }
+
+  /** Strict: malformed bytes are an error, not silently replaced by U+FFFD. */
+  private static CharsetDecoder utf8() {
+    return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    String first = message.lines().findFirst().orElse("");
+    return first.length() > 200 ? first.substring(0, 200) + "..." : first;
+  }
+
+  /** What to do with each line: its bytes (without the newline), or {@code tooLong} and no bytes. */
+  private interface LineHandler {
+    void line(long lineNo, byte[] bytes, int length, boolean tooLong);
+  }
+
+  /**
+   * Splits a stream on '\n' without decoding it, a buffer at a time, so a file of any size is read in bounded memory:
+   * at most one line of up to {@link #MAX_LINE_BYTES} is held; the rest of a longer one is only counted past.
+   */
+  private static final class LineReader {
+    private final InputStream in;
+    private byte[] line = new byte[8192];
+    private int length;
+    private boolean tooLong;
+    private long lineNo;
+
+    LineReader(InputStream in) {
+      this.in = in;
+    }
+
+    void forEach(LineHandler handler) throws IOException {
+      byte[] buffer = new byte[64 * 1024];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          if (buffer[i] == '\n') {
+            add(buffer, start, i - start);
+            end(handler);
+            start = i + 1;
+          }
+        }
+        add(buffer, start, n - start);
+      }
+      if (length > 0 || tooLong) { // a last line without its newline: read like any other
+        end(handler);
+      }
+    }
+
+    private void add(byte[] from, int offset, int count) {
+      if (tooLong || count == 0) {
+        return;
+      }
+      if (length + count > MAX_LINE_BYTES) {
+        tooLong = true;
+        length = 0;
+        line = new byte[8192]; // let go of what was held
+        return;
+      }
+      if (length + count > line.length) {
+        line = Arrays.copyOf(line, Math.min(MAX_LINE_BYTES, Math.max(line.length * 2, length + count)));
+      }
+      System.arraycopy(from, offset, line, length, count);
+      length += count;
+    }
+
+    private void end(LineHandler handler) {
+      handler.line(++lineNo, line, length, tooLong);
+      length = 0;
+      tooLong = false;
+    }
   }
 }

@@ -46,6 +46,8 @@ final class Scheduler {
   private int chunksLeft;
   private long numbersDone;
   private int retries;
+  private boolean dispatching;
+  private boolean dispatchAgain;
 
   private static final class NodeState {
     final String nodeId;
@@ -121,7 +123,28 @@ final class Scheduler {
     drop(nodeId, "left the cluster");
   }
 
+  /**
+   * Fills every active node's window from the queue. Not re-entrant: a request can fail inside {@link #send} (a node
+   * already gone: no handler), and the drop that follows calls back in here while the loop below is running; that
+   * call only asks for another pass (re-entering used to throw out of the loop, into the event bus's reply code).
+   */
   private void dispatch() {
+    if (dispatching) {
+      dispatchAgain = true;
+      return;
+    }
+    dispatching = true;
+    try {
+      do {
+        dispatchAgain = false;
+        fill();
+      } while (dispatchAgain);
+    } finally {
+      dispatching = false;
+    }
+  }
+
+  private void fill() {
     if (finished.future().isComplete()) {
       return;
     }
@@ -130,8 +153,9 @@ final class Scheduler {
           .map(l -> "pid " + l.pid() + " " + l.reason()).toList() + "; " + chunksLeft + " chunks not computed");
       return;
     }
-    for (NodeState node : active.values()) {
-      while (node.inFlight.size() < window && !queue.isEmpty()) {
+    for (NodeState node : List.copyOf(active.values())) {
+      while (active.containsKey(node.nodeId) && node.inFlight.size() < window && !queue.isEmpty()
+          && !finished.future().isComplete()) {
         send(node, queue.poll());
       }
     }

@@ -16,8 +16,12 @@ import java.util.stream.Collectors;
 public final class SquaresProgram {
   private SquaresProgram() {}
 
-  /** The lesson's two lines per size, then one table for all sizes (and any lost nodes). */
-  public static List<String> report(RunRecord record) {
+  /**
+   * The lesson's two lines per size, then one table for all sizes (and any lost nodes).
+   *
+   * @param kept whether the record is on disk: only then does the report say it is kept
+   */
+  public static List<String> report(RunRecord record, boolean kept) {
     List<String> lines = new ArrayList<>();
     for (SizeResult size : record.sizes()) {
       lines.add(String.format(Locale.ROOT, "Cluster size %d: Time taken = %.4f seconds", size.size(), size.totalMs() / 1000));
@@ -34,7 +38,7 @@ public final class SquaresProgram {
           lines.add("      lost node pid " + l.pid() + " (" + l.reason() + "): " + l.requeued() + " chunk(s) re-queued");
         }
       }
-      lines.add("run " + record.id() + " kept in the history");
+      lines.add("run " + record.id() + (kept ? " kept in the history" : " NOT kept in the history (could not write it)"));
     }
     return lines;
   }

@@ -33,6 +33,7 @@ final class SweepCluster {
         config.squaresChunkTimeoutMs(), config.squaresReadyTimeoutMs(), config.squaresStopGraceMs(),
         config.dataDir().resolve("logs").resolve(runId), config.squaresLiteNodes());
     return cluster.join(new VertxOptions()).compose(joined -> {
+      joined.vertx().exceptionHandler(UnhandledExceptions::handle);
       Coordinator coordinator = new Coordinator(plan, joined.manager(), processes, progress);
       return joined.vertx().deployVerticle(coordinator)
           .map(id -> new SweepCluster(joined.vertx(), coordinator, processes))

@@ -2,8 +2,12 @@ package io.concurrencylab.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.slf4j.ILoggerFactory;
+import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
 /** A node's logging keeps conf/logback.xml's levels without logback. */
@@ -34,5 +38,27 @@ class NodeLoggingTest {
     assertThat(NodeLogging.shortName("com.hazelcast.internal.cluster.ClusterService")).isEqualTo("c.h.i.c.ClusterService");
     assertThat(NodeLogging.shortName("io.netty.Short")).isEqualTo("io.netty.Short");
     assertThat(NodeLogging.shortName("NoPackageButAVeryLongName")).isEqualTo("NoPackageButAVeryLongName");
+  }
+
+  /**
+   * Vert.x looks for an SLF4J provider with System.err swapped for a throwaway buffer (to hide SLF4J's complaints
+   * when there is none), which is when a node's logging starts: a node that kept that stream logged nothing at all.
+   */
+  @Test
+  void logsToTheStderrOfTheMomentNotTheOneSeenAtStart() {
+    PrintStream real = System.err;
+    ByteArrayOutputStream swallowed = new ByteArrayOutputStream();
+    ByteArrayOutputStream seen = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(swallowed, true, StandardCharsets.UTF_8));
+      Logger log = new NodeLogging().getLoggerFactory().getLogger("io.concurrencylab.cluster.Test");
+      System.setErr(new PrintStream(seen, true, StandardCharsets.UTF_8));
+      log.warn("parent process {} is gone", 42);
+    } finally {
+      System.setErr(real);
+    }
+    assertThat(seen.toString(StandardCharsets.UTF_8)).contains(" WARN  [").endsWith("i.c.c.Test - parent process 42 is gone"
+        + System.lineSeparator());
+    assertThat(swallowed.size()).isZero();
   }
 }

@@ -1,35 +1,179 @@
 package io.concurrencylab.squares;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
 import io.concurrencylab.bus.SquaresMessages.RunRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunHistoryTest {
   @TempDir
   Path dir;
+  private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
 
   private static RunRecord record(String id) throws Exception {
     return new RunRecord(id, "s", "f", RunRequest.validated(List.of(1, 2), 1, 10, null, 8, 100), true, null, List.of(),
         Sweep.results(new long[] {1, 4, 9}, 1), Sweep.machine());
   }
 
+  private RunHistory history() {
+    return new RunHistory(dir, warnings::add);
+  }
+
+  private static byte[] line(RunRecord record) {
+    return (record.toJson().encode() + "\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Writes "one", then {@code damage}, then "two" (each record on its own line) straight to the file. */
+  private Path damagedBetween(byte[] damage) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(line(record("one")));
+    bytes.write(damage);
+    bytes.write(line(record("two")));
+    Path file = history().file();
+    Files.createDirectories(file.getParent());
+    Files.write(file, bytes.toByteArray());
+    return file;
+  }
+
+  /** The damaged line is the second: one warning naming the file and line 2; appending and reading lose nothing. */
+  private void assertSkippedOnceAtLine2ThenAppendKeepsAll(Path file) throws Exception {
+    history().append(record("three"));
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two", "three");
+    assertThat(warnings).hasSize(1).allSatisfy(w -> assertThat(w).contains(file.toString()).contains("line 2")
+        .doesNotContain("Exception").doesNotContain("\n"));
+  }
+
   @Test
-  void recordsSurviveARoundTripAndATornLastLineIsSkipped() throws Exception {
-    RunHistory history = new RunHistory(dir);
+  void recordsSurviveARoundTrip() throws Exception {
+    RunHistory history = history();
     history.append(record("one"));
     history.append(record("two"));
-    // a crash in the middle of a write: half a line at the end
-    Files.writeString(history.file(), "{\"id\":\"three\",\"star", StandardOpenOption.APPEND);
-    List<RunRecord> read = new RunHistory(dir).readAll();
+    assertThat(history.appended("two")).isTrue();
+    List<RunRecord> read = history().readAll();
     assertThat(read).extracting(RunRecord::id).containsExactly("one", "two");
     assertThat(read.get(1)).isEqualTo(record("two"));
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void invalidUtf8IsSkippedNotFatal() throws Exception {
+    Path file = damagedBetween(new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
+    assertSkippedOnceAtLine2ThenAppendKeepsAll(file);
+  }
+
+  @Test
+  void garbageIsSkipped() throws Exception {
+    byte[] garbage = new byte[300];
+    new java.util.Random(11).nextBytes(garbage);
+    for (int i = 0; i < garbage.length; i++) {
+      if (garbage[i] == '\n') {
+        garbage[i] = 'x'; // one damaged line, not several
+      }
+    }
+    byte[] damage = Arrays.copyOf(garbage, garbage.length + 1);
+    damage[garbage.length] = '\n';
+    assertSkippedOnceAtLine2ThenAppendKeepsAll(damagedBetween(damage));
+  }
+
+  @Test
+  void validJsonThatIsNotARecordIsSkipped() throws Exception {
+    assertSkippedOnceAtLine2ThenAppendKeepsAll(damagedBetween("[1, 2, 3]\n".getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aHugeLineIsSkippedWithoutBeingParsed() throws Exception {
+    // 10 MB of a JSON string: were it parsed, it would be a "record" whose reading costs a 10 MB String or more
+    byte[] huge = new byte[10 * 1024 * 1024];
+    Arrays.fill(huge, (byte) 'a');
+    huge[0] = '"';
+    huge[huge.length - 2] = '"';
+    huge[huge.length - 1] = '\n';
+    Path file = damagedBetween(huge);
+    assertSkippedOnceAtLine2ThenAppendKeepsAll(file);
+    assertThat(warnings.get(0)).contains("longer than " + RunHistory.MAX_LINE_BYTES);
+  }
+
+  @Test
+  void aTornLastLineIsSkippedAndTheNextRecordStartsOnItsOwnLine() throws Exception {
+    history().append(record("one"));
+    history().append(record("two"));
+    // a crash in the middle of a write: part of a line at the end, no newline
+    Files.writeString(history().file(), "{\"id\":\"torn\",\"star", StandardOpenOption.APPEND);
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two");
+    assertThat(warnings).hasSize(1).allSatisfy(w -> assertThat(w).contains(history().file().toString())
+        .contains("line 3"));
+
+    warnings.clear();
+    history().append(record("three"));
+    history().append(record("four"));
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two", "three", "four");
+    assertThat(warnings).hasSize(1).allSatisfy(w -> assertThat(w).contains("line 3"));
+  }
+
+  @Test
+  void aTornLineOfOnlyPartOfAMultiByteCharacterIsSkipped() throws Exception {
+    history().append(record("one"));
+    Files.write(history().file(), new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xE2, (byte) 0x82},
+        StandardOpenOption.APPEND);
+    history().append(record("two"));
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two");
+    assertThat(warnings).hasSize(1).allSatisfy(w -> assertThat(w).contains("line 2"));
+  }
+
+  @Test
+  void aWholeLastRecordWithoutItsNewlineIsKept() throws Exception {
+    Path file = history().file();
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, record("one").toJson().encode()); // e.g. written by hand, no final newline
+    history().append(record("two"));
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two");
+    assertThat(warnings).isEmpty();
+  }
+
+  @Test
+  void everyDamagedLineIsOneWarningAndBlankLinesNone() throws Exception {
+    history().append(record("one"));
+    Files.write(history().file(), "\n  \nnot json\n{\"half\":\n".getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.APPEND);
+    history().append(record("two"));
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two");
+    assertThat(warnings).hasSize(2);
+    assertThat(warnings.get(0)).contains("line 4");
+    assertThat(warnings.get(1)).contains("line 5");
+  }
+
+  @Test
+  void manyRecordsReadBackInOrder() throws Exception {
+    List<String> ids = IntStream.range(0, 500).mapToObj(i -> "run-" + i).toList();
+    for (String id : ids) {
+      history().append(record(id));
+    }
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactlyElementsOf(ids);
+  }
+
+  @Test
+  void aRecordTooLongToReadBackIsRefusedOnAppend() throws Exception {
+    RunRecord huge = new RunRecord("huge", "s".repeat(RunHistory.MAX_LINE_BYTES), "f",
+        RunRequest.validated(List.of(1), 1, 10, null, 8, 100), true, null, List.of(), null, Sweep.machine());
+    RunHistory history = history();
+    assertThatThrownBy(() -> history.append(huge)).isInstanceOf(IOException.class)
+        .hasMessageContaining("too long");
+    assertThat(history.appended("huge")).as("not kept: the report must not say it is").isFalse();
+    assertThat(history().readAll()).isEmpty();
   }
 
   @Test

@@ -8,7 +8,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,6 +79,34 @@ class SchedulerTest {
   void losingEveryNodeFailsTheRunWithAClearMessage() {
     assertThatThrownBy(() -> run(1, 50_000, 50, s -> nodes.keySet().forEach(s::nodeLeft)).await())
         .hasMessageContaining("all nodes were lost (3)").hasMessageContaining("chunks not computed");
+  }
+
+  /**
+   * What a sweep sees when every node is killed mid-compute: the nodes stop answering (their requests fail, at once
+   * or at the timeout) and leave the cluster, in any interleaving. The run fails with the one message, and no
+   * handler throws (it used to: a drop inside a send re-entered the dispatch loop).
+   */
+  @Test
+  void losingEveryNodeMidComputeFailsOnceAndNothingThrows() {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(uncaught::add);
+    Future<long[]> run = run(1, 200_000, 50, s -> Future.all(deployments.values().stream().map(vertx::undeploy)
+        .toList()).onComplete(ar -> {
+          // their chunks in flight now fail (no handler) or time out, and each leaves, in some order
+          nodes.keySet().forEach(s::nodeLeft);
+        }));
+    assertThatThrownBy(run::await).hasMessageContaining("all nodes were lost (3)").hasMessageContaining("chunks not computed");
+    assertThat(uncaught).isEmpty();
+  }
+
+  /** The same when each node is found gone by a failing request rather than by a membership event. */
+  @Test
+  void nodesThatStopAnsweringAreDroppedAndTheRunFailsCleanly() {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    vertx.exceptionHandler(uncaught::add);
+    Future<long[]> run = run(1, 200_000, 50, s -> deployments.values().forEach(vertx::undeploy));
+    assertThatThrownBy(run::await).hasMessageContaining("all nodes were lost (3)");
+    assertThat(uncaught).isEmpty();
   }
 
   @Test

@@ -133,11 +133,30 @@ class SquaresIT {
     }
   }
 
+  /**
+   * What the README promises: after a kill -9 of the coordinator, its nodes have exited within this (measured here:
+   * 0.2-0.5 s; before they watched a pipe from it and halted, ~1.5-2 s when killed mid-compute).
+   */
+  static final long NODES_GONE_MS = 1_000;
+
   @Test
   void nodesExitByThemselvesWhenTheCoordinatorIsKilledDuringLaunch() throws Exception {
+    killTheCoordinatorAt(Pattern.compile("size 2 launch: 0/2"), "--to", "10");
+  }
+
+  @Test
+  void nodesExitByThemselvesWhenTheCoordinatorIsKilledMidCompute() throws Exception {
+    // the nodes are lite members: the coordinator was the cluster's only data member, so there is nothing to leave
+    killTheCoordinatorAt(Pattern.compile("size 2 compute: "), "--to", "10000000", "--chunk", "1000");
+  }
+
+  private void killTheCoordinatorAt(Pattern when, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("squares", "--sizes", "2", "--set", "data.dir=" + data));
+    command.addAll(List.of(args));
     List<ProcessHandle> nodes;
-    try (LabProcess lab = LabProcess.start("squares", "--sizes", "2", "--to", "10", "--set", "data.dir=" + data)) {
-      lab.awaitErrLine(Pattern.compile("size 2 launch: 0/2"), RUN);
+    long goneMs;
+    try (LabProcess lab = LabProcess.start(command.toArray(String[]::new))) {
+      lab.awaitErrLine(when, RUN);
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (lab.handle().children().count() < 2 && System.nanoTime() < deadline) {
         java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // polling the process table, bounded
@@ -146,11 +165,41 @@ class SquaresIT {
       assertThat(nodes).hasSize(2);
       toKill.addAll(nodes);
       lab.kill();
+      goneMs = Processes.msUntilExited(nodes, 15_000);
       lab.awaitExit(Duration.ofSeconds(10));
     }
-    long start = System.nanoTime();
-    assertThat(Processes.awaitGone(nodes, 5_000)).as("nodes gone within 5 s of the coordinator's kill -9").isTrue();
-    System.out.printf("nodes gone %.1f s after the coordinator was killed%n", (System.nanoTime() - start) / 1e9);
+    System.out.printf("nodes exited %d ms after the coordinator's kill -9 (at %s)%n", goneMs, when);
+    assertThat(goneMs).as("ms until every node had exited after the coordinator's kill -9").isBetween(0L, NODES_GONE_MS);
+    List<Path> logs;
+    try (var files = Files.walk(data.resolve("logs"))) {
+      logs = files.filter(f -> f.getFileName().toString().endsWith(".log")).toList();
+    }
+    assertThat(logs).hasSize(2).allSatisfy(log -> assertThat(Files.readString(log)).as(log.toString())
+        .contains("parent process").contains("is gone").doesNotContain("Exception"));
+  }
+
+  @Test
+  void losingEveryNodeIsOneLineAndExitCode3() throws Exception {
+    // a wider window: more chunks in flight when the nodes die, more ways for their failures to interleave (with
+    // window 8 the old scheduler threw "Promise already completed" in about half the runs)
+    try (LabProcess lab = LabProcess.start("squares", "--sizes", "2", "--to", "10000000", "--chunk", "1000",
+        "--set", "squares.window=8", "--set", "data.dir=" + data)) {
+      lab.awaitErrLine(Pattern.compile("size 2 compute: "), RUN);
+      List<ProcessHandle> nodes = lab.handle().children().toList();
+      toKill.addAll(nodes);
+      assertThat(nodes).hasSize(2);
+      nodes.forEach(ProcessHandle::destroyForcibly);
+
+      assertThat(lab.awaitExit(RUN)).as(lab.stderr()).isEqualTo(3);
+      assertThat(lab.stderr().lines().filter(l -> l.contains("all nodes were lost"))).as(lab.stderr()).hasSize(1)
+          .allMatch(l -> l.startsWith("lab squares: run failed: all nodes were lost (2)"));
+      assertThat(lab.stderr()).doesNotContain("Exception").doesNotContainPattern("(?m)^\\s+at ");
+      assertThat(lab.stdoutLines()).isEmpty();
+    }
+    List<RunRecord> history = new RunHistory(data).readAll();
+    assertThat(history).hasSize(1);
+    assertThat(history.get(0).error()).startsWith("all nodes were lost (2)");
+    assertThat(Processes.labNodes(history.get(0).id())).as("no node process left").isEmpty();
   }
 
   @Test

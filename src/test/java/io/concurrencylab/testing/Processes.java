@@ -28,6 +28,37 @@ public final class Processes {
     return true;
   }
 
+  /**
+   * Polls the process table (every 5 ms) until none of them runs: how many ms that took, or -1 after
+   * {@code timeoutMs}. For timing processes that are not our children, whose {@code onExit()} the JDK notices only
+   * by sleeping 300 ms and more between looks. A zombie has exited: it only waits for its parent to collect its
+   * exit status, which for an orphan is PID 1's job, done at once by an ordinary init but only every second or two
+   * by some containers' (and {@code ProcessHandle.isAlive()} counts a zombie as alive). Linux: reads /proc.
+   */
+  public static long msUntilExited(List<ProcessHandle> processes, long timeoutMs) {
+    long start = System.nanoTime();
+    long deadline = start + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (processes.stream().anyMatch(Processes::running)) {
+      if (System.nanoTime() > deadline) {
+        return -1;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+    }
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+  }
+
+  private static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try { // "pid (comm) S ...": the state follows the last ')', as comm may hold anything
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(process.pid()), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException | RuntimeException gone) {
+      return false;
+    }
+  }
+
   /** SIGTERM, then SIGKILL after 10 s, to whatever is still alive; waits for them. */
   public static void stopAll(List<ProcessHandle> processes) {
     processes.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroy);

@@ -1,0 +1,168 @@
+package io.concurrencylab.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code launcher/lab}'s first run, the one that builds the nodes' class-data-sharing archive, in a throwaway
+ * checkout whose jar is up to date (so no Maven), with a stand-in for {@code java} on the PATH that records every
+ * call. Fast and exact: what the launcher asks java to do is all there is to check.
+ */
+class LauncherTest {
+  private static final String LOCK = ".lab-cds.lock";
+  @TempDir
+  Path dir;
+  private final List<Process> started = new ArrayList<>();
+
+  /** Records its arguments, one call a line; a training sweep waits until released; a dump writes the archive. */
+  private static final String FAKE_JAVA = """
+      #!/usr/bin/env bash
+      echo "$*" >>"$LAB_TEST_DIR/calls"
+      case "$*" in
+        *DumpLoadedClassList*)
+          touch "$LAB_TEST_DIR/training-$$"
+          for _ in $(seq 1 1200); do [ -e "$LAB_TEST_DIR/release" ] && break; sleep 0.05; done ;;
+        *-Xshare:dump*)
+          for a in "$@"; do case "$a" in -XX:SharedArchiveFile=*) echo archive >"${a#*=}" ;; esac; done ;;
+      esac
+      """;
+
+  @AfterEach
+  void nothingLeft() throws Exception {
+    Files.writeString(dir.resolve("release"), ""); // a stand-in still waiting ends at once
+    for (Process p : started) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A checkout with the launcher, an up-to-date jar (newer than pom, sources and conf), and fake java first on PATH. */
+  private Path checkout() throws IOException {
+    Path home = dir.resolve("home");
+    Files.createDirectories(home.resolve("launcher"));
+    Path lab = Files.copy(Path.of("launcher", "lab"), home.resolve("launcher/lab"));
+    Files.setPosixFilePermissions(lab, PosixFilePermissions.fromString("rwxr-xr-x"));
+    FileTime old = FileTime.from(Instant.now().minusSeconds(3600));
+    for (String sub : new String[] {"src/main", "conf"}) {
+      Files.setLastModifiedTime(Files.createDirectories(home.resolve(sub)), old);
+    }
+    Files.setLastModifiedTime(Files.writeString(home.resolve("pom.xml"), "<project/>"), old);
+    Files.createDirectories(home.resolve("target"));
+    Files.writeString(home.resolve("target/concurrency-lab.jar"), "not really a jar: java is a stand-in here");
+    Path bin = Files.createDirectories(dir.resolve("bin"));
+    Files.writeString(bin.resolve("java"), FAKE_JAVA);
+    Files.setPosixFilePermissions(bin.resolve("java"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    return home;
+  }
+
+  private Process launch(Path home, String name, String... args) throws IOException {
+    List<String> command = new ArrayList<>(List.of(home.resolve("launcher/lab").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile());
+    builder.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
+    builder.environment().put("LAB_TEST_DIR", dir.toString());
+    Process process = builder.start();
+    started.add(process);
+    return process;
+  }
+
+  private List<String> calls() throws IOException {
+    Path calls = dir.resolve("calls");
+    return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
+  }
+
+  private List<String> trainings() throws IOException {
+    return calls().stream().filter(c -> c.contains("DumpLoadedClassList")).toList();
+  }
+
+  /** Polls (bounded) until {@code condition} holds; false if it never did. */
+  private static boolean waitFor(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.call()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(10_000_000);
+    }
+    return true;
+  }
+
+  /** Whether one of {@code launcher}'s processes is a {@code flock} holding the archive's lock file open (waiting on it). */
+  private static boolean waitingOnTheLock(Process launcher) {
+    return launcher.descendants().anyMatch(p -> p.info().command().map(c -> c.endsWith("/flock")).orElse(false)
+        && opens(p.pid(), LOCK));
+  }
+
+  private static boolean opens(long pid, String name) {
+    try (var fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+      return fds.anyMatch(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).toString().endsWith(name);
+        } catch (IOException gone) {
+          return false;
+        }
+      });
+    } catch (IOException gone) {
+      return false;
+    }
+  }
+
+  @Test
+  void theTrainingSweepRunsWithTheUsersSettingsNotAPortOfItsOwn() throws Exception {
+    Path home = checkout();
+    Path config = Files.writeString(dir.resolve("mine.json"), "{}");
+    Files.writeString(dir.resolve("release"), "");
+    Process lab = launch(home, "one", "cluster", "status", "--config", config.toString(), "--set",
+        "squares.port=6123", "--set=cluster.host=127.0.0.1");
+    assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(lab.exitValue()).as(Files.readString(dir.resolve("one.err"))).isZero();
+
+    assertThat(trainings()).hasSize(1);
+    String training = trainings().get(0);
+    assertThat(training).contains(" squares --sizes 1 ", " --config " + config + " ", " --set squares.port=6123 ",
+        " --set=cluster.host=127.0.0.1 ").doesNotContain("5990");
+    // its own data and class list come last, so they win over anything the user set
+    assertThat(training.indexOf("--set data.dir=")).isGreaterThan(training.indexOf("squares.port=6123"));
+    assertThat(home.resolve("target/run/cds-training.log")).exists();
+    try (var run = Files.list(home.resolve("target/run"))) {
+      assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
+    }
+    // and then the command itself, as asked
+    assertThat(calls().get(calls().size() - 1)).endsWith(" cluster status --config " + config
+        + " --set squares.port=6123 --set=cluster.host=127.0.0.1");
+  }
+
+  @Test
+  void twoLaunchersStartingTogetherBuildTheArchiveOnce() throws Exception {
+    Path home = checkout();
+    Process first = launch(home, "first", "squares", "--sizes", "2");
+    assertThat(waitFor(() -> trainings().size() == 1)).as("the first launcher starts training").isTrue();
+    Process second = launch(home, "second", "squares", "--sizes", "2");
+    // the second launcher must wait for the first (holding the lock), not train too
+    assertThat(waitFor(() -> waitingOnTheLock(second) || trainings().size() > 1)).isTrue();
+    Files.writeString(dir.resolve("release"), "");
+    assertThat(first.waitFor(30, TimeUnit.SECONDS) && second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    assertThat(trainings()).as("training sweeps run").hasSize(1);
+    String stderr = Files.readString(dir.resolve("first.err")) + Files.readString(dir.resolve("second.err"));
+    assertThat(stderr.lines().filter(l -> l.contains("building the class-data-sharing archive"))).hasSize(1);
+    assertThat(first.exitValue()).isZero();
+    assertThat(second.exitValue()).isZero();
+    assertThat(calls().stream().filter(c -> c.endsWith(" squares --sizes 2"))).as("both ran their command").hasSize(2);
+  }
+}

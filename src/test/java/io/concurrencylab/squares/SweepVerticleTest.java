@@ -1,0 +1,43 @@
+package io.concurrencylab.squares;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.SquaresMessages;
+import io.concurrencylab.bus.SquaresMessages.RunRecord;
+import io.concurrencylab.bus.SquaresMessages.RunRequest;
+import io.concurrencylab.config.LabConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+class SweepVerticleTest {
+  @TempDir
+  Path data;
+
+  @Test
+  void aDamagedHistoryDoesNotStopItFromStarting(Vertx vertx) throws Exception {
+    RunRecord good = new RunRecord("good", "s", "f", RunRequest.validated(List.of(1), 1, 10, null, 8, 100), true,
+        null, List.of(), Sweep.results(new long[] {1, 4, 9}, 1), Sweep.machine());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.write(new byte[] {(byte) 0xFF, (byte) 0xFE, '{', '\n'}); // not UTF-8: one byte like this stopped serve
+    bytes.write((good.toJson().encode() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    bytes.write("{\"id\":\"cut sh".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Path file = new RunHistory(data).file();
+    Files.createDirectories(file.getParent());
+    Files.write(file, bytes.toByteArray());
+
+    vertx.deployVerticle(new SweepVerticle(LabConfig.defaults().with("data.dir", data.toString()))).await();
+
+    JsonObject runs = vertx.eventBus().<JsonObject>request(Addresses.SQUARES_RUNS, null).await().body();
+    assertThat(SquaresMessages.runsFromJson(runs)).extracting(RunRecord::id).containsExactly("good");
+  }
+}
