@@ -5,6 +5,7 @@ import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.squares.SweepVerticle;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import io.concurrencylab.factorial.FactorialWorkerVerticle;
+import io.concurrencylab.list.ClusteredListVerticle;
 import io.concurrencylab.list.ConsumerVerticle;
 import io.concurrencylab.list.ListOwnerVerticle;
 import io.concurrencylab.list.ProducerVerticle;
@@ -12,6 +13,7 @@ import io.concurrencylab.web.BridgeVerticle;
 import io.concurrencylab.web.WebVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
  * What {@code lab serve} runs, in dependency order: the services first (list owner, factorial workers), then the
@@ -36,16 +38,30 @@ public final class ServeApp {
       web.withHealthCheck("cluster", 2_000, io.vertx.spi.cluster.hazelcast.ClusterHealthCheck.createProcedure(vertx));
     }
     BridgeVerticle bridge = new BridgeVerticle(config);
-    return vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity()))
+    return list(vertx, config, manager)
         .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))
         .compose(id -> vertx.deployVerticle(new SweepVerticle(config)))
         .compose(id -> FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN(),
             config.factorialMaxInFlight()))
-        .compose(id -> vertx.deployVerticle(new ProducerVerticle(config.producerMinMs(), config.producerMaxMs())))
-        .compose(id -> vertx.deployVerticle(new ConsumerVerticle(config.consumerMinMs(), config.consumerMaxMs())))
         .compose(id -> vertx.deployVerticle(web))
         .compose(id -> vertx.deployVerticle(bridge))
         .map(id -> new ServeApp(web, bridge));
+  }
+
+  /**
+   * The list: alone, a local owner with its producer and consumer; in a cluster, one owner for all serves (which
+   * runs the producer and consumer, one pair per cluster), failing over to another serve.
+   */
+  private static Future<String> list(Vertx vertx, LabConfig config, HazelcastClusterManager manager) {
+    if (manager == null) {
+      return vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity()))
+          .compose(id -> vertx.deployVerticle(new ProducerVerticle(config.producerMinMs(), config.producerMaxMs())))
+          .compose(id -> vertx.deployVerticle(new ConsumerVerticle(config.consumerMinMs(), config.consumerMaxMs())));
+    }
+    HazelcastServes serves = new HazelcastServes(manager.getHazelcastInstance(), manager.getNodeId());
+    return vertx.deployVerticle(new ClusteredListVerticle(serves, config.listCapacity(), config.listReplicateTimeoutMs(),
+        config.listStepDownAfterMs(), self -> List.of(new ProducerVerticle(config.producerMinMs(), config.producerMaxMs()),
+            new ConsumerVerticle(config.consumerMinMs(), config.consumerMaxMs()))));
   }
 
   public int httpPort() {

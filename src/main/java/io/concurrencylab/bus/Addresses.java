@@ -20,6 +20,20 @@ public final class Addresses {
   public static final String LIST_SNAPSHOT = "lab.list.snapshot";
   /** Published by {@code list.ListOwnerVerticle} after every add and remove (and every remove that found it empty). */
   public static final String LIST_CHANGED = "lab.list.changed";
+  /**
+   * Request: who owns the cluster's list, in which epoch, who votes. Answered by every serve's
+   * {@code list.ClusteredListVerticle} (or {@code list.ListOwnerVerticle} when not clustered).
+   */
+  public static final String LIST_OWNER = "lab.list.owner";
+  /** Published by {@code list.ClusteredListVerticle} when a serve becomes the owner: previous, new, the gap. */
+  public static final String LIST_OWNER_CHANGED = "lab.list.owner.changed";
+  /** Internal: a serve asks the owner to count it among the voters, or not any more. Handled by the owner's {@code list.ClusteredListVerticle}. */
+  public static final String LIST_VOTERS = "lab.list.voters";
+
+  /** Internal: one serve's replica of the list (replicate, prepare, fetch, install). Handled by {@code list.ClusteredListVerticle}. */
+  public static String listReplica(String nodeId) {
+    return "lab.list.replica." + nodeId;
+  }
 
   /**
    * Request: n!. Handled by {@code factorial.FactorialGateVerticle} (503 when {@code factorial.maxInFlight} are in
@@ -54,10 +68,21 @@ public final class Addresses {
     return "lab.squares.node." + nodeId;
   }
 
-  public static final List<String> PUBLIC_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT, FACTORIAL_COMPUTE,
+  public static final List<String> PUBLIC_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT, LIST_OWNER, FACTORIAL_COMPUTE,
       SQUARES_RUN, SQUARES_START, SQUARES_RUNS, CLUSTER_MEMBERS);
   public static final List<String> PUBLIC_EVENTS =
-      List.of(LIST_CHANGED, SQUARES_PROGRESS, SQUARES_FINISHED, CLUSTER_CHANGED);
+      List.of(LIST_CHANGED, LIST_OWNER_CHANGED, SQUARES_PROGRESS, SQUARES_FINISHED, CLUSTER_CHANGED);
+  /** The requests to the list's owner: carry a {@code requestId}, are held across a failover ({@code bus.OwnerRequests}). */
+  public static final List<String> LIST_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT);
+
+  /**
+   * Whether a serve answers {@code address} itself, for its own HTTP and bridge clients: every public request but
+   * the list's ({@link #LIST_REQUESTS}), which go to the one owner of the cluster. Sent local-only, such a request
+   * never waits on another serve (one that just died would leave it waiting for its whole timeout).
+   */
+  public static boolean servedLocally(String address) {
+    return PUBLIC_REQUESTS.contains(address) && !LIST_REQUESTS.contains(address);
+  }
 
   public static boolean isPublic(String address) {
     return PUBLIC_REQUESTS.contains(address) || PUBLIC_EVENTS.contains(address);

@@ -9,6 +9,18 @@ import java.util.List;
 public final class ListMessages {
   private ListMessages() {}
 
+  /**
+   * The header that names a request to the list ({@code lab.list.add}, {@code lab.list.remove}): a request sent
+   * again with the same id (after a failover, its first try may or may not have been applied) is applied once,
+   * and answered as the first time. Serves set one on every request they pass on; clients may set their own
+   * (HTTP: {@code Idempotency-Key}; the bridge: a {@code requestId} header).
+   */
+  public static final String REQUEST_ID = "requestId";
+  /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */
+  public static final String NOT_OWNER = "not the list owner (any more): send it again";
+  /** The failure (503) when no owner answered within {@code list.failoverHoldMs}. */
+  public static final String FAILING_OVER = "owner failing over";
+
   /** {@code lab.list.add} body: {@code 42} or {@code {"value": 42}}. */
   public record Add(long value) {
     public static Add fromBody(Object body) {
@@ -98,6 +110,44 @@ public final class ListMessages {
     public static Changed fromJson(JsonObject json) {
       return new Changed(Op.valueOf(json.getString("op").toUpperCase()), json.getLong("value"), json.getInteger("size"),
           json.getLong("seq"));
+    }
+  }
+
+  /**
+   * {@code lab.list.owner} reply: which serve owns the cluster's list ({@code null} while none does; {@code "local"}
+   * when the app is not clustered), in which epoch, the serves that vote on it, which serve answered, and the last
+   * change of owner that serve saw.
+   */
+  public record OwnerInfo(String owner, long epoch, List<String> voters, String answeredBy, OwnerChanged lastChange) {
+    public JsonObject toJson() {
+      return new JsonObject().put("owner", owner).put("epoch", epoch)
+          .put("voters", new JsonArray(new ArrayList<Object>(voters))).put("answeredBy", answeredBy)
+          .put("lastChange", lastChange == null ? null : lastChange.toJson());
+    }
+
+    public static OwnerInfo fromJson(JsonObject json) {
+      List<String> voters = new ArrayList<>();
+      json.getJsonArray("voters").forEach(v -> voters.add((String) v));
+      JsonObject last = json.getJsonObject("lastChange");
+      return new OwnerInfo(json.getString("owner"), json.getLong("epoch"), voters, json.getString("answeredBy"),
+          last == null ? null : OwnerChanged.fromJson(last));
+    }
+  }
+
+  /**
+   * {@code lab.list.owner.changed}: a serve became the owner of the list ({@code previous} null for the first).
+   * {@code gapMs}: from the last time the new owner heard from the previous one until it could answer (null for the
+   * first owner); {@code at}: when (epoch ms).
+   */
+  public record OwnerChanged(String previous, String owner, long epoch, Long gapMs, long at) {
+    public JsonObject toJson() {
+      return new JsonObject().put("previous", previous).put("owner", owner).put("epoch", epoch).put("gapMs", gapMs)
+          .put("at", at);
+    }
+
+    public static OwnerChanged fromJson(JsonObject json) {
+      return new OwnerChanged(json.getString("previous"), json.getString("owner"), json.getLong("epoch"),
+          json.getLong("gapMs"), json.getLong("at"));
     }
   }
 }

@@ -84,7 +84,7 @@ public final class LabConfig {
         "squares.chunkTimeoutMs", "squares.readyTimeoutMs", "factorial.maxInFlight", "http.headerTimeoutMs",
         "http.bodyTimeoutMs", "http.idleTimeoutMs", "http.maxEventStreams", "bridge.maxFrameBytes",
         "bridge.maxPendingBytes", "bridge.maxRequestsInFlight", "bridge.maxConnections", "bridge.frameTimeoutMs",
-        "bridge.idleTimeoutMs"}) {
+        "bridge.idleTimeoutMs", "list.failoverHoldMs", "list.replicateTimeoutMs", "list.stepDownAfterMs"}) {
       range(positive, 1, Long.MAX_VALUE);
     }
     range("factorial.maxN", 0, 10_000_000);
@@ -231,6 +231,9 @@ public final class LabConfig {
   public int producerMaxMs() { return section("list").getInteger("producerMaxMs"); }
   public int consumerMinMs() { return section("list").getInteger("consumerMinMs"); }
   public int consumerMaxMs() { return section("list").getInteger("consumerMaxMs"); }
+  public long listFailoverHoldMs() { return section("list").getLong("failoverHoldMs"); }
+  public long listReplicateTimeoutMs() { return section("list").getLong("replicateTimeoutMs"); }
+  public long listStepDownAfterMs() { return section("list").getLong("stepDownAfterMs"); }
 
   public int factorialInstances() { return section("factorial").getInteger("instances"); }
   public int factorialMaxN() { return section("factorial").getInteger("maxN"); }

@@ -16,6 +16,6 @@ public final class ConsumerVerticle extends PacedVerticle {
   @Override
   Future<?> act() {
     return vertx.eventBus().request(Addresses.LIST_REMOVE, null)
-        .onFailure(e -> log.warn("remove failed: {}", e.getMessage()));
+        .onFailure(e -> log.debug("remove failed: {}", e.getMessage())); // e.g. the owner stepping down: next tick
   }
 }

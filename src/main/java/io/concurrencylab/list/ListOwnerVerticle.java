@@ -2,6 +2,7 @@ package io.concurrencylab.list;
 
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Bodies;
+import io.concurrencylab.bus.ListMessages;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.SharedJsonCodec;
 import io.concurrencylab.bus.ListMessages.Add;
@@ -40,7 +41,9 @@ public final class ListOwnerVerticle extends VerticleBase {
     return Future.all(
         bus.consumer(Addresses.LIST_ADD, this::add).completion(),
         bus.consumer(Addresses.LIST_REMOVE, this::remove).completion(),
-        bus.consumer(Addresses.LIST_SNAPSHOT, this::snapshot).completion());
+        bus.consumer(Addresses.LIST_SNAPSHOT, this::snapshot).completion(),
+        bus.consumer(Addresses.LIST_OWNER, msg -> msg.reply(new ListMessages.OwnerInfo("local", 0, java.util.List.of(),
+            "local", null).toJson())).completion());
   }
 
   private void add(Message<Object> msg) {

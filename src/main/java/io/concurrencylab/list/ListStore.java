@@ -45,6 +45,18 @@ final class ListStore {
     return new Removed(head, items.size());
   }
 
+  int size() {
+    return items.size();
+  }
+
+  /** Replaces the content with a replica's (a new owner takes over, a replica catches up). */
+  void restore(java.util.List<Long> content, long totalAdded, long totalRemoved) {
+    items.clear();
+    items.addAll(content);
+    added = totalAdded;
+    removed = totalRemoved;
+  }
+
   Snapshot snapshot() {
     return new Snapshot(new ArrayList<>(items), added, removed);
   }

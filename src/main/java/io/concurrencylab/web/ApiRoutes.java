@@ -3,6 +3,8 @@ package io.concurrencylab.web;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.Failures;
+import io.concurrencylab.bus.ListMessages;
+import io.concurrencylab.bus.OwnerRequests;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.WebMessages;
@@ -32,6 +34,9 @@ import java.util.function.BiConsumer;
 final class ApiRoutes {
   private final Vertx vertx;
   private final DeliveryOptions options;
+  /** For the services every serve runs itself: answered here, never by another (maybe dead) serve. */
+  private final DeliveryOptions local;
+  private final long holdMs;
   private final RequestBody body;
   private final int batchWindow;
   private final BiConsumer<String, Throwable> onFailure;
@@ -41,9 +46,12 @@ final class ApiRoutes {
    *     {@code factorial.maxInFlight}, so one batch alone never trips it)
    * @param onFailure hears of requests that failed without a failure reply (no handler, timeout): the wiretap
    */
-  ApiRoutes(Vertx vertx, long timeoutMs, RequestBody body, int batchWindow, BiConsumer<String, Throwable> onFailure) {
+  ApiRoutes(Vertx vertx, long timeoutMs, long holdMs, RequestBody body, int batchWindow,
+      BiConsumer<String, Throwable> onFailure) {
     this.vertx = vertx;
+    this.holdMs = holdMs;
     this.options = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.local = new DeliveryOptions().setSendTimeout(timeoutMs).setLocalOnly(true);
     this.body = body;
     this.batchWindow = batchWindow;
     this.onFailure = onFailure;
@@ -54,6 +62,7 @@ final class ApiRoutes {
     // 405 for the others); a route that takes no body refuses one.
     router.route("/api/*").handler(body);
     get(router, "/api/list").handler(ctx -> relay(ctx, Addresses.LIST_SNAPSHOT, null, 200));
+    get(router, "/api/list/owner").handler(ctx -> relay(ctx, Addresses.LIST_OWNER, null, 200));
     router.post("/api/list").handler(ctx -> relay(ctx, Addresses.LIST_ADD, RequestBody.json(ctx), 200));
     router.delete("/api/list/head").handler(ctx -> relay(ctx, Addresses.LIST_REMOVE, noBody(ctx), 200));
     router.post("/api/factorial/batch").handler(this::batch);
@@ -77,11 +86,29 @@ final class ApiRoutes {
   }
 
   private Future<Message<Object>> request(String address, Object body) {
-    return vertx.eventBus().request(address, body, options).onFailure(e -> onFailure.accept(address, e));
+    return vertx.eventBus().request(address, body, Addresses.servedLocally(address) ? local : options)
+        .onFailure(e -> onFailure.accept(address, e));
+  }
+
+  /**
+   * The list's owner may be another serve, and may be failing over: its requests are held and sent again (with the
+   * client's {@code Idempotency-Key} as request id, when it gave one) for up to {@code list.failoverHoldMs}.
+   */
+  private Future<Message<Object>> request(RoutingContext ctx, String address, Object body) {
+    if (!Addresses.LIST_REQUESTS.contains(address)) {
+      return request(address, body);
+    }
+    DeliveryOptions withId = new DeliveryOptions();
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && !key.isBlank()) {
+      withId.addHeader(ListMessages.REQUEST_ID, Bodies.cut(key.strip(), 200));
+    }
+    return OwnerRequests.<Object>request(vertx, address, body, withId, Math.min(holdMs, options.getSendTimeout()))
+        .onFailure(e -> onFailure.accept(address, e));
   }
 
   private void relay(RoutingContext ctx, String address, Object body, int status) {
-    request(address, body).onComplete(reply -> {
+    request(ctx, address, body).onComplete(reply -> {
       ctx.response().setStatusCode(status);
       ctx.json(reply.body());
     }, ctx::fail);

@@ -9,6 +9,8 @@ import static io.concurrencylab.bus.BridgeFrames.TIMEOUT_HEADER;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.BridgeFrames;
+import io.concurrencylab.bus.OwnerRequests;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -38,7 +40,7 @@ final class BridgeSession {
 
   /** What one connection may use ({@code bridge.*}). */
   record Limits(int maxFrameBytes, int maxPendingBytes, int maxRequestsInFlight, long frameTimeoutMs,
-      long idleTimeoutMs, long defaultTimeoutMs) {}
+      long idleTimeoutMs, long defaultTimeoutMs, long listHoldMs) {}
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -97,7 +99,7 @@ final class BridgeSession {
         }
         Object replyAddress = frame.getValue(REPLY_ADDRESS);
         if (replyAddress == null) {
-          bus.send(address, body, options);
+          bus.send(address, body, options.setLocalOnly(Addresses.servedLocally(address)));
         } else if (replyAddress instanceof String reply) {
           request(address, reply, body, options);
         } else {
@@ -131,7 +133,12 @@ final class BridgeSession {
       return;
     }
     inFlight++;
-    bus.request(address, body, options).onComplete(reply -> {
+    // the list's owner may be failing over: held and sent again with the same request id, within the timeout
+    options.setLocalOnly(Addresses.servedLocally(address)); // this serve's own services answer it; the list's owner may be elsewhere
+    Future<Message<Object>> sent = Addresses.LIST_REQUESTS.contains(address)
+        ? OwnerRequests.request(vertx, address, body, options, Math.min(limits.listHoldMs(), options.getSendTimeout()))
+        : bus.request(address, body, options);
+    sent.onComplete(reply -> {
       inFlight--;
       if (reply.succeeded()) {
         write(BridgeFrames.delivered(replyAddress, headers(reply.result()), reply.result().body(), true));

@@ -30,7 +30,7 @@ public final class BridgeVerticle extends VerticleBase {
     this.maxConnections = config.bridgeMaxConnections();
     this.limits = new BridgeSession.Limits(config.bridgeMaxFrameBytes(), config.bridgeMaxPendingBytes(),
         config.bridgeMaxRequestsInFlight(), config.bridgeFrameTimeoutMs(), config.bridgeIdleTimeoutMs(),
-        config.requestTimeoutMs());
+        config.requestTimeoutMs(), config.listFailoverHoldMs());
   }
 
   @Override

@@ -73,7 +73,7 @@ public final class WebVerticle extends VerticleBase {
           router.route().handler(guard::host);
           router.route("/api/*").handler(guard::sameSite);
           router.route("/events").handler(guard::sameSite);
-          new ApiRoutes(vertx, config.requestTimeoutMs(),
+          new ApiRoutes(vertx, config.requestTimeoutMs(), config.listFailoverHoldMs(),
               new RequestBody(vertx, config.httpMaxBodyBytes(), config.httpBodyTimeoutMs()),
               config.factorialMaxInFlight(), wiretap::failed).mount(router);
           ApiRoutes.get(router, "/events").handler(events);
@@ -112,7 +112,8 @@ public final class WebVerticle extends VerticleBase {
     HealthChecks checks = HealthChecks.create(vertx)
         .register("list-owner", 2_000, promise -> vertx.eventBus().request(Addresses.LIST_SNAPSHOT, null, quick)
             .onComplete(ar -> promise.complete(status(ar.cause()))))
-        .register("factorial-workers", 2_000, promise -> vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 0, quick)
+        .register("factorial-workers", 2_000, promise -> vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 0,
+                new DeliveryOptions(quick).setLocalOnly(true)) // this serve's own workers
             .onComplete(ar -> promise.complete(status(ar.cause()))));
     extraChecks.forEach(c -> checks.register(c.name(), c.timeoutMs(), c.procedure()));
     return checks;

@@ -1,0 +1,414 @@
+package io.concurrencylab.list;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Bodies;
+import io.concurrencylab.bus.Failures;
+import io.concurrencylab.bus.ListMessages;
+import io.concurrencylab.bus.ListMessages.Add;
+import io.concurrencylab.bus.ListMessages.OwnerChanged;
+import io.concurrencylab.bus.ListMessages.OwnerInfo;
+import io.concurrencylab.bus.ReplicaMessages;
+import io.concurrencylab.bus.ReplicaMessages.Install;
+import io.concurrencylab.bus.ReplicaMessages.Op;
+import io.concurrencylab.bus.ReplicaMessages.Prepare;
+import io.concurrencylab.bus.ReplicaMessages.Replicate;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Q4 and Q5 across processes: the list of the whole cluster, with one owner among the serves. Every serve runs one
+ * of these; each holds a {@link Replica} of the list, and one of them also owns it ({@link ListOwner}): only that one
+ * consumes {@code lab.list.add}, {@code lab.list.remove} and {@code lab.list.snapshot} (so every serve's page, API
+ * and bridge reach the same list) and runs the producer and the consumer (one pair per cluster).
+ *
+ * <p>When the owner is gone from the cluster (killed, stopped, frozen long enough for Hazelcast to drop it), the
+ * oldest voter alive runs an {@link Election}, with the next ones following if it does not win, and the winner
+ * carries on from the most advanced state a majority held: every acknowledged operation is there. A serve that is
+ * new asks the owner to count it among the voters ({@code lab.list.voters}); a serve that stops asks to be left out,
+ * and an owner that stops hands over that way first. The owner also drops voters that left the cluster.
+ *
+ * <p>Everything runs on this verticle's event loop; membership news from Hazelcast's threads hops onto it.
+ */
+public final class ClusteredListVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ClusteredListVerticle.class);
+  private static final long TICK_MS = 250;
+  /** A voter further down the line of candidates waits this much longer per place before it tries. */
+  private static final long NEXT_CANDIDATE_MS = 2_000;
+
+  /** The serves of the cluster as Hazelcast sees them; given by whoever deploys this (it knows the cluster). */
+  public interface Serves {
+    /** This serve's Vert.x node id. */
+    String self();
+
+    /** The node ids of the serves in the cluster now, oldest member first (the same order on every member). */
+    List<String> live();
+
+    /** Calls {@code change} (on any thread) whenever a member joins or leaves. */
+    void onChange(Runnable change);
+  }
+
+  private final Serves serves;
+  private final int capacity;
+  private final long replicateTimeoutMs;
+  private final long stepDownAfterMs;
+  private final Function<String, List<io.vertx.core.Deployable>> actors;
+  private Replica replica;
+  private ListOwner owner;
+  private ListMeters meters;
+  private final List<MessageConsumer<?>> ownerConsumers = new ArrayList<>();
+  private final List<String> actorDeployments = new ArrayList<>();
+  private String ownerId;
+  private long lastOwnerContact = System.nanoTime();
+  private long noOwnerSince = System.nanoTime();
+  private boolean electing;
+  private boolean joining;
+  /** A join found no owner at all: the list is new, and the live serves may elect its first owner. */
+  private boolean noOwnerAnywhere;
+  private boolean stopping;
+  private OwnerChanged lastChange;
+  private final Set<String> leaving = new HashSet<>();
+
+  /**
+   * @param actors the producer and consumer to run while this serve owns the list (given its node id)
+   */
+  public ClusteredListVerticle(Serves serves, int capacity, long replicateTimeoutMs, long stepDownAfterMs,
+      Function<String, List<io.vertx.core.Deployable>> actors) {
+    this.serves = serves;
+    this.capacity = capacity;
+    this.replicateTimeoutMs = replicateTimeoutMs;
+    this.stepDownAfterMs = stepDownAfterMs;
+    this.actors = actors;
+  }
+
+  @Override
+  public Future<?> start() {
+    replica = new Replica(capacity);
+    serves.onChange(() -> context.runOnContext(v -> reconsider()));
+    vertx.setPeriodic(TICK_MS, id -> reconsider());
+    return Future.all(
+            vertx.eventBus().<JsonObject>consumer(Addresses.listReplica(serves.self()), this::replicaMessage).completion(),
+            vertx.eventBus().consumer(Addresses.LIST_OWNER, this::ownerInfo).completion(),
+            vertx.eventBus().<JsonObject>consumer(Addresses.LIST_OWNER_CHANGED,
+                m -> lastChange = OwnerChanged.fromJson(m.body())).completion())
+        .onSuccess(v -> reconsider());
+  }
+
+  /** Who owns what, as this serve knows it. */
+  private void ownerInfo(Message<Object> msg) {
+    ListState state = replica.state();
+    List<String> voters = state == null ? List.of() : List.copyOf(state.voters());
+    msg.reply(new OwnerInfo(ownerId, replica.accepted(), voters, serves.self(), lastChange).toJson());
+  }
+
+  private void replicaMessage(Message<JsonObject> msg) {
+    ReplicaMessages.Type type;
+    try {
+      type = ReplicaMessages.Type.valueOf(String.valueOf(msg.headers().get(ReplicaMessages.TYPE)));
+    } catch (IllegalArgumentException e) {
+      msg.fail(Failures.BAD_INPUT, "not a replica message");
+      return;
+    }
+    switch (type) {
+      case PREPARE -> {
+        Prepare prepare = Prepare.fromJson(msg.body());
+        boolean ownerAlive = ownerId != null && !ownerId.equals(prepare.candidate()) && serves.live().contains(ownerId);
+        msg.reply(replica.prepare(prepare, ownerAlive).toJson());
+      }
+      case REPLICATE -> {
+        Replicate replicate = Replicate.fromJson(msg.body());
+        supersededBy(replicate.epoch(), replicate.owner());
+        var ack = replica.replicate(replicate);
+        heardFrom(replicate.epoch(), replicate.owner());
+        msg.reply(ack.toJson());
+      }
+      case INSTALL -> {
+        Install install = Install.fromJson(msg.body());
+        supersededBy(install.epoch(), install.owner());
+        var ack = replica.install(install);
+        heardFrom(install.epoch(), install.owner());
+        msg.reply(ack.toJson());
+      }
+      case FETCH -> msg.reply(replica.fetch().toJson());
+    }
+  }
+
+  /** Another serve owns a newer epoch: if this one thought it owned the list, it does not any more. */
+  private void supersededBy(long epoch, String other) {
+    if (owner != null && epoch > owner.epoch() && !other.equals(serves.self())) {
+      log.warn("list owner (epoch {}) stepping down: {} owns epoch {} now; it acknowledges nothing more",
+          owner.epoch(), other, epoch);
+      stepDown();
+    }
+  }
+
+  private void heardFrom(long epoch, String from) {
+    if (epoch >= replica.promised()) {
+      ownerId = from;
+      lastOwnerContact = System.nanoTime();
+    }
+  }
+
+  /** What to do now: nothing, join the voters, run an election, or (as owner) drop voters that left. */
+  private void reconsider() {
+    if (stopping) {
+      return;
+    }
+    List<String> live = serves.live();
+    if (owner != null) {
+      dropVotersGone(live);
+      return;
+    }
+    boolean ownerAlive = ownerId != null && live.contains(ownerId);
+    ListState state = replica.state();
+    if (ownerAlive || state == null && !noOwnerAnywhere) {
+      if (ownerAlive) {
+        noOwnerSince = System.nanoTime();
+      }
+      if (state == null || !state.voters().contains(serves.self())) {
+        join(); // a new serve: the owner (if any) counts it among the voters and gives it the list
+      }
+      return;
+    }
+    if (electing) {
+      return;
+    }
+    Set<String> voters = votersFor(live);
+    int place = candidates(voters, live).indexOf(serves.self());
+    long waited = (System.nanoTime() - noOwnerSince) / 1_000_000;
+    if (place >= 0 && waited >= place * NEXT_CANDIDATE_MS) {
+      elect(voters, live);
+    }
+  }
+
+  /** The voters of the state this serve holds; for a list nobody holds yet (a new cluster), the live serves. */
+  private Set<String> votersFor(List<String> live) {
+    ListState state = replica.state();
+    return state != null && !state.voters().isEmpty() ? state.voters() : Set.copyOf(live);
+  }
+
+  /** The live voters, oldest member first: the order in which they try to become the owner. */
+  private static List<String> candidates(Set<String> voters, List<String> live) {
+    return live.stream().filter(voters::contains).toList();
+  }
+
+  private void elect(Set<String> voters, List<String> live) {
+    electing = true;
+    String previous = ownerId;
+    long lastHeard = lastOwnerContact;
+    Election.run(vertx, serves.self(), replica, voters, live, capacity, replicateTimeoutMs).onComplete(ar -> {
+      electing = false;
+      if (ar.failed()) {
+        log.debug("no election won: {}", ar.cause().getMessage());
+        return;
+      }
+      if (ownerId != null && !ownerId.equals(previous) && serves.live().contains(ownerId)) {
+        return; // another serve won meanwhile
+      }
+      becomeOwner(ar.result(), previous, lastHeard);
+    });
+  }
+
+  private void becomeOwner(Election.Won won, String previous, long lastHeard) {
+    ListState state = won.state();
+    if (state.voters().isEmpty()) { // a new cluster: the serves that promised are its first voters
+      won.promisers().forEach(p -> state.apply(Op.join(p)));
+    }
+    replica.own(won.epoch(), state);
+    owner = new ListOwner(vertx, serves.self(), won.epoch(), state, replicateTimeoutMs, stepDownAfterMs,
+        why -> stepDown());
+    meters = new ListMeters();
+    ownerId = serves.self();
+    var bus = vertx.eventBus();
+    ownerConsumers.add(bus.consumer(Addresses.LIST_ADD, this::add));
+    ownerConsumers.add(bus.consumer(Addresses.LIST_REMOVE, this::remove));
+    ownerConsumers.add(bus.consumer(Addresses.LIST_SNAPSHOT, this::snapshot));
+    ownerConsumers.add(bus.<JsonObject>consumer(Addresses.LIST_VOTERS, this::voters));
+    long epoch = won.epoch();
+    Future.all(ownerConsumers.stream().map(MessageConsumer::completion).toList())
+        .compose(v -> deployActors())
+        .onSuccess(v -> {
+          if (owner == null || owner.epoch() != epoch) {
+            return; // stepped down meanwhile
+          }
+          Long gap = previous == null ? null : (System.nanoTime() - lastHeard) / 1_000_000;
+          lastChange = new OwnerChanged(previous, serves.self(), epoch, gap, System.currentTimeMillis());
+          log.info("list owner now (epoch {}, voters {}, {} items){}", epoch, state.voters(), state.size(),
+              previous == null ? "" : ", after " + previous + " (" + gap + " ms since last heard from it)");
+          bus.publish(Addresses.LIST_OWNER_CHANGED, lastChange.toJson());
+          dropVotersGone(serves.live());
+        })
+        .onFailure(e -> {
+          log.warn("could not take over the list: {}", e.getMessage());
+          stepDown();
+        });
+  }
+
+  private Future<Void> deployActors() {
+    List<Future<String>> deployed = new ArrayList<>();
+    for (io.vertx.core.Deployable actor : actors.apply(serves.self())) {
+      deployed.add(vertx.deployVerticle(actor, new DeploymentOptions()).onSuccess(actorDeployments::add));
+    }
+    return Future.all(deployed).mapEmpty();
+  }
+
+  /** As owner: voters that left the cluster stop voting (while a majority of them still answers). */
+  private void dropVotersGone(List<String> live) {
+    for (String voter : owner.state().voters()) {
+      if (!live.contains(voter) && leaving.add(voter)) {
+        owner.submit(Op.leave(voter)).onComplete(ar -> leaving.remove(voter));
+      }
+    }
+  }
+
+  private void stepDown() {
+    if (owner == null) {
+      return;
+    }
+    owner.stop();
+    owner = null;
+    ownerId = null;
+    noOwnerSince = System.nanoTime();
+    meters.remove();
+    ownerConsumers.forEach(MessageConsumer::unregister);
+    ownerConsumers.clear();
+    actorDeployments.forEach(vertx::undeploy);
+    actorDeployments.clear();
+  }
+
+  private void join() {
+    if (joining) {
+      return;
+    }
+    joining = true;
+    vertx.eventBus().request(Addresses.LIST_VOTERS, new JsonObject().put("join", serves.self()),
+            new DeliveryOptions().setSendTimeout(replicateTimeoutMs * 4))
+        .onComplete(ar -> {
+          joining = false;
+          noOwnerAnywhere = ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
+              && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
+        });
+  }
+
+  // The owner's handlers
+
+  private void add(Message<Object> msg) {
+    if (owner == null) { // stepped down; the consumer is being unregistered
+      msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
+      return;
+    }
+    long value;
+    try {
+      value = Add.fromBody(msg.body()).value();
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    answer(msg, owner.submit(Op.add(msg.headers().get(ListMessages.REQUEST_ID), value)), true);
+  }
+
+  private void remove(Message<Object> msg) {
+    if (owner == null) {
+      msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
+      return;
+    }
+    try {
+      Bodies.none(msg.body(), Addresses.LIST_REMOVE);
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    answer(msg, owner.submit(Op.remove(msg.headers().get(ListMessages.REQUEST_ID))), false);
+  }
+
+  private void snapshot(Message<Object> msg) {
+    if (owner == null) {
+      msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
+      return;
+    }
+    try {
+      Bodies.none(msg.body(), Addresses.LIST_SNAPSHOT);
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    answer(msg, owner.read(), null);
+  }
+
+  /** A serve joins the voters, or leaves them. */
+  private void voters(Message<JsonObject> msg) {
+    String join = msg.body().getString("join");
+    String leave = msg.body().getString("leave");
+    if (owner == null || join == null && leave == null) {
+      msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
+      return;
+    }
+    Op op = join != null ? Op.join(join) : Op.leave(leave);
+    owner.submit(op).onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        Failures.reply(msg, ar.cause());
+      }
+    });
+  }
+
+  /** Replies once the owner's round is done; {@code added}: true for an add, false for a remove, null for a read. */
+  private void answer(Message<Object> msg, Future<JsonObject> done, Boolean added) {
+    ListMeters counting = meters;
+    done.onComplete(ar -> {
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+        if (added != null && counting != null) {
+          int size = ar.result().getInteger("size");
+          if (added) {
+            counting.added(size);
+          } else {
+            counting.removed(ar.result().getValue("removed") == null, size);
+          }
+        }
+      } else {
+        Failures.reply(msg, ar.cause());
+      }
+    });
+  }
+
+  /**
+   * A serve that stops leaves the voters first, so the others do not wait for it; an owner hands over that way:
+   * once it is out of the voters, the next one takes over as soon as this serve leaves the cluster.
+   */
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2_000);
+    Future<?> left = owner != null
+        ? owner.submit(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()
+        : vertx.eventBus().request(Addresses.LIST_VOTERS, new JsonObject().put("leave", serves.self()), quick)
+            .map(v -> (Object) v).otherwiseEmpty();
+    return left.eventually(() -> {
+      stepDown();
+      return Future.succeededFuture();
+    });
+  }
+
+  /** For tests: this serve's view. */
+  String ownerId() {
+    return ownerId;
+  }
+
+  boolean owns() {
+    return owner != null;
+  }
+
+}

@@ -1,0 +1,105 @@
+package io.concurrencylab.list;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.ReplicaMessages;
+import io.concurrencylab.bus.ReplicaMessages.Accepted;
+import io.concurrencylab.bus.ReplicaMessages.Prepare;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One attempt of a serve to become the list's owner: it asks every voter to promise it a new epoch, and wins once a
+ * majority of them did (itself included). It then takes the most advanced state among those that promised (the
+ * highest epoch, then the highest seq): every operation a previous owner acknowledged was held by a majority, and
+ * any two majorities share a voter, so that state holds every acknowledged operation.
+ */
+final class Election {
+  /** What the winner owns: its epoch, the state it starts from, and the voters that promised. */
+  record Won(long epoch, ListState state, Set<String> promisers) {}
+
+  private Election() {}
+
+  /**
+   * @param voters who votes: the voters of this serve's state, or, for a list nobody holds yet, the live serves
+   * @param live the serves in the cluster now (a voter that is gone is not asked)
+   */
+  static Future<Won> run(Vertx vertx, String self, Replica replica, Set<String> voters, List<String> live,
+      int capacity, long timeoutMs) {
+    long epoch = Math.max(replica.seen(), replica.accepted()) + 1;
+    Accepted mine = replica.prepare(new Prepare(epoch, self), false);
+    if (!mine.promised()) {
+      return Future.failedFuture("this serve promised epoch " + mine.promisedEpoch() + " already");
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs)
+        .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.PREPARE.name());
+    Promise<Won> won = Promise.promise();
+    Set<String> granted = new HashSet<>(Set.of(self));
+    Accepted[] best = {mine};
+    String[] bestVoter = {self};
+    List<String> asked = voters.stream().filter(v -> !v.equals(self) && live.contains(v)).toList();
+    int[] answered = {0};
+    Runnable decide = () -> {
+      if (won.future().isComplete()) {
+        return;
+      }
+      if (majority(voters, granted)) {
+        adopt(vertx, bestVoter[0], self, replica, capacity, timeoutMs)
+            .map(state -> new Won(epoch, state, Set.copyOf(granted))).onComplete(won);
+      } else if (answered[0] == asked.size()) {
+        won.tryFail("no majority of the voters " + voters + " promised epoch " + epoch + " (" + granted.size()
+            + " did)");
+      }
+    };
+    Prepare prepare = new Prepare(epoch, self);
+    for (String voter : asked) {
+      vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), prepare.toJson(), options)
+          .onComplete(ar -> {
+            answered[0]++;
+            if (ar.succeeded()) {
+              Accepted answer = Accepted.fromJson(ar.result().body());
+              replica.saw(answer.promisedEpoch()); // refused: the next try starts above what it promised
+              if (answer.promised()) {
+                granted.add(voter);
+                if (ahead(answer, best[0])) {
+                  best[0] = answer;
+                  bestVoter[0] = voter;
+                }
+              }
+            }
+            decide.run();
+          });
+    }
+    decide.run(); // alone, or no other voter alive
+    return won.future();
+  }
+
+  /** Whether {@code granted} are more than half of {@code voters}. */
+  static boolean majority(Set<String> voters, Set<String> granted) {
+    return voters.stream().filter(granted::contains).count() * 2 > voters.size();
+  }
+
+  /** Ordered by the epoch of the state held, then by its seq. */
+  static boolean ahead(Accepted a, Accepted b) {
+    return a.acceptedEpoch() > b.acceptedEpoch() || a.acceptedEpoch() == b.acceptedEpoch() && a.seq() > b.seq();
+  }
+
+  /** The state to start from: this serve's own if it is the most advanced, else fetched from the one that is. */
+  private static Future<ListState> adopt(Vertx vertx, String from, String self, Replica replica, int capacity,
+      long timeoutMs) {
+    if (from.equals(self)) {
+      return Future.succeededFuture(replica.state() != null ? replica.state() : new ListState(capacity));
+    }
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs * 4)
+        .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.FETCH.name());
+    return vertx.eventBus().<JsonObject>request(Addresses.listReplica(from), null, options).map(reply -> {
+      JsonObject state = Accepted.fromJson(reply.body()).state();
+      return state == null ? new ListState(capacity) : ListState.fromJson(state, capacity);
+    });
+  }
+}

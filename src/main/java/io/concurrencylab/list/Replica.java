@@ -1,0 +1,112 @@
+package io.concurrencylab.list;
+
+import io.concurrencylab.bus.ReplicaMessages.Accepted;
+import io.concurrencylab.bus.ReplicaMessages.Ack;
+import io.concurrencylab.bus.ReplicaMessages.Install;
+import io.concurrencylab.bus.ReplicaMessages.Op;
+import io.concurrencylab.bus.ReplicaMessages.Prepare;
+import io.concurrencylab.bus.ReplicaMessages.Replicate;
+
+/**
+ * The rules one serve follows as a replica of the cluster's list; no messaging here, so they can be tested alone.
+ * <ul>
+ *   <li>It promises each epoch at most once and never goes back: a {@link Prepare} for an epoch above its promise
+ *       is promised, anything else refused, and so is any while the owner it follows is alive. A new owner needs
+ *       the promise of a majority of the voters.</li>
+ *   <li>It applies operations only from the owner of the epoch it promised, and only in order, on top of a state
+ *       of that same epoch. An owner from an older epoch (one that was frozen while another took over) is refused,
+ *       and so can never gather the majority it needs to acknowledge anything: that is the fence.</li>
+ *   <li>A replica behind (or holding a state from another epoch) asks for the whole state ({@link Install}).</li>
+ * </ul>
+ * Not thread-safe: one event loop.
+ */
+final class Replica {
+  private final int capacity;
+  private long promised;
+  private long accepted;
+  /** The highest epoch this replica knows of: its own promise, or one another replica made. */
+  private long seen;
+  private ListState state;
+
+  Replica(int capacity) {
+    this.capacity = capacity;
+  }
+
+  /**
+   * @param ownerAlive whether the owner this replica follows is still a live member (and not the candidate): then
+   *     the candidate is refused, so a serve that was frozen and wakes up cannot depose a working owner
+   */
+  Accepted prepare(Prepare prepare, boolean ownerAlive) {
+    boolean granted = prepare.epoch() > promised && !ownerAlive;
+    if (granted) {
+      promised = prepare.epoch();
+    }
+    return new Accepted(granted, promised, accepted, seq(), null);
+  }
+
+  /** The whole state, for a candidate that found this replica the most advanced of a majority. */
+  Accepted fetch() {
+    return new Accepted(false, promised, accepted, seq(), state == null ? null : state.toJson());
+  }
+
+  Ack replicate(Replicate replicate) {
+    if (replicate.epoch() < promised) {
+      return new Ack(false, promised, seq()); // an owner that was replaced: refused
+    }
+    promised = replicate.epoch();
+    if (state == null || accepted != replicate.epoch() || seq() < replicate.after()) {
+      return new Ack(false, promised, -1); // not on the owner's state: needs the whole of it
+    }
+    long next = replicate.after();
+    for (Op op : replicate.ops()) {
+      next++;
+      if (next > state.seq()) { // ops up to state.seq() were applied already (a retried message)
+        state.apply(op);
+      }
+    }
+    return new Ack(true, promised, seq());
+  }
+
+  Ack install(Install install) {
+    if (install.epoch() < promised) {
+      return new Ack(false, promised, seq());
+    }
+    promised = install.epoch();
+    accepted = install.epoch();
+    state = ListState.fromJson(install.state(), capacity);
+    return new Ack(true, promised, seq());
+  }
+
+  /** This serve becomes the owner of {@code epoch} with {@code adopted} (its own state, or a more advanced one). */
+  void own(long epoch, ListState adopted) {
+    promised = Math.max(promised, epoch);
+    accepted = epoch;
+    state = adopted;
+  }
+
+  long promised() {
+    return promised;
+  }
+
+  /** Another replica promised {@code epoch}: a candidate here must ask for more. */
+  void saw(long epoch) {
+    seen = Math.max(seen, epoch);
+  }
+
+  long seen() {
+    return Math.max(seen, promised);
+  }
+
+  long accepted() {
+    return accepted;
+  }
+
+  long seq() {
+    return state == null ? 0 : state.seq();
+  }
+
+  /** The state held (null before the first install). */
+  ListState state() {
+    return state;
+  }
+}

@@ -1,0 +1,82 @@
+package io.concurrencylab.list;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concurrencylab.bus.ReplicaMessages.Op;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The replicated list: a request id is applied once; every replica that applies the same ops holds the same list. */
+class ListStateTest {
+  @Test
+  void aRequestRetriedWithItsIdIsAppliedOnceAndAnsweredTheSame() {
+    ListState state = new ListState(10);
+    ListState.Outcome first = state.apply(Op.add("req-1", 42));
+    long seq = state.seq();
+    ListState.Outcome again = state.apply(Op.add("req-1", 42));
+    assertThat(again.reply()).isEqualTo(first.reply());
+    assertThat(again.changed()).as("nothing to publish: nothing changed").isNull();
+    assertThat(state.seq()).isEqualTo(seq);
+    assertThat(state.snapshot().items()).containsExactly(42L);
+
+    ListState.Outcome removed = state.apply(Op.remove("req-2"));
+    assertThat(state.apply(Op.remove("req-2")).reply()).isEqualTo(removed.reply());
+    assertThat(state.snapshot().added()).isEqualTo(1);
+    assertThat(state.snapshot().removed()).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedAddIsNotRememberedSoItsRetryMaySucceed() {
+    ListState state = new ListState(1);
+    state.apply(Op.add("a", 1));
+    ListState.Outcome full = state.apply(Op.add("b", 2));
+    assertThat(full.failureCode()).isEqualTo(409);
+    state.apply(Op.remove("c"));
+    assertThat(state.apply(Op.add("b", 2)).failed()).isFalse();
+    assertThat(state.snapshot().items()).containsExactly(2L);
+  }
+
+  @Test
+  void replicasApplyingTheSameOpsHoldTheSameStateAndItSurvivesACopy() {
+    ListState a = new ListState(100);
+    ListState b = new ListState(100);
+    for (Op op : new Op[] {Op.join("n1"), Op.add("1", 5), Op.add("2", 6), Op.remove("3"), Op.remove("4"),
+        Op.remove("5"), Op.join("n2"), Op.add("6", 7)}) {
+      a.apply(op);
+      b.apply(op);
+    }
+    assertThat(a.toJson()).isEqualTo(b.toJson());
+    ListState copy = ListState.fromJson(new JsonObject(a.toJson().encode()), 100);
+    assertThat(copy.toJson()).isEqualTo(a.toJson());
+    assertThat(copy.apply(Op.add("1", 5)).changed()).as("the copy remembers the answered ids").isNull();
+    assertThat(copy.voters()).containsExactlyInAnyOrder("n1", "n2");
+  }
+
+  @Test
+  void theMajorityIsOfTheVoters() {
+    ListState state = new ListState(10);
+    state.apply(Op.join("a"));
+    state.apply(Op.join("b"));
+    state.apply(Op.join("c"));
+    assertThat(state.majority(Set.of("a"))).isFalse();
+    assertThat(state.majority(Set.of("a", "c"))).isTrue();
+    assertThat(state.majority(Set.of("a", "x", "y"))).as("only voters count").isFalse();
+    state.apply(Op.leave("c"));
+    assertThat(state.majority(Set.of("a"))).as("one of two is not a majority").isFalse();
+    assertThat(state.majority(Set.of("a", "b"))).isTrue();
+  }
+
+  @Test
+  void changesAreNumberedInOneOrderWithoutGaps() {
+    ListState state = new ListState(10);
+    state.apply(Op.join("a"));
+    assertThat(state.apply(Op.add("1", 1)).changed().seq()).isEqualTo(1);
+    state.apply(Op.join("b"));
+    assertThat(state.apply(Op.remove("2")).changed().seq()).isEqualTo(2);
+    assertThat(state.apply(Op.remove("3")).changed()).satisfies(c -> {
+      assertThat(c.op()).isEqualTo("empty");
+      assertThat(c.seq()).isEqualTo(3);
+    });
+  }
+}
