@@ -6,13 +6,15 @@
 // its address) and the public addresses the wiretap can show. StaticPageTest checks these against Addresses.
 const EVENT = {
   listChanged: 'lab.list.changed',
+  ownerChanged: 'lab.list.owner.changed',
   squaresProgress: 'lab.squares.progress',
   squaresFinished: 'lab.squares.finished',
   clusterChanged: 'lab.cluster.changed',
   wiretap: 'wiretap',
 };
 const TAP_ADDRESSES = [
-  'lab.list.add', 'lab.list.remove', 'lab.list.snapshot', 'lab.list.changed', 'lab.factorial.compute',
+  'lab.list.add', 'lab.list.remove', 'lab.list.snapshot', 'lab.list.changed', 'lab.list.owner',
+  'lab.list.owner.changed', 'lab.factorial.compute',
   'lab.squares.run', 'lab.squares.start', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
   'lab.cluster.members', 'lab.cluster.changed',
 ];
@@ -109,6 +111,7 @@ function connect() {
     handler(JSON.parse(e.data));
   });
   on(EVENT.listChanged, listChanged);
+  on(EVENT.ownerChanged, ownerChanged);
   on(EVENT.clusterChanged, clusterChanged);
   on(EVENT.squaresProgress, squaresProgress);
   on(EVENT.squaresFinished, squaresFinished);
@@ -117,6 +120,7 @@ function connect() {
 
 function loadAll() {
   loadList();
+  loadOwner();
   loadMembers();
   loadRuns();
 }
@@ -212,6 +216,56 @@ async function removeHead() {
   }
 }
 
+// ---------------------------------------------------------------- the list's owner (one per cluster)
+
+const owner = { id: null, epoch: 0, voters: [] };
+
+async function loadOwner() {
+  try {
+    const o = await api('GET', '/api/list/owner');
+    Object.assign(owner, { id: o.owner, epoch: o.epoch, voters: o.voters });
+    if (o.lastChange) logFailover(o.lastChange, false);
+    renderOwner();
+  } catch (err) {
+    say($('list-owner'), 'owner: ' + err.message, true);
+  }
+}
+
+function ownerChanged(ev) {
+  Object.assign(owner, { id: ev.owner, epoch: ev.epoch });
+  logFailover(ev, true);
+  loadOwner(); // the voters, as the new owner counts them
+  loadList();
+  renderMembers();
+}
+
+const failovers = new Set();
+
+/** One line per change of owner: who took over from whom, and how long the list had no owner. */
+function logFailover(ev, fresh) {
+  const key = ev.epoch + ':' + ev.owner;
+  if (failovers.has(key)) return;
+  failovers.add(key);
+  const text = ev.previous == null ? `${short(ev.owner)} owns the list (epoch ${ev.epoch})`
+    : `${short(ev.owner)} took over from ${short(ev.previous)} (epoch ${ev.epoch}): no owner for ${ev.gapMs} ms`;
+  const log = $('owner-log');
+  log.prepend(el('li', { class: fresh ? 'fresh' : null }, el('time', {}, clock(ev.at)), text));
+  while (log.children.length > 4) log.lastChild.remove();
+}
+
+function short(nodeId) {
+  return nodeId == null ? '–' : nodeId === 'local' ? 'this serve' : nodeId.slice(0, 8);
+}
+
+function renderOwner() {
+  const text = owner.id === 'local' ? 'owner: this serve (not clustered)'
+    : owner.id == null ? 'owner: none (failing over, or no majority of the voters)'
+    : `owner: ${short(owner.id)} · epoch ${owner.epoch} · ${owner.voters.length} voting serve${owner.voters.length === 1 ? '' : 's'}`;
+  say($('list-owner'), text, owner.id == null);
+  $('list-owner').title = owner.id && owner.id !== 'local'
+    ? `node ${owner.id}; voters: ${owner.voters.join(', ')}` : '';
+}
+
 // ---------------------------------------------------------------- factorials
 
 async function computeOne(event) {
@@ -289,8 +343,11 @@ function renderMembers() {
   body.replaceChildren();
   const since = Date.now() - cluster.at;
   for (const m of cluster.members.values()) {
-    body.append(el('tr', {}, el('td', { title: m.nodeId }, m.nodeId.slice(0, 8)), el('td', { class: 'num' }, m.pid),
-      el('td', {}, m.role), el('td', {}, m.host), el('td', { class: 'num' }, duration(m.uptimeMs + since))));
+    const role = m.nodeId === owner.id ? el('span', {}, m.role, ' ', el('span', { class: 'badge owner', title: 'owns the list' }, 'list owner'))
+      : m.role;
+    body.append(el('tr', { class: m.nodeId === owner.id ? 'owner' : null },
+      el('td', { title: m.nodeId }, m.nodeId.slice(0, 8)), el('td', { class: 'num' }, m.pid),
+      el('td', {}, role), el('td', {}, m.host), el('td', { class: 'num' }, duration(m.uptimeMs + since))));
   }
 }
 

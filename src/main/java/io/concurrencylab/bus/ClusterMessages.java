@@ -20,14 +20,18 @@ public final class ClusterMessages {
     }
   }
 
-  /** {@code lab.cluster.members} reply: {@code {"members": [...]}}. */
-  public record Members(List<Member> members) {
+  /**
+   * {@code lab.cluster.members} reply: {@code {"members": [...], "listOwner": nodeId}}; {@code listOwner} is the
+   * serve that owns the cluster's list (null while none does).
+   */
+  public record Members(List<Member> members, String listOwner) {
     public JsonObject toJson() {
-      return new JsonObject().put("members", SquaresMessages.array(members, Member::toJson));
+      return new JsonObject().put("members", SquaresMessages.array(members, Member::toJson)).put("listOwner", listOwner);
     }
 
     public static Members fromJson(JsonObject json) {
-      return new Members(SquaresMessages.list(json.getJsonArray("members"), Member::fromJson));
+      return new Members(SquaresMessages.list(json.getJsonArray("members"), Member::fromJson),
+          json.getString("listOwner"));
     }
   }
 

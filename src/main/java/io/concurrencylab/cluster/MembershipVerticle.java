@@ -8,6 +8,7 @@ import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.ClusterMessages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.UUID;
 
@@ -18,6 +19,9 @@ import java.util.UUID;
 public final class MembershipVerticle extends VerticleBase {
   private final HazelcastClusterManager manager;
   private UUID registration;
+
+  private static final io.vertx.core.eventbus.DeliveryOptions OWNER =
+      new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(1_000).setLocalOnly(true);
 
   public MembershipVerticle(HazelcastClusterManager manager) {
     this.manager = manager;
@@ -40,10 +44,15 @@ public final class MembershipVerticle extends VerticleBase {
     return vertx.eventBus().consumer(Addresses.CLUSTER_MEMBERS, msg -> {
       try {
         Bodies.none(msg.body(), Addresses.CLUSTER_MEMBERS);
-        msg.reply(new ClusterMessages.Members(Members.all(cluster.getMembers())).toJson());
       } catch (RuntimeException e) {
         Failures.reply(msg, e);
+        return;
       }
+      // who owns the list, as this serve knows it (nobody, should the list service not answer)
+      vertx.eventBus().<JsonObject>request(Addresses.LIST_OWNER, null, OWNER)
+          .map(reply -> reply.body().getString("owner")).otherwise((String) null)
+          .onComplete(owner -> msg.reply(new ClusterMessages.Members(Members.all(cluster.getMembers()),
+              owner.result()).toJson()));
     }).completion();
   }
 
