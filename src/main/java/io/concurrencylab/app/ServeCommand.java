@@ -16,11 +16,18 @@ import picocli.CommandLine.Mixin;
 final class ServeCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
+  @picocli.CommandLine.Option(names = "--parent-pid", hidden = true,
+      description = "Stop when this process is gone (benchmarks that start serves set it).")
+  Long parentPid;
 
   @Override
   public Integer call() throws Exception {
     LabConfig config = options.load();
     Lifecycle lifecycle = new Lifecycle();
+    if (parentPid != null) {
+      io.concurrencylab.cluster.ParentWatch.start(parentPid, null,
+          how -> lifecycle.requestStop("parent " + parentPid + " gone (" + how + ")"));
+    }
     // serve is a member of the app's cluster (where `lab cluster start` nodes run) unless cluster.enabled=false
     VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options());
     ClusterSettings.Clustered clustered = config.clusterEnabled()

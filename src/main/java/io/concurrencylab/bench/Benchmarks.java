@@ -24,12 +24,16 @@ public final class Benchmarks {
     String python = Python.unavailable();
     out.println("lesson baselines (python3): " + (python == null ? "yes" : python));
     switch (which) {
-      case "list" -> ListBench.run(report, 2_000_000);
+      case "list" -> {
+        ListBench.run(report, 2_000_000);
+        ClusterListBench.run(report, config);
+      }
       case "factorial" -> FactorialBench.run(report);
       case "squares" -> SquaresBench.run(report, config);
       case "cli" -> CliBench.run(report, config);
       case "all" -> {
         ListBench.run(report, 2_000_000);
+        ClusterListBench.run(report, config);
         FactorialBench.run(report);
         CliBench.run(report, config);
         SquaresBench.run(report, config);

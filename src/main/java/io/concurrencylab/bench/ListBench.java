@@ -33,6 +33,16 @@ public final class ListBench {
         py -> report.figure("lesson: Python list + threading.Lock, 2 threads", Report.opsPerSecond(py.getDouble("ops_per_s"))
             + String.format(java.util.Locale.ROOT, " (the list owner does %.2fx that)", owner / py.getDouble("ops_per_s"))),
         () -> report.figure("lesson: Python list + threading.Lock", Python.unavailable()));
+    // the same design (an owner serving requests, a reply each, WINDOW in flight from one requester), in Python
+    for (String mode : new String[] {"thread", "asyncio"}) {
+      String what = mode.equals("thread") ? "Python owner thread serving a queue.Queue of requests"
+          : "Python asyncio owner task serving an asyncio.Queue";
+      Python.lesson("list_owner.py", mode, Long.toString(ops / 10), Integer.toString(WINDOW)).ifPresentOrElse(
+          py -> report.figure("same design: " + what + ", " + WINDOW + " in flight",
+              Report.opsPerSecond(py.getDouble("ops_per_s")) + String.format(java.util.Locale.ROOT,
+                  " (the list owner does %.2fx that)", owner / py.getDouble("ops_per_s"))),
+          () -> report.figure("same design: " + what, Python.unavailable()));
+    }
     report.verdict("list owner >= 1 M ops/s", owner >= TARGET, "1,000,000 ops/s; moonshot 2,000,000");
   }
 

@@ -22,6 +22,9 @@ public final class OwnerRequests {
   public static final long ATTEMPT_MS = 500;
   private static final long FIRST_PAUSE_MS = 20;
   private static final long MAX_PAUSE_MS = 200;
+  /** Request ids: unique in the cluster (a random prefix per process), cheap (no SecureRandom per request). */
+  private static final String ID_PREFIX = UUID.randomUUID() + "-";
+  private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
 
   private OwnerRequests() {}
 
@@ -33,7 +36,7 @@ public final class OwnerRequests {
       options.getHeaders().forEach(h -> withId.addHeader(h.getKey(), h.getValue()));
     }
     if (withId.getHeaders() == null || withId.getHeaders().get(ListMessages.REQUEST_ID) == null) {
-      withId.addHeader(ListMessages.REQUEST_ID, UUID.randomUUID().toString());
+      withId.addHeader(ListMessages.REQUEST_ID, ID_PREFIX + IDS.incrementAndGet());
     }
     long deadline = System.nanoTime() + holdMs * 1_000_000;
     Promise<Message<T>> answer = Promise.promise();

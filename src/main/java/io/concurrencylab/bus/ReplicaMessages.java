@@ -60,18 +60,24 @@ public final class ReplicaMessages {
     }
   }
 
-  /** Operations {@code after + 1 ...} of {@code epoch}; empty: a heartbeat. Answered with {@link Ack}. */
-  public record Replicate(long epoch, String owner, long after, List<Op> ops) {
+  /**
+   * Operations {@code after + 1 ...} of {@code epoch} (none: a heartbeat), and how far the owner has committed
+   * ({@code commit}: a majority holds every operation up to there, so their changes may be published). Answered
+   * with {@link Ack}.
+   */
+  public record Replicate(long epoch, String owner, long after, List<Op> ops, long commit) {
     public JsonObject toJson() {
       JsonArray array = new JsonArray();
       ops.forEach(op -> array.add(op.toJson()));
-      return new JsonObject().put("epoch", epoch).put("owner", owner).put("after", after).put("ops", array);
+      return new JsonObject().put("epoch", epoch).put("owner", owner).put("after", after).put("ops", array)
+          .put("commit", commit);
     }
 
     public static Replicate fromJson(JsonObject json) {
       List<Op> ops = new ArrayList<>();
       json.getJsonArray("ops").forEach(o -> ops.add(Op.fromJson((JsonObject) o)));
-      return new Replicate(json.getLong("epoch"), json.getString("owner"), json.getLong("after"), ops);
+      return new Replicate(json.getLong("epoch"), json.getString("owner"), json.getLong("after"), ops,
+          json.getLong("commit", 0L));
     }
   }
 

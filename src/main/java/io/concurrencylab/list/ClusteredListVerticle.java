@@ -79,6 +79,10 @@ public final class ClusteredListVerticle extends VerticleBase {
   private boolean stopping;
   private OwnerChanged lastChange;
   private final Set<String> leaving = new HashSet<>();
+  /** Changes applied from the owner's rounds, published once the owner says it committed them. */
+  private final java.util.ArrayDeque<ListState.Changed> unpublished = new java.util.ArrayDeque<>();
+  private static final DeliveryOptions HERE = new DeliveryOptions()
+      .setCodecName(io.concurrencylab.bus.SharedJsonCodec.NAME).setLocalOnly(true);
 
   /**
    * @param actors the producer and consumer to run while this serve owns the list (given its node id)
@@ -95,6 +99,7 @@ public final class ClusteredListVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     replica = new Replica(capacity);
+    io.concurrencylab.bus.SharedJsonCodec.register(vertx.eventBus());
     serves.onChange(() -> context.runOnContext(v -> reconsider()));
     vertx.setPeriodic(TICK_MS, id -> reconsider());
     return Future.all(
@@ -129,19 +134,37 @@ public final class ClusteredListVerticle extends VerticleBase {
       case REPLICATE -> {
         Replicate replicate = Replicate.fromJson(msg.body());
         supersededBy(replicate.epoch(), replicate.owner());
-        var ack = replica.replicate(replicate);
+        var ack = replica.replicate(replicate, unpublished::add);
         heardFrom(replicate.epoch(), replicate.owner());
         msg.reply(ack.toJson());
+        if (ack.ok()) {
+          publishUpTo(replicate.commit());
+        }
       }
       case INSTALL -> {
         Install install = Install.fromJson(msg.body());
         supersededBy(install.epoch(), install.owner());
+        unpublished.clear(); // a whole new state: observers see the jump and reload
         var ack = replica.install(install);
         heardFrom(install.epoch(), install.owner());
         msg.reply(ack.toJson());
       }
       case FETCH -> msg.reply(replica.fetch().toJson());
     }
+  }
+
+  /**
+   * Publishes, in this serve only, the changes of the operations the owner has committed: each serve publishes
+   * every change from its own replica, in the same order with the same numbers, and no change crosses the cluster.
+   */
+  private void publishUpTo(long commit) {
+    while (!unpublished.isEmpty() && unpublished.peek().opSeq() <= commit) {
+      publishHere(unpublished.poll());
+    }
+  }
+
+  private void publishHere(ListState.Changed changed) {
+    vertx.eventBus().publish(Addresses.LIST_CHANGED, changed.event().toJson(), HERE);
   }
 
   /** Another serve owns a newer epoch: if this one thought it owned the list, it does not any more. */
@@ -226,8 +249,9 @@ public final class ClusteredListVerticle extends VerticleBase {
       won.promisers().forEach(p -> state.apply(Op.join(p)));
     }
     replica.own(won.epoch(), state);
+    unpublished.clear();
     owner = new ListOwner(vertx, serves.self(), won.epoch(), state, replicateTimeoutMs, stepDownAfterMs,
-        why -> stepDown());
+        why -> stepDown(), this::publishHere);
     meters = new ListMeters();
     ownerId = serves.self();
     var bus = vertx.eventBus();

@@ -9,37 +9,42 @@ import io.concurrencylab.bus.ReplicaMessages.Ack;
 import io.concurrencylab.bus.ReplicaMessages.Install;
 import io.concurrencylab.bus.ReplicaMessages.Op;
 import io.concurrencylab.bus.ReplicaMessages.Replicate;
-import io.concurrencylab.bus.SharedJsonCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The list's owner for one epoch. It orders the operations (applying each to its own state as it comes, one event
- * loop, no lock), sends them in batches to the other voters and answers each request only once a majority of the
- * voters (itself included) hold it: an acknowledged operation then survives the death of this process. A read
- * ({@code snapshot}) is answered after such a round too, so an owner that was replaced cannot even answer reads.
+ * The list's owner for one epoch. It orders the operations (applying each to its own state as it comes: one event
+ * loop, no lock), sends them in rounds to the other voters, and answers each request only once a majority of the
+ * voters (itself included) hold its operation: an acknowledged operation then survives the death of this process.
+ * A read ({@code snapshot}) is answered after such a round too, so an owner that was replaced cannot even answer
+ * reads.
  *
- * <p>One batch is in flight at a time; what arrives meanwhile makes the next one, so a busy owner sends large
- * batches. With no traffic it sends an empty batch every {@link #HEARTBEAT_MS} ms: the voters know it is alive,
- * and a frozen-then-resumed owner learns within one round that it was replaced. It steps down when a voter refuses
- * it (a higher epoch was promised) or when no majority answers for {@code stepDownAfterMs}.
+ * <p>Up to {@link #ROUNDS} rounds are in flight at once; what arrives meanwhile makes the next one, so a busy owner
+ * sends large rounds and does not wait a whole round trip between them. A voter answers with the highest
+ * operation it holds; an operation is committed once a majority hold it, and the rounds are answered in order.
+ * With no traffic the owner sends an empty round every {@link #HEARTBEAT_MS} ms (it carries how far the owner has
+ * committed, so the other serves publish the changes up to there, and a frozen-then-resumed owner learns within one
+ * round that it was replaced). It steps down when a voter refuses it (a higher epoch was promised) or when nothing
+ * was committed for {@code stepDownAfterMs}.
  *
  * <p>Runs on the clustered list verticle's event loop.
  */
 final class ListOwner {
   static final long HEARTBEAT_MS = 250;
+  static final int ROUNDS = 4;
+  /** How soon after the last commit of a burst the others hear of it (and publish its changes). */
+  static final long COMMIT_NEWS_MS = 20;
   private static final Logger log = LoggerFactory.getLogger(ListOwner.class);
 
   private final Vertx vertx;
@@ -48,17 +53,28 @@ final class ListOwner {
   private final ListState state;
   private final long stepDownAfterMs;
   private final Consumer<String> stepDown;
+  private final Consumer<ListState.Changed> publish;
   private final DeliveryOptions replicate;
   private final DeliveryOptions install;
 
-  /** Requests answered by the next round, and the operations it carries (those that changed the state). */
+  /** Requests waiting for the next round, and the operations it will carry (those that changed the state). */
   private List<Pending> queued = new ArrayList<>();
   private List<Op> unsent = new ArrayList<>();
+  /** Rounds sent, not yet committed, oldest first. */
+  private final ArrayDeque<Round> rounds = new ArrayDeque<>();
   /** Requests in flight by id: a retried request joins its first try instead of applying twice. */
   private final Map<String, Promise<JsonObject>> waiting = new HashMap<>();
+  /** The highest operation each other voter said it holds. */
+  private final Map<String, Long> held = new HashMap<>();
+  /** Voters being sent the whole state: one install at a time each. */
+  private final java.util.Set<String> installing = new java.util.HashSet<>();
   private long sentUpTo;
-  private boolean inFlight;
+  private long committed;
+  /** The commit the last round told the others about. */
+  private long toldCommitted;
+  private boolean commitSoon;
   private long lastCommitNanos = System.nanoTime();
+  private long lastSentNanos = System.nanoTime();
   private final long heartbeat;
   private boolean stopped;
 
@@ -66,24 +82,28 @@ final class ListOwner {
   private record Pending(JsonObject reply, LabException failure, ListState.Changed changed,
       Promise<JsonObject> promise) {}
 
+  /** A round: its requests, and the highest operation it carries. */
+  private record Round(List<Pending> batch, long upTo) {}
+
+  /**
+   * @param publish publishes a committed change in this serve (the other serves publish it from their replica)
+   */
   ListOwner(Vertx vertx, String self, long epoch, ListState state, long replicateTimeoutMs, long stepDownAfterMs,
-      Consumer<String> stepDown) {
+      Consumer<String> stepDown, Consumer<ListState.Changed> publish) {
     this.vertx = vertx;
     this.self = self;
     this.epoch = epoch;
     this.state = state;
     this.stepDownAfterMs = stepDownAfterMs;
     this.stepDown = stepDown;
+    this.publish = publish;
     this.sentUpTo = state.seq();
+    this.committed = state.seq();
     this.replicate = new DeliveryOptions().setSendTimeout(replicateTimeoutMs)
         .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.REPLICATE.name());
     this.install = new DeliveryOptions().setSendTimeout(replicateTimeoutMs * 4)
         .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.INSTALL.name());
-    this.heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> {
-      if (!inFlight && queued.isEmpty()) {
-        flush();
-      }
-    });
+    this.heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> tick());
   }
 
   long epoch() {
@@ -114,7 +134,7 @@ final class ListOwner {
     }
     LabException failure = outcome.failed() ? new LabException(outcome.failureCode(), outcome.failure()) : null;
     queued.add(new Pending(outcome.reply(), failure, outcome.changed(), promise));
-    flushSoon();
+    send();
     return promise.future();
   }
 
@@ -125,112 +145,109 @@ final class ListOwner {
     }
     Promise<JsonObject> promise = Promise.promise();
     queued.add(new Pending(state.snapshot().toJson(), null, null, promise));
-    flushSoon();
+    send();
     return promise.future();
   }
 
-  private void flushSoon() {
-    if (!inFlight) {
-      flush();
+  /** A round for what is queued, unless {@link #ROUNDS} are in flight already (the next one will carry it). */
+  private void send() {
+    if (stopped || rounds.size() >= ROUNDS) {
+      return;
     }
+    Round round = new Round(queued, state.seq());
+    Replicate message = new Replicate(epoch, self, sentUpTo, unsent, committed);
+    toldCommitted = committed;
+    queued = new ArrayList<>();
+    unsent = new ArrayList<>();
+    sentUpTo = round.upTo();
+    rounds.add(round);
+    lastSentNanos = System.nanoTime();
+    for (String voter : state.voters()) {
+      if (!voter.equals(self)) {
+        vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), message.toJson(), replicate)
+            .onSuccess(reply -> answered(voter, Ack.fromJson(reply.body())));
+      } // a voter that does not answer holds nothing more; the majority decides
+    }
+    advance();
   }
 
-  /** Sends what is queued (or a heartbeat) to every other voter; commits once a majority holds it. */
-  private void flush() {
+  private void answered(String voter, Ack ack) {
     if (stopped) {
       return;
     }
-    List<Pending> batch = queued;
-    List<Op> ops = unsent;
-    queued = new ArrayList<>();
-    unsent = new ArrayList<>();
-    long after = sentUpTo;
-    long upTo = state.seq();
-    sentUpTo = upTo;
-    Set<String> holding = new HashSet<>(Set.of(self));
-    if (state.majority(holding)) { // alone: nobody else to ask
-      commit(batch);
-      return;
-    }
-    inFlight = true;
-    Replicate message = new Replicate(epoch, self, after, ops);
-    List<String> others = state.voters().stream().filter(v -> !v.equals(self)).toList();
-    int[] answered = {0};
-    boolean[] done = {false};
-    for (String voter : others) {
-      vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), message.toJson(), replicate)
-          .compose(reply -> {
-            Ack ack = Ack.fromJson(reply.body());
-            if (!ack.ok() && ack.promised() > epoch) {
-              return Future.failedFuture(new Fenced(ack.promised()));
-            }
-            return ack.ok() ? Future.succeededFuture(ack) : installOn(voter);
-          })
-          .onComplete(ar -> {
-            answered[0]++;
-            if (done[0] || stopped) {
-              return;
-            }
-            if (ar.failed() && ar.cause() instanceof Fenced fenced) {
-              done[0] = true;
-              resign("voter " + voter + " promised epoch " + fenced.promised + ", above this owner's " + epoch);
-            } else if (state.majority(add(holding, ar.succeeded() && ar.result().seq() >= upTo ? voter : null))) {
-              done[0] = true;
-              inFlight = false;
-              commit(batch);
-              flushSoon(); // what queued up meanwhile
-            } else if (answered[0] == others.size()) {
-              done[0] = true;
-              inFlight = false;
-              noMajority(batch, ops, after);
-            }
-          });
-    }
-  }
-
-  private static Set<String> add(Set<String> holding, String voter) {
-    if (voter != null) {
-      holding.add(voter);
-    }
-    return holding;
-  }
-
-  private Future<Ack> installOn(String voter) {
-    Install message = new Install(epoch, self, state.toJson());
-    return vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), message.toJson(), install)
-        .map(reply -> Ack.fromJson(reply.body()))
-        .compose(ack -> !ack.ok() && ack.promised() > epoch ? Future.failedFuture(new Fenced(ack.promised()))
-            : Future.succeededFuture(ack));
-  }
-
-  /** Every requester of the batch gets its answer; the changes go out in order. */
-  private void commit(List<Pending> batch) {
-    lastCommitNanos = System.nanoTime();
-    for (Pending p : batch) {
-      if (p.changed() != null) {
-        ListState.Changed c = p.changed();
-        vertx.eventBus().publish(Addresses.LIST_CHANGED, new ListMessages.Changed(ListMessages.Op.valueOf(
-            c.op().toUpperCase()), c.value(), c.size(), c.seq()).toJson(), SharedJsonCodec.OPTIONS);
+    if (!ack.ok() && ack.promised() > epoch) {
+      resign("voter " + voter + " promised epoch " + ack.promised() + ", above this owner's " + epoch);
+    } else if (!ack.ok()) { // behind, or on another epoch's state: give it the whole state
+      if (!installing.add(voter)) {
+        return;
       }
-      if (p.failure() != null) {
-        p.promise().tryFail(p.failure());
-      } else {
-        p.promise().tryComplete(p.reply());
+      Install message = new Install(epoch, self, state.toJson());
+      long upTo = state.seq();
+      vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), message.toJson(), install)
+          .onComplete(ar -> installing.remove(voter))
+          .onSuccess(reply -> {
+            Ack installed = Ack.fromJson(reply.body());
+            answered(voter, installed.ok() ? new Ack(true, installed.promised(), Math.min(upTo, installed.seq()))
+                : installed);
+          });
+    } else {
+      held.merge(voter, ack.seq(), Math::max);
+      advance();
+    }
+  }
+
+  /** Commits every round a majority holds, in order: answers its requests and publishes its changes. */
+  private void advance() {
+    long majority = majorityHolds();
+    while (!rounds.isEmpty() && rounds.peek().upTo() <= majority) {
+      Round round = rounds.poll();
+      committed = Math.max(committed, round.upTo());
+      lastCommitNanos = System.nanoTime();
+      for (Pending p : round.batch()) {
+        if (p.changed() != null) {
+          publish.accept(p.changed());
+        }
+        if (p.failure() != null) {
+          p.promise().tryFail(p.failure());
+        } else {
+          p.promise().tryComplete(p.reply());
+        }
       }
     }
     waiting.values().removeIf(p -> p.future().isComplete()); // a retry of these finds its answer in the state
+    if (!queued.isEmpty()) {
+      send();
+    } else if (rounds.isEmpty() && committed > toldCommitted && !commitSoon) {
+      // the others publish the changes up to where this owner committed: tell them soon, not at the next heartbeat
+      commitSoon = true;
+      vertx.setTimer(COMMIT_NEWS_MS, id -> {
+        commitSoon = false;
+        if (rounds.isEmpty() && committed > toldCommitted) {
+          send();
+        }
+      });
+    }
   }
 
-  /** A round no majority answered: it goes out again, unless no majority has answered for too long. */
-  private void noMajority(List<Pending> batch, List<Op> ops, long after) {
-    queued.addAll(0, batch);
-    unsent.addAll(0, ops);
-    sentUpTo = after;
-    if ((System.nanoTime() - lastCommitNanos) / 1_000_000 > stepDownAfterMs) {
-      resign("no majority of the voters " + state.voters() + " answered for " + stepDownAfterMs + " ms");
+  /** The highest operation a majority of the voters hold (this owner holds all it has sent). */
+  private long majorityHolds() {
+    List<Long> seqs = new ArrayList<>();
+    for (String voter : state.voters()) {
+      seqs.add(voter.equals(self) ? sentUpTo : held.getOrDefault(voter, 0L));
+    }
+    seqs.sort((a, b) -> Long.compare(b, a));
+    return seqs.isEmpty() ? 0 : seqs.get(seqs.size() / 2); // more than half hold at least this
+  }
+
+  private void tick() {
+    if (stopped) {
       return;
     }
-    vertx.setTimer(50, id -> flushSoon());
+    if (!rounds.isEmpty() && (System.nanoTime() - lastCommitNanos) / 1_000_000 > stepDownAfterMs) {
+      resign("no majority of the voters " + state.voters() + " answered for " + stepDownAfterMs + " ms");
+    } else if (rounds.isEmpty() && (System.nanoTime() - lastSentNanos) / 1_000_000 >= HEARTBEAT_MS) {
+      send(); // a heartbeat (and how far the owner committed)
+    }
   }
 
   private void resign(String why) {
@@ -246,6 +263,8 @@ final class ListOwner {
     }
     stopped = true;
     vertx.cancelTimer(heartbeat);
+    rounds.forEach(r -> r.batch().forEach(p -> p.promise().tryFail(notOwner())));
+    rounds.clear();
     queued.forEach(p -> p.promise().tryFail(notOwner()));
     queued.clear();
     waiting.values().forEach(p -> p.tryFail(notOwner()));
@@ -254,15 +273,5 @@ final class ListOwner {
 
   private static LabException notOwner() {
     return new LabException(Failures.NOT_READY, ListMessages.NOT_OWNER);
-  }
-
-  /** A voter promised a higher epoch: another serve owns the list now. */
-  private static final class Fenced extends RuntimeException {
-    final long promised;
-
-    Fenced(long promised) {
-      super("fenced by epoch " + promised, null, false, false);
-      this.promised = promised;
-    }
   }
 }

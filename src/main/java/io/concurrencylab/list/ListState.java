@@ -54,8 +54,17 @@ final class ListState {
     }
   }
 
-  /** A change to publish on {@code lab.list.changed}: op, value, size after it, its sequence number. */
-  record Changed(String op, Long value, int size, long seq) {}
+  /**
+   * A change to publish on {@code lab.list.changed}: op, value, size after it, its number among the changes
+   * ({@code seq}), and the number of the operation that made it ({@code opSeq}: it is published once that
+   * operation is committed).
+   */
+  record Changed(String op, Long value, int size, long seq, long opSeq) {
+    io.concurrencylab.bus.ListMessages.Changed event() {
+      return new io.concurrencylab.bus.ListMessages.Changed(
+          io.concurrencylab.bus.ListMessages.Op.valueOf(op.toUpperCase()), value, size, seq);
+    }
+  }
 
   /**
    * Applies {@code op} as operation number {@code seq() + 1}. An add to a full list fails (409) and changes
@@ -83,7 +92,7 @@ final class ListState {
     try {
       Added added = store.add(value);
       seq++;
-      return new Outcome(added.toJson(), null, null, new Changed("add", value, added.size(), ++changes));
+      return new Outcome(added.toJson(), null, null, new Changed("add", value, added.size(), ++changes, seq));
     } catch (LabException full) {
       return new Outcome(null, full.code(), full.getMessage(), null);
     }
@@ -93,7 +102,7 @@ final class ListState {
     Removed removed = store.removeHead();
     seq++;
     return new Outcome(removed.toJson(), null, null,
-        new Changed(removed.wasEmpty() ? "empty" : "remove", removed.removed(), removed.size(), ++changes));
+        new Changed(removed.wasEmpty() ? "empty" : "remove", removed.removed(), removed.size(), ++changes, seq));
   }
 
   private Outcome config(boolean changed, String what) {

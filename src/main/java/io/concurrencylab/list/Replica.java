@@ -50,6 +50,11 @@ final class Replica {
   }
 
   Ack replicate(Replicate replicate) {
+    return replicate(replicate, change -> { });
+  }
+
+  /** As {@link #replicate(Replicate)}, handing each change it applies to {@code applied}. */
+  Ack replicate(Replicate replicate, java.util.function.Consumer<ListState.Changed> applied) {
     if (replicate.epoch() < promised) {
       return new Ack(false, promised, seq()); // an owner that was replaced: refused
     }
@@ -61,7 +66,10 @@ final class Replica {
     for (Op op : replicate.ops()) {
       next++;
       if (next > state.seq()) { // ops up to state.seq() were applied already (a retried message)
-        state.apply(op);
+        ListState.Changed changed = state.apply(op).changed();
+        if (changed != null) {
+          applied.accept(changed);
+        }
       }
     }
     return new Ack(true, promised, seq());

@@ -56,7 +56,11 @@ final class EventStream implements Handler<RoutingContext> {
     keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> broadcast(Buffer.buffer(":\n\n"), false));
     List<Future<Void>> subscribed = new ArrayList<>();
     for (String address : Addresses.PUBLIC_EVENTS) {
-      subscribed.add(vertx.eventBus().consumer(address, m -> send(address, encode(m.body()), false)).completion());
+      subscribed.add(vertx.eventBus().consumer(address, m -> {
+        if (!clients.isEmpty()) { // nobody listens: nothing to encode
+          send(address, encode(m.body()), false);
+        }
+      }).completion());
     }
     return Future.all(subscribed);
   }

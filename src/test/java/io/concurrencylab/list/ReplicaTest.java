@@ -49,7 +49,7 @@ class ReplicaTest {
     Replica replica = installed(2, state(1, 2));
     assertThat(replica.prepare(new Prepare(3, "b"), false).promised()).isTrue(); // another serve took over
     long seq = replica.seq();
-    Ack ack = replica.replicate(new Replicate(2, "owner", seq, List.of(Op.add("x", 99))));
+    Ack ack = replica.replicate(new Replicate(2, "owner", seq, List.of(Op.add("x", 99)), 0));
     assertThat(ack.ok()).isFalse();
     assertThat(ack.promised()).as("tells the old owner it was replaced").isEqualTo(3);
     assertThat(replica.seq()).isEqualTo(seq);
@@ -64,15 +64,15 @@ class ReplicaTest {
     ListState owner = state(1, 2);
     Replica replica = installed(5, owner);
     long seq = replica.seq();
-    Ack ok = replica.replicate(new Replicate(5, "owner", seq, List.of(Op.add("r3", 3), Op.remove("d1"))));
+    Ack ok = replica.replicate(new Replicate(5, "owner", seq, List.of(Op.add("r3", 3), Op.remove("d1")), 0));
     assertThat(ok.ok()).isTrue();
     assertThat(replica.state().snapshot().items()).containsExactly(2L, 3L);
     // the same message again (a retry): nothing applied twice
-    assertThat(replica.replicate(new Replicate(5, "owner", seq, List.of(Op.add("r3", 3), Op.remove("d1")))).ok())
+    assertThat(replica.replicate(new Replicate(5, "owner", seq, List.of(Op.add("r3", 3), Op.remove("d1")), 0)).ok())
         .isTrue();
     assertThat(replica.state().snapshot().items()).containsExactly(2L, 3L);
     // a gap: it cannot apply operations it has not seen the predecessors of
-    Ack behind = replica.replicate(new Replicate(5, "owner", seq + 10, List.of(Op.add("r4", 4))));
+    Ack behind = replica.replicate(new Replicate(5, "owner", seq + 10, List.of(Op.add("r4", 4)), 0));
     assertThat(behind.ok()).isFalse();
     assertThat(behind.promised()).isEqualTo(5);
     assertThat(behind.seq()).isEqualTo(-1);
@@ -81,7 +81,7 @@ class ReplicaTest {
   @Test
   void aNewOwnersFirstWordsOnAStateOfAnotherEpochAskForTheWholeState() {
     Replica replica = installed(2, state(1));
-    Ack ack = replica.replicate(new Replicate(3, "b", replica.seq(), List.of()));
+    Ack ack = replica.replicate(new Replicate(3, "b", replica.seq(), List.of(), 0));
     assertThat(ack.ok()).isFalse();
     assertThat(ack.seq()).isEqualTo(-1);
     assertThat(replica.promised()).as("the newer owner is followed from now on").isEqualTo(3);
