@@ -2,7 +2,10 @@ package io.concurrencylab.list;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.BridgeFrames;
 import io.concurrencylab.list.ThreeServes.Serve;
+import java.net.Socket;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -96,15 +99,35 @@ class ClusterListIT {
             .getString("owner")).isEqualTo(owner.getString("owner"));
       }
 
-      // the same list, whichever serve is asked
+      // the same list, whichever serve is asked, and the same changes in the same order from every serve
+      List<Socket> tails = new ArrayList<>();
+      for (Serve serve : cluster.serves) {
+        tails.add(tail(serve));
+      }
       for (int i = 0; i < 3; i++) {
         assertThat(cluster.send(cluster.serves.get(i), "POST", "/api/list", String.valueOf(i + 1)).statusCode())
             .isEqualTo(200);
       }
+      assertThat(cluster.send(cluster.serves.get(1), "DELETE", "/api/list/head", null).statusCode()).isEqualTo(200);
       for (Serve serve : cluster.serves) {
         assertThat(cluster.json(serve, "/api/list"))
-            .isEqualTo(new JsonObject("{\"items\":[1,2,3],\"size\":3,\"added\":3,\"removed\":0}"));
+            .isEqualTo(new JsonObject("{\"items\":[2,3],\"size\":2,\"added\":3,\"removed\":1}"));
       }
+      List<List<JsonObject>> seen = new ArrayList<>();
+      for (Socket tail : tails) {
+        List<JsonObject> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+          events.add(frame(tail).getJsonObject("body"));
+        }
+        tail.close();
+        seen.add(events);
+      }
+      assertThat(seen.get(0)).extracting(e -> e.getString("op") + e.getValue("value"))
+          .containsExactly("add1", "add2", "add3", "remove1");
+      long firstSeq = seen.get(0).get(0).getLong("seq");
+      assertThat(seen.get(0)).extracting(e -> e.getLong("seq"))
+          .containsExactly(firstSeq, firstSeq + 1, firstSeq + 2, firstSeq + 3);
+      assertThat(seen).as("one order, one numbering, on every serve").allMatch(events -> events.equals(seen.get(0)));
 
       // kill -9 of the owner while clients on the two others add and remove
       Serve victim = cluster.byNode(owner.getString("owner"));
@@ -134,8 +157,8 @@ class ClusterListIT {
       assertThat(firstAckAfter).isGreaterThan(killedAt);
 
       Set<Long> added = new HashSet<>(List.of(1L, 2L, 3L));
-      Set<Long> removed = new HashSet<>();
-      long removes = 0;
+      Set<Long> removed = new HashSet<>(List.of(1L));
+      long removes = 1;
       for (Client c : clients) {
         added.addAll(c.added);
         removed.addAll(c.removed);
@@ -200,6 +223,23 @@ class ClusterListIT {
   private static void signal(String signal, Serve serve) throws Exception {
     assertThat(new ProcessBuilder("kill", "-" + signal, String.valueOf(serve.process().pid())).start().waitFor())
         .isZero();
+  }
+
+  /** A bridge connection tailing lab.list.changed on {@code serve}, registered once the pong is back. */
+  private static Socket tail(Serve serve) throws Exception {
+    Socket socket = new Socket(java.net.InetAddress.getLoopbackAddress(), serve.bridgePort());
+    socket.setSoTimeout(30_000);
+    socket.getOutputStream().write(BridgeFrames.encode(BridgeFrames.register(Addresses.LIST_CHANGED)).getBytes());
+    socket.getOutputStream().write(BridgeFrames.encode(BridgeFrames.ping()).getBytes());
+    assertThat(frame(socket).getString("type")).isEqualTo("pong");
+    return socket;
+  }
+
+  private static JsonObject frame(Socket socket) throws Exception {
+    java.io.DataInputStream in = new java.io.DataInputStream(socket.getInputStream());
+    byte[] json = new byte[in.readInt()];
+    in.readFully(json);
+    return new JsonObject(new String(json, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Notified on every acknowledgement. */

@@ -24,14 +24,15 @@ import java.util.regex.Pattern;
 final class ThreeServes implements AutoCloseable {
   static final Duration START = Duration.ofSeconds(90);
   private static final Pattern HTTP = Pattern.compile("serving on http://127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern BRIDGE = Pattern.compile("event-bus bridge on 127\\.0\\.0\\.1:(\\d+)");
   private static final Pattern NODE = Pattern.compile("as node ([0-9a-f-]+)");
 
   final List<Serve> serves = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** One serve: its process, HTTP port and Vert.x node id. */
-  record Serve(LabProcess process, int httpPort, String nodeId) {}
+  /** One serve: its process, HTTP and bridge ports, and Vert.x node id. */
+  record Serve(LabProcess process, int httpPort, int bridgePort, String nodeId) {}
 
   static ThreeServes start(int count, int clusterPort, Path data, String... extra) throws Exception {
     ThreeServes cluster = new ThreeServes();
@@ -46,10 +47,11 @@ final class ThreeServes implements AutoCloseable {
         args.addAll(List.of(extra));
         LabProcess process = LabProcess.start(args.toArray(String[]::new));
         cluster.serves.add(null); // a slot, so close() finds the process even if its start fails below
-        cluster.serves.set(i, new Serve(process, 0, null));
+        cluster.serves.set(i, new Serve(process, 0, 0, null));
         int port = Integer.parseInt(process.awaitLine(HTTP, START).group(1));
+        int bridge = Integer.parseInt(process.awaitLine(BRIDGE, START).group(1));
         String node = process.awaitLine(NODE, START).group(1);
-        cluster.serves.set(i, new Serve(process, port, node));
+        cluster.serves.set(i, new Serve(process, port, bridge, node));
       }
       return cluster;
     } catch (Exception | AssertionError e) {
