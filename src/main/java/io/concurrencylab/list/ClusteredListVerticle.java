@@ -46,6 +46,10 @@ public final class ClusteredListVerticle extends VerticleBase {
   private static final long TICK_MS = 250;
   /** A voter further down the line of candidates waits this much longer per place before it tries. */
   private static final long NEXT_CANDIDATE_MS = 2_000;
+  /** A serve that has not heard from the live owner for this long asks it to count it among the voters. */
+  private static final long JOIN_AFTER_MS = 1_000;
+  /** A lost election is tried again after a pause that doubles up to this (with some randomness). */
+  private static final long MAX_ELECTION_PAUSE_MS = 2_000;
 
   /** The serves of the cluster as Hazelcast sees them; given by whoever deploys this (it knows the cluster). */
   public interface Serves {
@@ -73,6 +77,8 @@ public final class ClusteredListVerticle extends VerticleBase {
   private long lastOwnerContact = System.nanoTime();
   private long noOwnerSince = System.nanoTime();
   private boolean electing;
+  private long nextElection;
+  private long electionPause = TICK_MS;
   private boolean joining;
   /** A join found no owner at all: the list is new, and the live serves may elect its first owner. */
   private boolean noOwnerAnywhere;
@@ -105,9 +111,19 @@ public final class ClusteredListVerticle extends VerticleBase {
     return Future.all(
             vertx.eventBus().<JsonObject>consumer(Addresses.listReplica(serves.self()), this::replicaMessage).completion(),
             vertx.eventBus().consumer(Addresses.LIST_OWNER, this::ownerInfo).completion(),
-            vertx.eventBus().<JsonObject>consumer(Addresses.LIST_OWNER_CHANGED,
-                m -> lastChange = OwnerChanged.fromJson(m.body())).completion())
+            vertx.eventBus().<JsonObject>consumer(Addresses.LIST_OWNER_CHANGED, m -> ownerChanged(m.body())).completion())
         .onSuccess(v -> reconsider());
+  }
+
+  /** A serve took over: followed from now on (and asked to count this one in, should it not replicate to it). */
+  private void ownerChanged(JsonObject event) {
+    OwnerChanged changed = OwnerChanged.fromJson(event);
+    lastChange = changed;
+    if (owner == null && changed.epoch() >= replica.seen()) {
+      ownerId = changed.owner();
+      replica.saw(changed.epoch());
+      noOwnerAnywhere = false;
+    }
   }
 
   /** Who owns what, as this serve knows it. */
@@ -180,6 +196,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     if (epoch >= replica.promised()) {
       ownerId = from;
       lastOwnerContact = System.nanoTime();
+      noOwnerAnywhere = false;
     }
   }
 
@@ -193,24 +210,29 @@ public final class ClusteredListVerticle extends VerticleBase {
       dropVotersGone(live);
       return;
     }
-    boolean ownerAlive = ownerId != null && live.contains(ownerId);
+    long now = System.nanoTime();
     ListState state = replica.state();
-    if (ownerAlive || state == null && !noOwnerAnywhere) {
-      if (ownerAlive) {
-        noOwnerSince = System.nanoTime();
-      }
-      if (state == null || !state.voters().contains(serves.self())) {
-        join(); // a new serve: the owner (if any) counts it among the voters and gives it the list
+    if (ownerId != null && live.contains(ownerId)) {
+      noOwnerSince = now;
+      // not (or no longer) among the voters the owner replicates to: ask to be counted in
+      if (state == null || !state.voters().contains(serves.self())
+          || (now - lastOwnerContact) / 1_000_000 > JOIN_AFTER_MS) {
+        join();
       }
       return;
     }
-    if (electing) {
+    if (electing || now < nextElection) {
       return;
     }
     Set<String> voters = votersFor(live);
     int place = candidates(voters, live).indexOf(serves.self());
-    long waited = (System.nanoTime() - noOwnerSince) / 1_000_000;
-    if (place >= 0 && waited >= place * NEXT_CANDIDATE_MS) {
+    boolean quietLong = (now - noOwnerSince) / 1_000_000 > NEXT_CANDIDATE_MS; // a join may time out, not say "nobody"
+    if (place < 0 || state == null && (place > 0 || !noOwnerAnywhere && !quietLong)) {
+      // not a voter; or a new serve: only the oldest serve starts a new list, and only once nobody owns one
+      join();
+      return;
+    }
+    if ((now - noOwnerSince) / 1_000_000 >= place * NEXT_CANDIDATE_MS) {
       elect(voters, live);
     }
   }
@@ -234,8 +256,12 @@ public final class ClusteredListVerticle extends VerticleBase {
       electing = false;
       if (ar.failed()) {
         log.debug("no election won: {}", ar.cause().getMessage());
+        nextElection = System.nanoTime() + (electionPause + java.util.concurrent.ThreadLocalRandom.current()
+            .nextLong(electionPause)) * 1_000_000;
+        electionPause = Math.min(MAX_ELECTION_PAUSE_MS, electionPause * 2);
         return;
       }
+      electionPause = TICK_MS;
       if (ownerId != null && !ownerId.equals(previous) && serves.live().contains(ownerId)) {
         return; // another serve won meanwhile
       }
@@ -245,8 +271,8 @@ public final class ClusteredListVerticle extends VerticleBase {
 
   private void becomeOwner(Election.Won won, String previous, long lastHeard) {
     ListState state = won.state();
-    if (state.voters().isEmpty()) { // a new cluster: the serves that promised are its first voters
-      won.promisers().forEach(p -> state.apply(Op.join(p)));
+    if (state.voters().isEmpty()) { // a new list: the live serves it was elected among are its first voters
+      won.voters().forEach(v -> state.apply(Op.join(v)));
     }
     replica.own(won.epoch(), state);
     unpublished.clear();

@@ -20,8 +20,8 @@ import java.util.Set;
  * any two majorities share a voter, so that state holds every acknowledged operation.
  */
 final class Election {
-  /** What the winner owns: its epoch, the state it starts from, and the voters that promised. */
-  record Won(long epoch, ListState state, Set<String> promisers) {}
+  /** What the winner owns: its epoch, the state it starts from, and the voters it was elected among. */
+  record Won(long epoch, ListState state, Set<String> voters) {}
 
   private Election() {}
 
@@ -50,7 +50,7 @@ final class Election {
       }
       if (majority(voters, granted)) {
         adopt(vertx, bestVoter[0], self, replica, capacity, timeoutMs)
-            .map(state -> new Won(epoch, state, Set.copyOf(granted))).onComplete(won);
+            .map(state -> new Won(epoch, state, Set.copyOf(voters))).onComplete(won);
       } else if (answered[0] == asked.size()) {
         won.tryFail("no majority of the voters " + voters + " promised epoch " + epoch + " (" + granted.size()
             + " did)");
