@@ -56,6 +56,10 @@ final class EbCommand implements Runnable {
     @Option(names = "--port", paramLabel = "PORT", description = "The bridge's port (default: bridge.port).")
     Integer port;
 
+    @Option(names = "--trace", description = "When the work itself failed (a bug, not bad input), print where: its "
+        + "exception, thread, process and stack, as the process that ran it saw them (Python's RemoteTraceback).")
+    boolean trace;
+
     private LabConfig config;
 
     LabConfig config() {
@@ -83,6 +87,9 @@ final class EbCommand implements Runnable {
         return action.run();
       } catch (EbFailure failure) {
         System.err.println("lab eb: " + failure.getMessage());
+        if (trace && failure.remote() != null) {
+          System.err.println(CommandArgs.remoteTrace(failure.remote()));
+        }
         if (options.verbose) {
           failure.printStackTrace();
         }

@@ -35,6 +35,8 @@ public final class BridgeFrames {
   public static final String FAILURE_TYPE = "failureType";
   public static final String FAILURE_CODE = "failureCode";
   public static final String MESSAGE_TEXT = "message";
+  /** In the {@code err} frame of a request whose work failed (a bug, not bad input): where and how ({@link RemoteFailure#origin()}). */
+  public static final String REMOTE = "remote";
   /** In an {@code err} frame that refuses a frame: what was wrong, for people. */
   public static final String DETAIL = "detail";
   /** In a {@code message} frame: true for a point-to-point message (a reply), false for a published one. */

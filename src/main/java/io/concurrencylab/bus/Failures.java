@@ -31,11 +31,21 @@ public final class Failures {
   public static void reply(Message<?> message, Throwable e) {
     if (e instanceof LabException lab) {
       message.fail(lab.code(), lab.getMessage());
+    } else if (e instanceof RemoteFailure remote) {
+      reply(message, remote); // passed on as it came: its origin is where the work ran
     } else if (e instanceof ReplyException re) {
       message.fail(re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.failureCode() : NOT_READY,
           re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.getMessage() : describe(re));
     } else {
-      message.fail(UNEXPECTED, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      reply(message, RemoteFailure.of(UNEXPECTED, e)); // a bug where the work ran: its type, thread, process, stack
+    }
+  }
+
+  private static void reply(Message<?> message, RemoteFailure failure) {
+    try {
+      message.reply(failure);
+    } catch (IllegalArgumentException noCodec) { // this event bus never registered RemoteFailure's codec
+      message.fail(failure.failureCode(), failure.getMessage());
     }
   }
 

@@ -16,14 +16,23 @@ public final class WebMessages {
   /** SSE event name of a {@link Tap}; the contract's public events keep their address as their event name. */
   public static final String WIRETAP_EVENT = "wiretap";
 
-  /** Every HTTP error: {@code {"error": "list is full (capacity 1000)", "status": 409}}. */
-  public record Error(int status, String error) {
+  /**
+   * Every HTTP error: {@code {"error": "list is full (capacity 1000)", "status": 409}}; a failure that happened in the
+   * work itself (a bug, not bad input) adds {@code "remote"}: where and how it failed ({@link RemoteFailure#origin()}:
+   * type, message, thread, pid, host, stack).
+   */
+  public record Error(int status, String error, JsonObject remote) {
+    public Error(int status, String error) {
+      this(status, error, null);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("error", error).put("status", status);
+      JsonObject json = new JsonObject().put("error", error).put("status", status);
+      return remote == null ? json : json.put("remote", remote);
     }
 
     public static Error fromJson(JsonObject json) {
-      return new Error(json.getInteger("status"), json.getString("error"));
+      return new Error(json.getInteger("status"), json.getString("error"), json.getJsonObject("remote"));
     }
   }
 

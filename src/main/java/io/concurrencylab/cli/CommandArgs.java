@@ -105,4 +105,15 @@ public final class CommandArgs {
       }
     }
   }
+
+  /**
+   * A remote failure's story as Python prints a {@code RemoteTraceback}: where it ran, the exception, its frames.
+   */
+  public static String remoteTrace(JsonObject remote) {
+    StringBuilder text = new StringBuilder("remote: " + remote.getString("type")
+        + (remote.getString("message") == null ? "" : ": " + remote.getString("message")) + "\n  in thread "
+        + remote.getString("thread") + " of pid " + remote.getValue("pid") + " on " + remote.getString("host"));
+    remote.getJsonArray("stack", new io.vertx.core.json.JsonArray()).forEach(frame -> text.append("\n    ").append(frame));
+    return text.toString();
+  }
 }

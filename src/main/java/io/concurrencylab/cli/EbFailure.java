@@ -16,14 +16,25 @@ import java.io.IOException;
  */
 public final class EbFailure extends Exception {
   private final int exitCode;
+  private final JsonObject remote;
 
   private EbFailure(int exitCode, String line, Throwable cause) {
+    this(exitCode, line, cause, null);
+  }
+
+  private EbFailure(int exitCode, String line, Throwable cause, JsonObject remote) {
     super(line, cause);
     this.exitCode = exitCode;
+    this.remote = remote;
   }
 
   public int exitCode() {
     return exitCode;
+  }
+
+  /** Where and how the work failed, when it failed where it ran (a bug, not bad input): type, thread, pid, host, stack. */
+  public JsonObject remote() {
+    return remote;
   }
 
   /** An {@code err} frame: a failed request (it has a failureType), or a refused frame (it has only a message). */
@@ -43,13 +54,16 @@ public final class EbFailure extends Exception {
       return new EbFailure(ExitCodes.UNEXPECTED, "unknown failure " + type + " from " + address + ": " + message, null);
     }
     ReplyException reply = new ReplyException(failure, err.getInteger(BridgeFrames.FAILURE_CODE, -1), message);
+    JsonObject remote = err.getJsonObject(BridgeFrames.REMOTE);
+    String where = remote == null ? "" : " (in " + remote.getString("thread") + ", pid " + remote.getValue("pid")
+        + " on " + remote.getString("host") + "; --trace prints its stack)";
     String line = switch (failure) {
-      case RECIPIENT_FAILURE -> "failure reply " + reply.failureCode() + " from " + address + ": " + message;
+      case RECIPIENT_FAILURE -> "failure reply " + reply.failureCode() + " from " + address + ": " + message + where;
       case TIMEOUT -> "timeout: no reply from " + address + " in time (" + message.split("\\. ", 2)[0] + ")";
       case NO_HANDLERS -> "no handler at " + address + ": nothing in the app consumes it (yet)";
       case ERROR -> "error from " + address + ": " + message;
     };
-    return new EbFailure(ExitCodes.of(reply), line, null);
+    return new EbFailure(ExitCodes.of(reply), line, null, remote);
   }
 
   static EbFailure refused(String address) {

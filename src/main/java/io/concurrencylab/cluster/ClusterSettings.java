@@ -139,6 +139,7 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .map(vertx -> {
           SharedJsonCodec.register(vertx.eventBus());
+          io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures from other members decode
           return new Clustered(vertx, manager);
         });
   }

@@ -29,6 +29,7 @@ final class FactorialGateVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     return vertx.eventBus().consumer(Addresses.FACTORIAL_COMPUTE, this::admit).completion();
   }
 

@@ -66,6 +66,7 @@ public final class FactorialWorkerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     // local: the gate of this process hands requests to the workers of this process
     return vertx.eventBus().localConsumer(Addresses.FACTORIAL_WORK, this::compute).completion();
   }

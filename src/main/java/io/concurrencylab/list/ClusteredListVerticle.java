@@ -104,6 +104,7 @@ public final class ClusteredListVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     replica = new Replica(capacity);
     io.concurrencylab.bus.SharedJsonCodec.register(vertx.eventBus());
     serves.onChange(() -> context.runOnContext(v -> reconsider()));

@@ -33,6 +33,7 @@ public final class ListOwnerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     store = new ListStore(capacity);
     meters = new ListMeters();
     EventBus bus = vertx.eventBus();

@@ -148,7 +148,8 @@ final class ApiRoutes {
     Error error = ErrorHandler.map(e, -1);
     Object shown = n instanceof Integer || n instanceof Long ? n : n instanceof String s ? Bodies.cut(s, 40)
         : Bodies.show(n);
-    return new BatchFailure(shown, error.status(), error.error()).toJson();
+    JsonObject json = new BatchFailure(shown, error.status(), error.error()).toJson();
+    return error.remote() == null ? json : json.put("remote", error.remote());
   }
 
   /** One run record; the history is the squares handler's, so an unknown id is a 404 here. */

@@ -143,7 +143,10 @@ final class BridgeSession {
       if (reply.succeeded()) {
         write(BridgeFrames.delivered(replyAddress, headers(reply.result()), reply.result().body(), true));
       } else if (reply.cause() instanceof ReplyException re) {
-        write(BridgeFrames.failed(replyAddress, address, re.failureType().name(), re.failureCode(), re.getMessage()));
+        JsonObject failed = BridgeFrames.failed(replyAddress, address, re.failureType().name(), re.failureCode(),
+            re.getMessage());
+        write(re instanceof io.concurrencylab.bus.RemoteFailure remote ? failed.put(BridgeFrames.REMOTE,
+            remote.origin()) : failed);
       } else {
         write(BridgeFrames.failed(replyAddress, address, "ERROR", -1, String.valueOf(reply.cause().getMessage())));
       }

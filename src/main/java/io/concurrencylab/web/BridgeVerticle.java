@@ -35,6 +35,7 @@ public final class BridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(this::connected);
     return server.listen(port, host);
   }

@@ -44,7 +44,7 @@ final class ErrorHandler implements Handler<RoutingContext> {
     } else if ((error.status() == 404 || error.status() == 405) && ctx.failure() == null) {
       error = new Error(error.status(), error.error() + ": " + ctx.request().method() + " " + ctx.request().path());
     }
-    if (error.status() == 500) {
+    if (error.status() == 500 && error.remote() == null) { // a failure with a remote origin was logged where it ran
       log.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
     }
     if (ctx.response().headWritten()) { // e.g. a stream already under way: all we can do is cut it
@@ -77,6 +77,9 @@ final class ErrorHandler implements Handler<RoutingContext> {
 
   /** The status and message for {@code failure}; {@code statusCode} is the router's when there is no throwable. */
   static Error map(Throwable failure, int statusCode) {
+    if (failure instanceof io.concurrencylab.bus.RemoteFailure remote) {
+      return new Error(httpStatus(remote.failureCode()), remote.getMessage(), remote.origin());
+    }
     if (failure instanceof ReplyException re) {
       return switch (re.failureType()) {
         case RECIPIENT_FAILURE -> new Error(httpStatus(re.failureCode()), re.getMessage());

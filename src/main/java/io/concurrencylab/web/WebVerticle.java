@@ -52,6 +52,7 @@ public final class WebVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     Wiretap wiretap = new Wiretap(tap -> events.tap(tap));
     events = new EventStream(vertx, wiretap::listening, config.httpMaxEventStreams());
     registry = Metrics.registry(vertx);

@@ -30,6 +30,19 @@ class EbFailureTest {
   }
 
   @Test
+  void aFailureWhereTheWorkRanSaysWhereAndTraceTellsHow() {
+    io.vertx.core.json.JsonObject origin = io.concurrencylab.bus.RemoteFailure.of(500,
+        new ArithmeticException("unlucky")).origin();
+    EbFailure f = EbFailure.fromErr(failed("RECIPIENT_FAILURE", 500, "ArithmeticException: unlucky")
+        .put("remote", origin), Addresses.FACTORIAL_COMPUTE);
+    assertThat(f.getMessage()).contains("ArithmeticException: unlucky").contains("in " + origin.getString("thread"))
+        .contains("pid " + ProcessHandle.current().pid()).contains("--trace");
+    assertThat(f.remote()).isEqualTo(origin);
+    assertThat(CommandArgs.remoteTrace(f.remote())).startsWith("remote: java.lang.ArithmeticException: unlucky")
+        .contains("\n    at io.concurrencylab.cli.EbFailureTest");
+  }
+
+  @Test
   void timeoutsAndMissingHandlersHaveTheirOwnCodes() {
     EbFailure timeout = EbFailure.fromErr(failed("TIMEOUT", -1,
         "Timed out after waiting 1(ms) for a reply. address: __vertx.reply.3, repliedAddress: lab.factorial.compute"),

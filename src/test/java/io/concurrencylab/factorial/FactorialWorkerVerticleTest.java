@@ -112,6 +112,13 @@ class FactorialWorkerVerticleTest {
       assertThat(e.failureType()).as("a failure reply, not a timeout").isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
       assertThat(e.failureCode()).isEqualTo(Failures.UNEXPECTED);
       assertThat(e.getMessage()).contains("ArithmeticException").contains("unlucky");
+      // and where and how it failed, as Python's RemoteTraceback tells it
+      assertThat(e).isInstanceOfSatisfying(io.concurrencylab.bus.RemoteFailure.class, remote -> {
+        assertThat(remote.origin().getString("type")).isEqualTo("java.lang.ArithmeticException");
+        assertThat(remote.origin().getString("thread")).contains("worker");
+        assertThat(remote.origin().getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+        assertThat(remote.origin().getJsonArray("stack").getString(0)).contains("FactorialWorkerVerticleTest");
+      });
     });
     assertThat(compute(14).value()).isEqualTo("87178291200");
   }

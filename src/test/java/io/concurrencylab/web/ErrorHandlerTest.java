@@ -50,6 +50,15 @@ class ErrorHandlerTest {
   }
 
   @Test
+  void aFailureWhereTheWorkRanKeepsItsOrigin() {
+    io.concurrencylab.bus.RemoteFailure failure = io.concurrencylab.bus.RemoteFailure.of(500, new IllegalStateException("x"));
+    io.concurrencylab.bus.WebMessages.Error error = ErrorHandler.map(failure, -1);
+    assertThat(error.status()).isEqualTo(500);
+    assertThat(error.remote()).isEqualTo(failure.origin());
+    assertThat(error.toJson().getJsonObject("remote").getString("type")).isEqualTo("java.lang.IllegalStateException");
+  }
+
+  @Test
   void anythingElseIsA500ThatNamesIt() {
     assertThat(ErrorHandler.map(new IllegalStateException("oops"), -1))
         .isEqualTo(new Error(500, "unexpected: IllegalStateException: oops"));
