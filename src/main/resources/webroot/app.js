@@ -23,6 +23,8 @@ const MAX_CHIPS = 150;
 const MAX_TAPS = 300;
 
 const $ = (id) => document.getElementById(id);
+/** This page's id: the API tags its requests with it, so the wiretap can tell this user's requests from others'. */
+const CLIENT = 'page-' + Math.random().toString(36).slice(2, 10);
 
 /** An element with attributes (class, title, ...) and children (nodes or text). Never parses HTML. */
 function el(tag, attrs, ...children) {
@@ -57,7 +59,7 @@ function duration(millis) {
 
 /** fetch + JSON; a non-2xx answer throws an Error carrying the API's {error, status}. */
 async function api(method, path, body) {
-  const init = { method, headers: { Accept: 'application/json' } };
+  const init = { method, headers: { Accept: 'application/json', 'X-Lab-Client': CLIENT } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
@@ -100,11 +102,20 @@ function connect() {
   es.onopen = () => {
     $('live').textContent = 'live';
     $('live').className = 'live on';
+    document.body.classList.remove('offline');
+    $('offline').hidden = true;
+    live.lostAt = null;
     loadAll(); // after a (re)connect: events may have been missed
   };
   es.onerror = () => {
     $('live').textContent = 'reconnecting…';
     $('live').className = 'live off';
+    // serve is gone (or the network): say so, rather than show the last state as if it were live
+    if (live.lostAt == null) live.lostAt = Date.now();
+    document.body.classList.add('offline');
+    $('offline').hidden = false;
+    $('offline').textContent = `Disconnected from serve since ${clock(live.lostAt)}: everything below is as it was `
+      + 'then. Reconnecting…';
   };
   const on = (name, handler) => es.addEventListener(name, (e) => {
     countEvent();
@@ -127,7 +138,8 @@ function loadAll() {
 
 // ---------------------------------------------------------------- list
 
-const list = { items: [], added: 0, removed: 0, seq: null, loading: false, mine: new Map() };
+const list = { items: [], added: 0, removed: 0, seq: null, loading: false, mine: new Map(), all: false };
+const MAX_ALL_CHIPS = 2000;
 
 async function loadList() {
   list.loading = true;
@@ -185,10 +197,22 @@ function renderList() {
   const box = $('list-items');
   box.replaceChildren();
   if (list.items.length === 0) box.append(el('span', { class: 'chip more' }, 'empty'));
-  list.items.slice(0, MAX_CHIPS).forEach((v, i) => {
+  const limit = list.all ? MAX_ALL_CHIPS : MAX_CHIPS;
+  list.items.slice(0, limit).forEach((v, i) => {
     box.append(el('span', { class: i === 0 ? 'chip head' : 'chip', title: i === 0 ? 'head' : null }, v));
   });
-  if (list.items.length > MAX_CHIPS) box.append(el('span', { class: 'chip more' }, `+${list.items.length - MAX_CHIPS} more`));
+  const more = list.items.length - limit;
+  if (more > 0 && !list.all) {
+    const b = el('button', { type: 'button', class: 'chip more', id: 'list-more' }, `+${more} more: show all`);
+    b.addEventListener('click', () => { list.all = true; renderList(); });
+    box.append(b);
+  } else if (more > 0) {
+    box.append(el('span', { class: 'chip more' }, `and ${more} more (all of them: /api/list)`));
+  } else if (list.all && list.items.length > MAX_CHIPS) {
+    const b = el('button', { type: 'button', class: 'chip more' }, 'show fewer');
+    b.addEventListener('click', () => { list.all = false; renderList(); });
+    box.append(b);
+  }
 }
 
 async function addValue(event) {
@@ -496,9 +520,17 @@ function niceStep(raw) {
 
 // ---------------------------------------------------------------- wiretap
 
-const tap = { rows: [], paused: false, hidden: 0 };
+const tap = { rows: [], paused: false, hidden: 0, dropped: 0, mine: [] };
+const ACTORS = ['producer', 'consumer'];
+const MAX_MINE = 50;
 
 function tapped(t) {
+  if (t.kind === 'dropped') tap.dropped += parseInt(t.body, 10) || 0;
+  if (t.origin === CLIENT) { // this user's own requests and replies: kept apart, so they never scroll away
+    tap.mine.unshift(t);
+    if (tap.mine.length > MAX_MINE) tap.mine.pop();
+    renderMine();
+  }
   tap.rows.push(t);
   if (tap.rows.length > MAX_TAPS) tap.rows.shift();
   if (tap.paused) {
@@ -513,11 +545,20 @@ function tapped(t) {
 
 function shown(t) {
   const filter = $('tap-filter').value;
+  if ($('tap-hide-actors').checked && ACTORS.includes(t.origin)) return false;
   return !filter || t.address === filter;
 }
 
+function renderMine() {
+  const box = $('tap-mine');
+  box.replaceChildren(...tap.mine.map((t) => el('li', { class: 'kind-' + t.kind }, el('time', {}, clock(t.at, true)),
+    ` ${t.kind} ${t.address} ${t.body}`)));
+  $('tap-mine-box').hidden = tap.mine.length === 0;
+}
+
 function tapRow(t) {
-  return el('tr', { 'data-address': t.address }, el('td', {}, clock(t.at, true)),
+  return el('tr', { 'data-address': t.address, class: t.origin === CLIENT ? 'mine' : null,
+    title: t.origin ? 'from ' + (t.origin === CLIENT ? 'this page' : t.origin) : null }, el('td', {}, clock(t.at, true)),
     el('td', { class: 'dir', title: t.dir === 'in' ? 'from another member' : 'sent from this process' },
       t.dir === 'in' ? '←' : '→'),
     el('td', {}, el('span', { class: 'kind ' + t.kind }, t.kind)), el('td', {}, t.address), el('td', { title: t.body }, t.body));
@@ -530,7 +571,9 @@ function renderTaps() {
 }
 
 function updateTapCount() {
-  $('tap-count').textContent = `${tap.rows.length} kept` + (tap.paused ? ` · paused (${tap.hidden} new)` : '');
+  $('tap-count').textContent = `${tap.rows.length} kept (the last ${MAX_TAPS})`
+    + (tap.dropped ? ` · ${tap.dropped} not shown by the server (over its rate)` : '')
+    + (tap.paused ? ` · paused (${tap.hidden} new)` : '');
 }
 
 // ---------------------------------------------------------------- wiring
@@ -539,6 +582,7 @@ function init() {
   const filter = $('tap-filter');
   TAP_ADDRESSES.forEach((a) => filter.append(el('option', { value: a }, a)));
   filter.addEventListener('change', renderTaps);
+  $('tap-hide-actors').addEventListener('change', renderTaps);
   $('tap-pause').addEventListener('click', () => {
     tap.paused = !tap.paused;
     tap.hidden = 0;

@@ -13,6 +13,15 @@ import java.util.stream.LongStream;
 public final class WebMessages {
   private WebMessages() {}
 
+  /**
+   * The header naming who sent a request, shown by the wiretap: {@code producer}, {@code consumer}, {@code http},
+   * {@code bridge}, or the status page's own id ({@code page-...}, from its {@code X-Lab-Client} header), so the page
+   * can hide the actors' traffic and find its user's own requests.
+   */
+  public static final String ORIGIN = "origin";
+  /** The HTTP header the status page sends its id in; the API passes it on as {@link #ORIGIN}. */
+  public static final String CLIENT_HEADER = "X-Lab-Client";
+
   /** SSE event name of a {@link Tap}; the contract's public events keep their address as their event name. */
   public static final String WIRETAP_EVENT = "wiretap";
 
@@ -100,17 +109,22 @@ public final class WebMessages {
   /**
    * One message seen by the wiretap: when, which way ({@code out}: sent from this process, {@code in}: arrived from
    * another member), what ({@code send}, {@code request}, {@code publish}, {@code reply}, {@code failure}), on which
-   * public address (a reply carries the address of its request), and the body, shortened.
+   * public address (a reply carries the address of its request), the body, shortened, and who sent the request
+   * ({@link #ORIGIN}; a reply carries its request's; null when unknown).
    */
-  public record Tap(long at, String dir, String kind, String address, String body) {
+  public record Tap(long at, String dir, String kind, String address, String body, String origin) {
+    public Tap(long at, String dir, String kind, String address, String body) {
+      this(at, dir, kind, address, body, null);
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("at", at).put("dir", dir).put("kind", kind).put("address", address)
-          .put("body", body);
+          .put("body", body).put("origin", origin);
     }
 
     public static Tap fromJson(JsonObject json) {
       return new Tap(json.getLong("at"), json.getString("dir"), json.getString("kind"), json.getString("address"),
-          json.getString("body"));
+          json.getString("body"), json.getString("origin"));
     }
   }
 }

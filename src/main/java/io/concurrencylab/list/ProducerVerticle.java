@@ -11,6 +11,9 @@ import org.slf4j.LoggerFactory;
 public final class ProducerVerticle extends PacedVerticle {
   private static final Logger log = LoggerFactory.getLogger(ProducerVerticle.class);
 
+  private static final io.vertx.core.eventbus.DeliveryOptions FROM_PRODUCER = new io.vertx.core.eventbus.DeliveryOptions()
+      .addHeader(io.concurrencylab.bus.WebMessages.ORIGIN, "producer");
+
   public ProducerVerticle(long minMs, long maxMs) {
     super(minMs, maxMs);
   }
@@ -19,7 +22,7 @@ public final class ProducerVerticle extends PacedVerticle {
   Future<?> act() {
     long value = ThreadLocalRandom.current().nextLong(1, 101);
     // A refusal (409 full) is normal back-pressure: the next tick tries again.
-    return vertx.eventBus().request(Addresses.LIST_ADD, new Add(value).toJson())
+    return vertx.eventBus().request(Addresses.LIST_ADD, new Add(value).toJson(), FROM_PRODUCER)
         .onFailure(e -> log.debug("add {} refused: {}", value, e.getMessage()));
   }
 }

@@ -90,15 +90,27 @@ final class ApiRoutes {
         .onFailure(e -> onFailure.accept(address, e));
   }
 
+  /** Who sent it, for the wiretap: the status page's own id when it gave a well-formed one, else "http". */
+  private static String origin(RoutingContext ctx) {
+    String client = ctx.request().getHeader(WebMessages.CLIENT_HEADER);
+    return client != null && client.matches("page-[a-z0-9]{1,16}") ? client : "http";
+  }
+
+  private Future<Message<Object>> request(RoutingContext ctx, String address, Object body) {
+    DeliveryOptions tagged = new DeliveryOptions(Addresses.servedLocally(address) ? local : options)
+        .addHeader(WebMessages.ORIGIN, origin(ctx));
+    return vertx.eventBus().request(address, body, tagged).onFailure(e -> onFailure.accept(address, e));
+  }
+
   /**
    * The list's owner may be another serve, and may be failing over: its requests are held and sent again (with the
    * client's {@code Idempotency-Key} as request id, when it gave one) for up to {@code list.failoverHoldMs}.
    */
-  private Future<Message<Object>> request(RoutingContext ctx, String address, Object body) {
+  private Future<Message<Object>> relayed(RoutingContext ctx, String address, Object body) {
     if (!Addresses.LIST_REQUESTS.contains(address)) {
-      return request(address, body);
+      return request(ctx, address, body);
     }
-    DeliveryOptions withId = new DeliveryOptions();
+    DeliveryOptions withId = new DeliveryOptions().addHeader(WebMessages.ORIGIN, origin(ctx));
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && !key.isBlank()) {
       withId.addHeader(ListMessages.REQUEST_ID, Bodies.cut(key.strip(), 200));
@@ -108,7 +120,7 @@ final class ApiRoutes {
   }
 
   private void relay(RoutingContext ctx, String address, Object body, int status) {
-    request(ctx, address, body).onComplete(reply -> {
+    relayed(ctx, address, body).onComplete(reply -> {
       ctx.response().setStatusCode(status);
       ctx.json(reply.body());
     }, ctx::fail);
@@ -128,7 +140,7 @@ final class ApiRoutes {
     submit[0] = () -> {
       if (next.hasNext()) {
         Object n = next.next();
-        request(Addresses.FACTORIAL_COMPUTE, n).onComplete(ar -> {
+        request(ctx, Addresses.FACTORIAL_COMPUTE, n).onComplete(ar -> {
           results.add(ar.succeeded() ? (JsonObject) ar.result().body() : failure(n, ar.cause()));
           if (results.size() == batch.items().size()) {
             all.complete();

@@ -163,7 +163,8 @@ final class BridgeSession {
    * string values pass; no codec or local-only switch can be chosen from outside.
    */
   private DeliveryOptions options(Object headers) {
-    DeliveryOptions options = new DeliveryOptions().setSendTimeout(limits.defaultTimeoutMs());
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(limits.defaultTimeoutMs())
+        .addHeader(io.concurrencylab.bus.WebMessages.ORIGIN, "bridge"); // a client may name itself instead
     if (headers == null) {
       return options;
     }
@@ -176,7 +177,7 @@ final class BridgeSession {
       if (timeout && header.getValue() instanceof Number ms) {
         options.setSendTimeout(Math.max(1, Math.min(ms.longValue(), MAX_REQUEST_TIMEOUT_MS)));
       } else if (!timeout && header.getValue() instanceof String value) {
-        options.addHeader(header.getKey(), value);
+        options.getHeaders().set(header.getKey(), value);
       } else {
         reader.stop(BridgeFrames.MALFORMED, "header " + Bodies.show(header.getKey()) + " must be a string"
             + (header.getKey().equals(TIMEOUT_HEADER) ? " (timeout: a number of ms)" : ""));

@@ -1,6 +1,7 @@
 package io.concurrencylab.web;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.WebMessages;
 import io.concurrencylab.bus.WebMessages.Tap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -37,9 +38,9 @@ final class Wiretap extends VerticleBase {
    * Reply address of a request in flight → the public address it was sent to. At most {@link #MAX_PENDING}: a
    * request whose reply never comes (a timeout) stays until newer ones push it out, the oldest first.
    */
-  private final Map<String, String> pending = Collections.synchronizedMap(new LinkedHashMap<>() {
+  private final Map<String, Requested> pending = Collections.synchronizedMap(new LinkedHashMap<>() {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Requested> eldest) {
       return size() > MAX_PENDING;
     }
   });
@@ -50,6 +51,9 @@ final class Wiretap extends VerticleBase {
   Wiretap(Handler<Tap> sink) {
     this.sink = sink;
   }
+
+  /** A request waiting for its reply: the public address it went to, and who sent it. */
+  private record Requested(String address, String origin) {}
 
   /** Requests waiting for their reply (tests). */
   int pending() {
@@ -67,7 +71,7 @@ final class Wiretap extends VerticleBase {
   /** A request that failed without any message (no handler, timeout): the interceptors cannot see it. */
   void failed(String address, Throwable e) {
     if (listening && e instanceof ReplyException re && re.failureCode() == -1) {
-      emit("out", "failure", address, re.failureType() + ": " + re.getMessage());
+      emit("out", "failure", address, re.failureType() + ": " + re.getMessage(), null);
     }
   }
 
@@ -110,27 +114,30 @@ final class Wiretap extends VerticleBase {
   private void observe(Message<Object> m, Supplier<Object> body, boolean send, String dir) {
     String address = m.address();
     if (Addresses.isPublic(address)) {
+      String origin = m.headers().get(WebMessages.ORIGIN);
       if (m.replyAddress() != null) {
-        pending.put(m.replyAddress(), address);
+        pending.put(m.replyAddress(), new Requested(address, origin));
       }
-      emit(dir, !send ? "publish" : m.replyAddress() != null ? "request" : "send", address, ShortBody.of(body.get()));
+      emit(dir, !send ? "publish" : m.replyAddress() != null ? "request" : "send", address, ShortBody.of(body.get()),
+          origin);
     } else {
-      String requested = pending.remove(address);
+      Requested requested = pending.remove(address);
       if (requested != null) {
         Object reply = body.get();
-        emit(dir, reply instanceof ReplyException ? "failure" : "reply", requested, ShortBody.of(reply));
+        emit(dir, reply instanceof ReplyException ? "failure" : "reply", requested.address(), ShortBody.of(reply),
+            requested.origin());
       }
     }
   }
 
-  private void emit(String dir, String kind, String address, String body) {
+  private void emit(String dir, String kind, String address, String body, String origin) {
     long now = System.currentTimeMillis();
     long dropped = budget.take(now);
     if (dropped > 0) {
       sink.handle(new Tap(now, dir, "dropped", "", dropped + " messages not shown (over " + TapBudget.PER_SECOND + "/s)"));
     }
     if (dropped >= 0) {
-      sink.handle(new Tap(now, dir, kind, address, body));
+      sink.handle(new Tap(now, dir, kind, address, body, origin));
     }
   }
 }
