@@ -76,7 +76,8 @@ final class EbCommand implements Runnable {
         throw EbFailure.usage(port != null ? "--port must be 1..65535, got " + p : "bridge.port is " + p
             + " in the configuration (serve picks any free port); pass --port with the one serve printed");
       }
-      return EbClient.connect(h, p);
+      String token = io.concurrencylab.config.AccessToken.read(config(), System.getenv()).orElse(null);
+      return EbClient.connect(h, p, token);
     }
 
     int run(Action action) {

@@ -33,11 +33,17 @@ public final class ServeApp {
    * @param manager the cluster manager when serve joined the app's cluster (for lab.cluster.*), else null
    */
   public static Future<ServeApp> deploy(Vertx vertx, LabConfig config, HazelcastClusterManager manager) {
-    WebVerticle web = new WebVerticle(config);
+    return deploy(vertx, config, manager, null);
+  }
+
+  /** @param token when not null, every route but /health and every bridge connection must present it */
+  public static Future<ServeApp> deploy(Vertx vertx, LabConfig config, HazelcastClusterManager manager,
+      io.concurrencylab.config.AccessToken token) {
+    WebVerticle web = new WebVerticle(config).withAccessToken(token);
     if (manager != null) {
       web.withHealthCheck("cluster", 2_000, io.vertx.spi.cluster.hazelcast.ClusterHealthCheck.createProcedure(vertx));
     }
-    BridgeVerticle bridge = new BridgeVerticle(config);
+    BridgeVerticle bridge = new BridgeVerticle(config).withAccessToken(token);
     return list(vertx, config, manager)
         .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))
         .compose(id -> vertx.deployVerticle(new SweepVerticle(config)))

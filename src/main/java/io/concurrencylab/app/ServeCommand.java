@@ -1,6 +1,7 @@
 package io.concurrencylab.app;
 
 import io.concurrencylab.cluster.ClusterSettings;
+import io.concurrencylab.config.AccessToken;
 import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.web.Metrics;
 import io.vertx.core.VertxOptions;
@@ -23,6 +24,12 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LabConfig config = options.load();
+    AccessToken token = AccessToken.load(config, System.getenv()).orElse(null);
+    String exposed = exposedWithoutToken(config, token);
+    if (exposed != null) {
+      System.err.println("lab serve: " + exposed);
+      return io.concurrencylab.bus.ExitCodes.USAGE;
+    }
     Lifecycle lifecycle = new Lifecycle();
     if (parentPid != null) {
       io.concurrencylab.cluster.ParentWatch.start(parentPid, null,
@@ -37,7 +44,7 @@ final class ServeCommand implements Callable<Integer> {
     Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx(options);
     ServeApp app;
     try {
-      app = ServeApp.deploy(vertx, config, clustered == null ? null : clustered.manager()).await();
+      app = ServeApp.deploy(vertx, config, clustered == null ? null : clustered.manager(), token).await();
     } catch (Exception e) {
       vertx.close().await();
       System.err.println("lab serve: could not start: " + e.getMessage());
@@ -53,5 +60,23 @@ final class ServeCommand implements Callable<Integer> {
     Lifecycle.stopAndClose(vertx, Future::succeededFuture);
     System.out.println("lab serve: stopped");
     return 0;
+  }
+
+  /**
+   * Why serve must not start: it would listen beyond loopback (http.host or bridge.host) with no access token, so
+   * anyone on the network could change the list and launch processes. Null when it may start.
+   */
+  static String exposedWithoutToken(LabConfig config, AccessToken token) {
+    if (token != null) {
+      return null;
+    }
+    for (String[] listen : new String[][] {{"http.host", config.httpHost()}, {"bridge.host", config.bridgeHost()}}) {
+      if (!AccessToken.loopback(listen[1])) {
+        return "refusing to listen on " + listen[1] + " (" + listen[0] + ") without an access token: put one in a "
+            + "file readable only by you and pass --set auth.tokenFile=FILE, or set " + AccessToken.ENV
+            + " (README: Security)";
+      }
+    }
+    return null;
   }
 }

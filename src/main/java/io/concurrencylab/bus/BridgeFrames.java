@@ -52,6 +52,8 @@ public final class BridgeFrames {
   public static final String TOO_LARGE = "frame_too_large";
   /** A frame begun and not finished within {@code bridge.frameTimeoutMs}: the bridge hangs up. */
   public static final String TOO_SLOW = "frame_timeout";
+  /** The connection's first frame did not carry the access token serve asks for: the bridge hangs up. */
+  public static final String UNAUTHORIZED = "unauthorized";
   /** More connections than {@code bridge.maxConnections}: the bridge hangs up. */
   public static final String TOO_MANY_CONNECTIONS = "too_many_connections";
 

@@ -43,6 +43,11 @@ final class BridgeConnection implements AutoCloseable {
    * for more bytes or hangs up) fails at once as "not the bridge" instead of as a request timeout later.
    */
   static BridgeConnection open(String host, int port) throws EbFailure {
+    return open(host, port, null);
+  }
+
+  /** @param token the access token serve asks for (null: none): it rides on the first frame, the handshake ping */
+  static BridgeConnection open(String host, int port, String token) throws EbFailure {
     Socket socket = new Socket();
     BridgeConnection connection;
     try {
@@ -55,10 +60,18 @@ final class BridgeConnection implements AutoCloseable {
     }
     String problem;
     try {
-      FrameCodec.write(connection.out, BridgeFrames.ping());
+      JsonObject ping = BridgeFrames.ping();
+      if (token != null) {
+        ping.put(BridgeFrames.HEADERS, new JsonObject().put("token", token));
+      }
+      FrameCodec.write(connection.out, ping);
       JsonObject answer = connection.next(deadlineIn(HANDSHAKE_MS));
       if (answer != null && BridgeFrames.PONG.equals(BridgeFrames.type(answer))) {
         return connection;
+      }
+      if (answer != null && BridgeFrames.UNAUTHORIZED.equals(answer.getString(BridgeFrames.MESSAGE_TEXT))) {
+        connection.close();
+        throw EbFailure.unauthorized(host, port, token != null);
       }
       problem = answer == null ? "no answer to a ping in " + HANDSHAKE_MS + " ms"
           : "it answered a ping with " + answer.encode();

@@ -28,7 +28,12 @@ public final class EbClient implements AutoCloseable {
   }
 
   public static EbClient connect(String host, int port) throws EbFailure {
-    return new EbClient(BridgeConnection.open(host, port));
+    return connect(host, port, null);
+  }
+
+  /** @param token the access token serve asks for, or null */
+  public static EbClient connect(String host, int port, String token) throws EbFailure {
+    return new EbClient(BridgeConnection.open(host, port, token));
   }
 
   /** Sends a request and returns the reply's body (a JsonObject, JsonArray, String, Number, Boolean or null). */

@@ -91,6 +91,12 @@ public final class EbFailure extends Exception {
         + "); give the port that launcher/lab serve prints as 'event-bus bridge on'", null);
   }
 
+  static EbFailure unauthorized(String host, int port, boolean gave) {
+    return new EbFailure(ExitCodes.REFUSED, "the bridge at " + host + ":" + port + (gave
+        ? " refused the access token: not the one serve has (LAB_AUTH_TOKEN or auth.tokenFile)"
+        : " asks for an access token: set LAB_AUTH_TOKEN, or --set auth.tokenFile=FILE"), null);
+  }
+
   static EbFailure noAnswer(String what, long ms) {
     return new EbFailure(ExitCodes.TIMEOUT, "timeout: no answer from the bridge to " + what + " within " + ms + " ms",
         null);

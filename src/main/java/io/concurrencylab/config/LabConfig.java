@@ -266,6 +266,9 @@ public final class LabConfig {
   public boolean squaresLiteNodes() { return section("squares").getBoolean("liteNodes"); }
   public String squaresNodeJvmFlags() { return section("squares").getString("nodeJvmFlags"); }
 
+  /** A file holding the access token (see {@link AccessToken}); empty: none (the token may come from the environment). */
+  public String authTokenFile() { return section("auth").getString("tokenFile"); }
+
   /** The data folder (run history); relative paths are under the checkout ({@code lab.home}) when known. */
   public java.nio.file.Path dataDir() { return underHome(section("data").getString("dir")); }
 

@@ -42,6 +42,9 @@ final class BridgeSession {
   record Limits(int maxFrameBytes, int maxPendingBytes, int maxRequestsInFlight, long frameTimeoutMs,
       long idleTimeoutMs, long defaultTimeoutMs, long listHoldMs) {}
 
+  /** The header the first frame of a connection carries the access token in, when serve has one. */
+  static final String TOKEN_HEADER = "token";
+
   private final Vertx vertx;
   private final EventBus bus;
   private final NetSocket socket;
@@ -52,8 +55,13 @@ final class BridgeSession {
   private long frameTimer = -1;
   private long idleTimer = -1;
   private boolean closed;
+  private final io.concurrencylab.config.AccessToken token;
+  private boolean authorized;
 
-  BridgeSession(Vertx vertx, NetSocket socket, Limits limits, Runnable onClose) {
+  BridgeSession(Vertx vertx, NetSocket socket, Limits limits, io.concurrencylab.config.AccessToken token,
+      Runnable onClose) {
+    this.token = token;
+    this.authorized = token == null;
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.socket = socket;
@@ -78,6 +86,16 @@ final class BridgeSession {
   }
 
   private void handle(JsonObject frame) {
+    if (!authorized) { // the first frame presents the token, or the connection ends here
+      Object headers = frame.getValue(HEADERS);
+      Object given = headers instanceof JsonObject h ? h.remove(TOKEN_HEADER) : null;
+      if (!(given instanceof String s) || !token.matches(s)) {
+        reader.stop(BridgeFrames.UNAUTHORIZED, "this bridge asks for the access token in the first frame's "
+            + "\"token\" header (lab eb reads it from LAB_AUTH_TOKEN or auth.tokenFile)");
+        return;
+      }
+      authorized = true;
+    }
     String type = BridgeFrames.type(frame);
     if (type.equals(BridgeFrames.PING)) {
       write(BridgeFrames.pong());
@@ -173,6 +191,9 @@ final class BridgeSession {
       return null;
     }
     for (Map.Entry<String, Object> header : json) {
+      if (header.getKey().equals(TOKEN_HEADER)) {
+        continue; // never passed on to the bus
+      }
       boolean timeout = header.getKey().equals(TIMEOUT_HEADER);
       if (timeout && header.getValue() instanceof Number ms) {
         options.setSendTimeout(Math.max(1, Math.min(ms.longValue(), MAX_REQUEST_TIMEOUT_MS)));

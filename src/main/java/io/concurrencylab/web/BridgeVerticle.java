@@ -23,6 +23,7 @@ public final class BridgeVerticle extends VerticleBase {
   private final BridgeSession.Limits limits;
   private NetServer server;
   private int connections;
+  private io.concurrencylab.config.AccessToken token;
 
   public BridgeVerticle(LabConfig config) {
     this.host = config.bridgeHost();
@@ -31,6 +32,12 @@ public final class BridgeVerticle extends VerticleBase {
     this.limits = new BridgeSession.Limits(config.bridgeMaxFrameBytes(), config.bridgeMaxPendingBytes(),
         config.bridgeMaxRequestsInFlight(), config.bridgeFrameTimeoutMs(), config.bridgeIdleTimeoutMs(),
         config.requestTimeoutMs(), config.listFailoverHoldMs());
+  }
+
+  /** Every connection then presents this token in its first frame ({@link BridgeSession}). */
+  public BridgeVerticle withAccessToken(io.concurrencylab.config.AccessToken token) {
+    this.token = token;
+    return this;
   }
 
   @Override
@@ -48,7 +55,7 @@ public final class BridgeVerticle extends VerticleBase {
       return;
     }
     connections++;
-    new BridgeSession(vertx, socket, limits, () -> connections--);
+    new BridgeSession(vertx, socket, limits, token, () -> connections--);
   }
 
   @Override

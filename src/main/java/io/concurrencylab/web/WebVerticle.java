@@ -34,11 +34,18 @@ public final class WebVerticle extends VerticleBase {
   private HttpServer server;
   private EventStream events;
   private PrometheusMeterRegistry registry;
+  private io.concurrencylab.config.AccessToken token;
 
   private record HealthCheck(String name, long timeoutMs, Handler<Promise<Status>> procedure) {}
 
   public WebVerticle(LabConfig config) {
     this.config = config;
+  }
+
+  /** Every route but /health and /login then asks for this token ({@link AccessGuard}). */
+  public WebVerticle withAccessToken(io.concurrencylab.config.AccessToken token) {
+    this.token = token;
+    return this;
   }
 
   /**
@@ -72,6 +79,9 @@ public final class WebVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> new HostGuard(config.httpHost(), config.httpAllowedHosts(), this::actualPort))
         .compose(guard -> {
           router.route().handler(guard::host);
+          AccessGuard access = new AccessGuard(token);
+          router.route().handler(access::check);
+          router.route("/login").method(HttpMethod.GET).method(HttpMethod.POST).handler(access::login);
           router.route("/api/*").handler(guard::sameSite);
           router.route("/events").handler(guard::sameSite);
           new ApiRoutes(vertx, config.requestTimeoutMs(), config.listFailoverHoldMs(),

@@ -288,6 +288,34 @@ class BridgeVerticleTest {
   }
 
   @Test
+  void withATokenTheFirstFrameMustPresentIt(Vertx vertx) throws Exception {
+    io.concurrencylab.config.AccessToken token = io.concurrencylab.config.AccessToken.load(config(),
+        java.util.Map.of(io.concurrencylab.config.AccessToken.ENV, "bridge-token-0123456789")).orElseThrow();
+    BridgeVerticle bridge = new BridgeVerticle(config()).withAccessToken(token);
+    vertx.deployVerticle(bridge).await();
+    Socket none = connect(bridge);
+    write(none, BridgeFrames.ping());
+    assertThat(readUntilClosed(none)).singleElement()
+        .satisfies(f -> assertThat(f.getString("message")).isEqualTo(BridgeFrames.UNAUTHORIZED));
+    Socket wrong = connect(bridge);
+    write(wrong, BridgeFrames.ping().put("headers", new JsonObject().put("token", "bridge-token-0123456780")));
+    assertThat(readUntilClosed(wrong)).singleElement()
+        .satisfies(f -> assertThat(f.getString("message")).isEqualTo(BridgeFrames.UNAUTHORIZED));
+    java.util.List<io.vertx.core.MultiMap> headers = new CopyOnWriteArrayList<>();
+    vertx.eventBus().consumer(Addresses.SQUARES_RUNS, m -> {
+      headers.add(m.headers());
+      m.reply("runs");
+    }).completion().await();
+    Socket right = connect(bridge);
+    write(right, BridgeFrames.ping().put("headers", new JsonObject().put("token", "bridge-token-0123456789")));
+    assertThat(read(right).getString("type")).isEqualTo("pong");
+    write(right, BridgeFrames.message(BridgeFrames.SEND, Addresses.SQUARES_RUNS, null,
+        new JsonObject().put("token", "bridge-token-0123456789"), "r"));
+    assertThat(read(right).getString("body")).isEqualTo("runs");
+    assertThat(headers).singleElement().satisfies(h -> assertThat(h.contains("token")).as("never passed on").isFalse());
+  }
+
+  @Test
   void portZeroListensOnSomeFreePortAndReportsIt(Vertx vertx) throws Exception {
     BridgeVerticle bridge = bridge(vertx, config());
     assertThat(bridge.actualPort()).isPositive();
