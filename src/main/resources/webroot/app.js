@@ -196,6 +196,7 @@ function renderList() {
   $('list-removed').textContent = list.removed;
   const box = $('list-items');
   box.replaceChildren();
+  box.classList.toggle('all', list.all);
   if (list.items.length === 0) box.append(el('span', { class: 'chip more' }, 'empty'));
   const limit = list.all ? MAX_ALL_CHIPS : MAX_CHIPS;
   list.items.slice(0, limit).forEach((v, i) => {

@@ -68,6 +68,53 @@ class BrowserIT {
   }
 
   /**
+   * What a careless user meets: the server's own validation error in the form, the whole list on request, the
+   * wiretap without the actors' traffic and with this user's own requests kept apart, and a page that says so when
+   * serve goes away instead of showing frozen data as live.
+   */
+  @Test
+  void theServerSaysWhatIsWrongTheListShowsAllAndAGoneServeIsShownAsGone() throws Exception {
+    withPage("status-page-careless.png", false, BrowserIT::carelessUser);
+  }
+
+  private static void carelessUser(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config)
+      throws Exception {
+    WebElement n = driver.findElement(By.id("fact-n"));
+    n.clear();
+    n.sendKeys("-3");
+    driver.findElement(By.cssSelector("#fact-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("fact-single"), "400 n must be 0 or more"));
+
+    driver.findElement(By.id("tap-hide-actors")).click();
+    WebElement value = driver.findElement(By.id("add-value"));
+    value.sendKeys("4242");
+    driver.findElement(By.cssSelector("#add-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tap-mine"), "reply lab.list.add"));
+    assertThat(driver.findElement(By.id("tap-mine")).getText()).contains("request lab.list.add {\"value\":4242}");
+    List<WebElement> rows = driver.findElements(By.cssSelector("#tap tbody tr"));
+    assertThat(rows).isNotEmpty().noneMatch(r -> "from producer".equals(r.getAttribute("title"))
+        || "from consumer".equals(r.getAttribute("title")));
+
+    for (int i = 0; i < 200; i++) { // more than the page shows at first
+      vertx.eventBus().request(io.concurrencylab.bus.Addresses.LIST_ADD, 10_000 + i).await();
+    }
+    wait.until(d -> { // the list redraws as the producer and consumer act: click whichever button is there now
+      try {
+        d.findElement(By.id("list-more")).click();
+        return true;
+      } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+        return false;
+      }
+    });
+    wait.until(d -> d.findElements(By.cssSelector("#list-items .chip:not(.more)")).size() > 200);
+
+    vertx.close().await(); // serve is gone
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("offline")));
+    assertThat(driver.findElement(By.id("offline")).getText()).startsWith("Disconnected from serve since");
+    assertThat(driver.findElement(By.tagName("body")).getAttribute("class")).contains("offline");
+  }
+
+  /**
    * Starts the app in this JVM (port 0) and Chromium on its page, runs {@code test}, saves the screenshot, and
    * stops everything, checking that no Chromium process of this test's profile is left.
    */
