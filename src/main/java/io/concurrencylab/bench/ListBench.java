@@ -22,12 +22,15 @@ public final class ListBench {
 
   public static void run(Report report, long ops) throws Exception {
     report.title("list: request/reply to the list owner vs synchronized ArrayList");
-    double sameLoop = measure(1, ops);
-    double otherLoop = measure(2, ops);
-    double owner = Math.max(sameLoop, otherLoop);
+    double sameLoop = measure(1, ops, false);
+    double otherLoop = measure(2, ops, false);
+    double replyTo = measure(1, ops, true);
+    double owner = Math.max(Math.max(sameLoop, otherLoop), replyTo);
     double baseline = synchronizedList(ops);
     report.figure("list owner, requester on the owner's event loop", Report.opsPerSecond(sameLoop));
     report.figure("list owner, requester on another event loop", Report.opsPerSecond(otherLoop));
+    report.figure("list owner, requester on its event loop, answers sent to the requester's address (replyTo)",
+        Report.opsPerSecond(replyTo) + " (one message and one answer per operation, no reply registration)");
     report.figure("baseline: synchronized ArrayList, 2 threads", Report.opsPerSecond(baseline));
     Python.lesson("list_lock.py", Long.toString(ops / 2)).ifPresentOrElse(
         py -> report.figure("lesson: Python list + threading.Lock, 2 threads", Report.opsPerSecond(py.getDouble("ops_per_s"))
@@ -51,10 +54,15 @@ public final class ListBench {
    * the requester shares the owner's thread; with two, every request and reply crosses between threads.
    */
   static double measure(int eventLoops, long ops) throws Exception {
+    return measure(eventLoops, ops, false);
+  }
+
+  /** @param replyTo the answers come to the driver's own address ({@code ListMessages.REPLY_TO}) */
+  static double measure(int eventLoops, long ops, boolean replyTo) throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     try {
       vertx.deployVerticle(new ListOwnerVerticle(Integer.MAX_VALUE)).await();
-      Driver driver = new Driver();
+      Driver driver = new Driver(replyTo);
       vertx.deployVerticle(driver).await();
       driver.drive(ops / 2); // warm-up: JIT and event-bus paths
       double[] rates = new double[3];
@@ -69,10 +77,38 @@ public final class ListBench {
 
   /** Sends adds and removes, alternating, WINDOW in flight, from its own event loop. */
   private static final class Driver extends VerticleBase {
+    private final boolean replyTo;
+    private io.vertx.core.eventbus.DeliveryOptions add;
+    private io.vertx.core.eventbus.DeliveryOptions remove;
     private long ops;
     private long sent;
     private long answered;
     private Promise<Void> done;
+
+    Driver(boolean replyTo) {
+      this.replyTo = replyTo;
+    }
+
+    @Override
+    public Future<?> start() {
+      if (!replyTo) {
+        return Future.succeededFuture();
+      }
+      String me = "bench.list.answers." + System.identityHashCode(this);
+      add = new io.vertx.core.eventbus.DeliveryOptions().addHeader(io.concurrencylab.bus.ListMessages.REPLY_TO, me)
+          .addHeader(io.concurrencylab.bus.ListMessages.CORRELATION, "a");
+      remove = new io.vertx.core.eventbus.DeliveryOptions().addHeader(io.concurrencylab.bus.ListMessages.REPLY_TO, me)
+          .addHeader(io.concurrencylab.bus.ListMessages.CORRELATION, "r");
+      return vertx.eventBus().localConsumer(me, m -> {
+        if (m.body() instanceof io.vertx.core.eventbus.ReplyException e) {
+          done.tryFail(e);
+        } else if (++answered == ops) {
+          done.tryComplete();
+        } else {
+          next();
+        }
+      }).completion();
+    }
 
     /** ops requests; returns ops/s. */
     double drive(long ops) throws Exception {
@@ -96,6 +132,14 @@ public final class ListBench {
         return;
       }
       long n = sent++;
+      if (replyTo) { // the answer comes to this driver's own address, see start()
+        if ((n & 1) == 0) {
+          vertx.eventBus().send(Addresses.LIST_ADD, n, add);
+        } else {
+          vertx.eventBus().send(Addresses.LIST_REMOVE, null, remove);
+        }
+        return;
+      }
       Future<?> reply = (n & 1) == 0
           ? vertx.eventBus().request(Addresses.LIST_ADD, n)
           : vertx.eventBus().request(Addresses.LIST_REMOVE, null);

@@ -16,6 +16,16 @@ public final class ListMessages {
    * (HTTP: {@code Idempotency-Key}; the bridge: a {@code requestId} header).
    */
   public static final String REQUEST_ID = "requestId";
+  /**
+   * Headers for a requester in the owner's own process that sends many operations: with {@code replyTo} (one of its
+   * own local addresses) and {@code corr} (its number for the request), the owner sends the answer there as an
+   * ordinary message carrying the same {@code corr}, instead of replying. Still one message and one answer per
+   * operation, but without the event bus's per-request reply registration and timer, which are most of what a
+   * request costs (a failure arrives as a {@code ReplyException} body). The bridge never passes these on.
+   */
+  public static final String REPLY_TO = "replyTo";
+  public static final String CORRELATION = "corr";
+
   /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */
   public static final String NOT_OWNER = "not the list owner (any more): send it again";
   /** The failure (503) when no owner answered within {@code list.failoverHoldMs}. */

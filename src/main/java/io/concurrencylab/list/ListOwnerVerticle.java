@@ -51,10 +51,10 @@ public final class ListOwnerVerticle extends VerticleBase {
     try {
       Added added = store.add(Add.fromBody(msg.body()).value());
       meters.added(added.size());
-      msg.reply(added.toJson(), SharedJsonCodec.OPTIONS);
+      answer(msg, added.toJson());
       publish(Op.ADD, added.added(), added.size());
     } catch (RuntimeException e) {
-      Failures.reply(msg, e);
+      fail(msg, e);
     }
   }
 
@@ -71,13 +71,41 @@ public final class ListOwnerVerticle extends VerticleBase {
     try {
       Bodies.none(msg.body(), Addresses.LIST_REMOVE);
     } catch (RuntimeException e) {
-      Failures.reply(msg, e);
+      fail(msg, e);
       return;
     }
     Removed removed = store.removeHead();
     meters.removed(removed.wasEmpty(), removed.size());
-    msg.reply(removed.toJson(), SharedJsonCodec.OPTIONS);
+    answer(msg, removed.toJson());
     publish(removed.wasEmpty() ? Op.EMPTY : Op.REMOVE, removed.removed(), removed.size());
+  }
+
+  /** A reply; or, for a requester that asked for it ({@link ListMessages#REPLY_TO}), a message to its address. */
+  private void answer(Message<Object> msg, io.vertx.core.json.JsonObject body) {
+    String replyTo = msg.headers().get(ListMessages.REPLY_TO);
+    if (replyTo == null) {
+      msg.reply(body, SharedJsonCodec.OPTIONS);
+    } else {
+      vertx.eventBus().send(replyTo, body, answerTo(msg));
+    }
+  }
+
+  private void fail(Message<Object> msg, RuntimeException e) {
+    String replyTo = msg.headers().get(ListMessages.REPLY_TO);
+    if (replyTo == null) {
+      Failures.reply(msg, e);
+    } else {
+      int code = e instanceof io.concurrencylab.bus.LabException lab ? lab.code() : Failures.UNEXPECTED;
+      vertx.eventBus().send(replyTo, new io.vertx.core.eventbus.ReplyException(
+          io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, code, e.getMessage()),
+          new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true)
+              .addHeader(ListMessages.CORRELATION, String.valueOf(msg.headers().get(ListMessages.CORRELATION))));
+    }
+  }
+
+  private static io.vertx.core.eventbus.DeliveryOptions answerTo(Message<Object> msg) {
+    return new io.vertx.core.eventbus.DeliveryOptions(SharedJsonCodec.OPTIONS).setLocalOnly(true)
+        .addHeader(ListMessages.CORRELATION, String.valueOf(msg.headers().get(ListMessages.CORRELATION)));
   }
 
   @Override

@@ -9,6 +9,7 @@ import static io.concurrencylab.bus.BridgeFrames.TIMEOUT_HEADER;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.BridgeFrames;
+import io.concurrencylab.bus.ListMessages;
 import io.concurrencylab.bus.OwnerRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -191,8 +192,9 @@ final class BridgeSession {
       return null;
     }
     for (Map.Entry<String, Object> header : json) {
-      if (header.getKey().equals(TOKEN_HEADER)) {
-        continue; // never passed on to the bus
+      if (header.getKey().equals(TOKEN_HEADER) || header.getKey().equals(ListMessages.REPLY_TO)
+          || header.getKey().equals(ListMessages.CORRELATION)) {
+        continue; // never passed on to the bus (a reply-to from outside could aim the owner at any address)
       }
       boolean timeout = header.getKey().equals(TIMEOUT_HEADER);
       if (timeout && header.getValue() instanceof Number ms) {

@@ -115,6 +115,25 @@ class ListOwnerVerticleTest {
     assertThat(nextEvent()).as("nothing published for the refused add").isEqualTo(new Changed(Op.ADD, 8L, 2, 2));
   }
 
+  /** The answer sent to the requester's own address, with its number: one message each way, no reply handler. */
+  @Test
+  void answersGoToTheRequestersAddressWhenItAsks() throws Exception {
+    LinkedBlockingQueue<io.vertx.core.eventbus.Message<Object>> answers = new LinkedBlockingQueue<>();
+    vertx.eventBus().localConsumer("me", answers::add).completion().await();
+    io.vertx.core.eventbus.DeliveryOptions mine = new io.vertx.core.eventbus.DeliveryOptions()
+        .addHeader(io.concurrencylab.bus.ListMessages.REPLY_TO, "me")
+        .addHeader(io.concurrencylab.bus.ListMessages.CORRELATION, "7");
+    vertx.eventBus().send(Addresses.LIST_ADD, 42, mine);
+    io.vertx.core.eventbus.Message<Object> added = answers.poll(5, TimeUnit.SECONDS);
+    assertThat(added.body()).isEqualTo(new JsonObject().put("added", 42).put("size", 1));
+    assertThat(added.headers().get(io.concurrencylab.bus.ListMessages.CORRELATION)).isEqualTo("7");
+    vertx.eventBus().send(Addresses.LIST_ADD, "abc", mine);
+    assertThat(answers.poll(5, TimeUnit.SECONDS).body()).isInstanceOfSatisfying(ReplyException.class,
+        e -> assertThat(e.failureCode()).isEqualTo(400));
+    vertx.eventBus().send(Addresses.LIST_REMOVE, null, mine);
+    assertThat(answers.poll(5, TimeUnit.SECONDS).body()).isEqualTo(new JsonObject().put("removed", 42).put("size", 0));
+  }
+
   @Test
   void aMissingBodyIsRefusedToo() {
     assertThatThrownBy(() -> request(Addresses.LIST_ADD, null))
