@@ -59,6 +59,7 @@ public final class FactorialWorkerVerticle extends VerticleBase {
 
   static Future<String> deploy(Vertx vertx, int instances, int maxN, int maxInFlight,
       IntFunction<BigInteger> factorial) {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // here, not in an event loop's first start
     return vertx.deployVerticle(() -> new FactorialWorkerVerticle(maxN, factorial),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances))
         .compose(workers -> vertx.deployVerticle(new FactorialGateVerticle(maxN, maxInFlight)));

@@ -225,8 +225,9 @@ class HostileInputTest {
   @Test
   void connectionsThatTrickleOrSitIdleAreClosedAfterTheirTimeouts() throws Exception {
     web.close();
+    // the idle timeout above the body's, or it could close a connection before its 408 is written
     web = start(WebFixture.config().with("http.headerTimeoutMs", 300).with("http.bodyTimeoutMs", 300)
-        .with("http.idleTimeoutMs", 300));
+        .with("http.idleTimeoutMs", 900));
     try (RawHttp http = new RawHttp(web.port)) { // headers, cut off
       http.send("GET /api/list HTTP/1.1\r\nHo");
       assertThat(http.readUntilClosed()).isEmpty();
