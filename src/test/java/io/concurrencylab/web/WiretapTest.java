@@ -76,6 +76,10 @@ class WiretapTest {
     assertThat(wiretap.pending()).isEqualTo(Wiretap.MAX_PENDING);
     // the oldest make room: a request now still has its reply shown (a map that only refused would lose it)
     vertx.eventBus().consumer(Addresses.LIST_SNAPSHOT, m -> m.reply("fresh")).completion().await();
+    long second = System.currentTimeMillis() / 1000; // the burst spent this second's tap budget: wait for the next
+    while (System.currentTimeMillis() / 1000 == second) {
+      Thread.onSpinWait();
+    }
     taps.clear();
     vertx.eventBus().request(Addresses.LIST_SNAPSHOT, null).await();
     Tap reply;
