@@ -253,7 +253,9 @@ public final class Comparison {
     notes.add("Every result of every timed run is checked against a reference computed here, one task after "
         + "another; a row whose results differ says so. A verdict needs a speed-up of at least "
         + Lesson.FASTER + "x to count as faster, below " + Lesson.NO_FASTER + "x as no faster.");
-    notes.add("JVM node processes: " + plan.nodeJvmFlags() + " (the JVM's full JIT, as in this process).");
+    notes.add("JVM node processes run with " + plan.nodeJvmFlags() + " (compare.nodeJvmFlags: C1 only, as sweep "
+        + "nodes: a node starts with a third of the CPU, and C1's code for this task, a loop of divisions, is as "
+        + "fast as C2's, ~27 ms a task either way on the project's machine).");
   }
 
   private List<Task> tasks(Workload workload, int width) {
