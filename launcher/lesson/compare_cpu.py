@@ -36,11 +36,21 @@ def main(first, width, tasks, threads, processes, runs):
     compare_ways.watch_parent()
     items = list(range(tasks))
     task = functools.partial(count_primes, first, width)
-    ways = {"sequential": compare_ways.timed(lambda: ([task(i) for i in items], 0.0), runs)}
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        ways["threads"] = compare_ways.timed(lambda: (list(pool.map(task, items)), 0.0), runs)
-    if processes > 0:  # 0: no process ways asked
-        ways["pool_warm"] = compare_ways.pool_warm(task, items, processes, runs)
+    pool, pool_error = compare_ways.open_pool(processes) if processes > 0 else (None, None)  # 0: no process ways
+    try:
+        with concurrent.futures.ThreadPoolExecutor(threads) as executor:
+            runs_by_way = {
+                "sequential": lambda: ([task(i) for i in items], 0.0),
+                "threads": lambda: (list(executor.map(task, items)), 0.0),
+            }
+            if pool is not None:
+                runs_by_way["pool_warm"] = compare_ways.warm_pool_run(pool, task, items)
+            ways = compare_ways.in_turn(runs_by_way, runs)
+    finally:
+        compare_ways.close(pool)
+    if processes > 0:
+        if pool_error is not None:
+            ways["pool_warm"] = {"error": pool_error}
         ways["pool_creation"] = compare_ways.pool_creation(task, items, processes, runs)
     compare_ways.report(ways)
 

@@ -55,18 +55,28 @@ def main(host, port, tasks, threads, processes, runs):
     compare_ways.watch_parent()
     items = list(range(tasks))
     task = functools.partial(fetch, host, port)
-    ways = {"sequential": compare_ways.timed(lambda: ([task(i) for i in items], 0.0), runs)}
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        ways["threads"] = compare_ways.timed(lambda: (list(pool.map(task, items)), 0.0), runs)
+
+    async def all_at_once():
+        return await asyncio.gather(*(fetch_async(host, port, i) for i in items))
+
     loop = asyncio.new_event_loop()
+    pool, pool_error = compare_ways.open_pool(processes) if processes > 0 else (None, None)  # 0: no process ways
     try:
-        async def all_at_once():
-            return await asyncio.gather(*(fetch_async(host, port, i) for i in items))
-        ways["asyncio"] = compare_ways.timed(lambda: (loop.run_until_complete(all_at_once()), 0.0), runs)
+        with concurrent.futures.ThreadPoolExecutor(threads) as executor:
+            runs_by_way = {
+                "sequential": lambda: ([task(i) for i in items], 0.0),
+                "threads": lambda: (list(executor.map(task, items)), 0.0),
+                "asyncio": lambda: (loop.run_until_complete(all_at_once()), 0.0),
+            }
+            if pool is not None:
+                runs_by_way["pool_warm"] = compare_ways.warm_pool_run(pool, task, items)
+            ways = compare_ways.in_turn(runs_by_way, runs)
     finally:
+        compare_ways.close(pool)
         loop.close()
-    if processes > 0:  # 0: no process ways asked
-        ways["pool_warm"] = compare_ways.pool_warm(task, items, processes, runs)
+    if processes > 0:
+        if pool_error is not None:
+            ways["pool_warm"] = {"error": pool_error}
         ways["pool_creation"] = compare_ways.pool_creation(task, items, processes, runs)
     compare_ways.report(ways)
 

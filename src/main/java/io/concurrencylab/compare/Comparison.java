@@ -197,7 +197,14 @@ public final class Comparison {
         jvm.close();
       }
     }
-    setup.getJsonObject("machine").put("loadAfter", load());
+    JsonObject machine = setup.getJsonObject("machine").put("loadAfter", load());
+    double busiest = Math.max(machine.getValue("loadBefore") instanceof Double b ? b : 0,
+        machine.getValue("loadAfter") instanceof Double a ? a : 0);
+    if (busiest > machine.getInteger("cores")) {
+      notes.add(0, "The machine was busy (load average " + busiest + " on " + machine.getInteger("cores") + " cores): "
+          + "other work took CPU from these runs, the CPU-bound ways' first; their speed-ups and verdicts are the "
+          + "least reliable here.");
+    }
     List<io.concurrencylab.bus.CompareMessages.Row> rows = Rows.build(drafts);
     Double taskMs = rows.stream().filter(x -> x.workload() == Workload.CPU && x.runtime().equals("jvm")
         && x.way().equals(JvmWays.SEQUENTIAL) && x.wallMs() != null).map(x -> x.wallMs() / r.tasks()).findFirst()
@@ -209,11 +216,8 @@ public final class Comparison {
 
   private void planSteps(Request r) {
     steps.add("starting the I/O server and the JVM's ways");
-    for (String w : List.of("I/O-bound", "CPU-bound")) {
-      steps.add(w + " · JVM · one thread");
-      steps.add(w + " · JVM · one event loop");
-      steps.add(w + " · JVM · worker verticles (" + r.threads() + " threads)");
-    }
+    steps.add(inProcessStep(Workload.IO));
+    steps.add(inProcessStep(Workload.CPU));
     steps.add("I/O-bound · Python (" + plan.python() + ")");
     steps.add("CPU-bound · Python (" + plan.python() + ")");
     if (r.nodes() > 0) {
@@ -240,8 +244,9 @@ public final class Comparison {
         + " by trial division; " + plan.jvmWidth() + " numbers a task on the JVM, " + plan.pythonWidth()
         + " in Python (the same function; CPython runs it ~25x slower): each runtime against its own sequential run");
     setup.put("jvmWidth", plan.jvmWidth()).put("pythonWidth", plan.pythonWidth()).put("cpuFirst", Tasks.CPU_FIRST);
-    notes.add("Each way: one untimed warm-up run, then the median of its timed runs (" + r.runs() + "); pools, executors "
-        + "and workers are created once and reused (warm against warm), on both sides.");
+    notes.add("Each way: one untimed warm-up run, then the median of its timed runs (" + r.runs() + "), the ways of a "
+        + "step taking turns (run 1 of each, then run 2, ...), so a change in the machine's load weighs on all alike; "
+        + "pools, executors and workers are created once and reused (warm against warm), on both sides.");
     notes.add("\"creation included\" / \"launch included\": each timed run creates the pool (starts the "
         + "processes), runs the tasks, then closes it and waits until its processes have exited; no warm-up. The "
         + "comparison's own cluster join (this process's side, like the Python parent's start) is outside the time.");
@@ -278,69 +283,106 @@ public final class Comparison {
   // ------------------------------------------------------------------------------------------- the JVM, here
 
   private void inProcess(JvmWays jvm, Workload workload, List<Task> tasks, List<String> expected) {
-    String w = workload == Workload.IO ? "I/O-bound" : "CPU-bound";
     int k = plan.request().threads();
-    step(w + " · JVM · one thread");
+    step(inProcessStep(workload));
+    boolean cpu = workload == Workload.CPU;
+    Way sequential = new Way(() -> control.await(jvm.run(JvmWays.SEQUENTIAL, tasks)), this::ownCpu, null, null);
+    Way loop = new Way(() -> control.await(jvm.run(JvmWays.LOOP, tasks)), this::ownCpu, cpu ? jvm.probe() : null,
+        l -> onLoop = l);
+    Way workers = new Way(() -> control.await(jvm.run(JvmWays.WORKERS, tasks)), this::ownCpu,
+        cpu ? jvm.probe() : null, l -> onWorkers = l);
+    inTurn(List.of(sequential, loop, workers));
     drafts.add(new Draft(workload, true, JvmWays.SEQUENTIAL, "one worker thread, one task after another",
-        timed(true, () -> control.await(jvm.run(JvmWays.SEQUENTIAL, tasks)), this::ownCpu), expected));
-
-    step(w + " · JVM · one event loop");
-    boolean probe = workload == Workload.CPU;
-    Measured loop = timed(true, () -> control.await(jvm.run(JvmWays.LOOP, tasks)), this::ownCpu,
-        probe ? jvm.probe() : null, l -> onLoop = l);
-    drafts.add(new Draft(workload, true, JvmWays.LOOP, workload == Workload.IO
-        ? "one event loop, non-blocking I/O" : "one event loop, the tasks run on it", loop, expected));
-
-    step(w + " · JVM · worker verticles (" + k + " threads)");
-    Measured workers = timed(true, () -> control.await(jvm.run(JvmWays.WORKERS, tasks)), this::ownCpu,
-        probe ? jvm.probe() : null, l -> onWorkers = l);
-    drafts.add(new Draft(workload, true, JvmWays.WORKERS, "worker verticles, " + k + " threads", workers, expected));
+        sequential.measured(), expected));
+    drafts.add(new Draft(workload, true, JvmWays.LOOP, cpu ? "one event loop, the tasks run on it"
+        : "one event loop, non-blocking I/O", loop.measured(), expected));
+    drafts.add(new Draft(workload, true, JvmWays.WORKERS, "worker verticles, " + k + " threads", workers.measured(),
+        expected));
   }
 
-  private Measured timed(boolean warmUp, Callable<List<String>> run, LongSupplier cpu) {
-    return timed(warmUp, run, cpu, null, null);
+  private String inProcessStep(Workload workload) {
+    return (workload == Workload.IO ? "I/O-bound" : "CPU-bound") + " · JVM · one thread, one event loop, "
+        + plan.request().threads() + " worker verticles, in turn";
   }
 
   /**
-   * A warm-up run (when asked), then the timed runs, each with its wall and CPU time and results. With a probe, the
-   * probe measures during each timed run.
+   * A warm-up run of each way, then the timed runs in turn (run 1 of each way, run 2 of each, ...): a change in the
+   * machine's load during the step then weighs on every way alike, not on whichever ran at that moment.
    */
-  private Measured timed(boolean warmUp, Callable<List<String>> run, LongSupplier cpu, LoopProbe probe,
-      Consumer<Lateness> lateness) {
-    List<Double> walls = new ArrayList<>();
-    List<Double> cpus = new ArrayList<>();
-    List<List<String>> results = new ArrayList<>();
-    List<Double> late = new ArrayList<>();
-    try {
-      if (warmUp) {
-        run.call();
-      }
-      for (int i = 0; i < plan.request().runs(); i++) {
-        control.check();
+  private void inTurn(List<Way> ways) {
+    ways.forEach(Way::warmUp);
+    for (int i = 0; i < plan.request().runs(); i++) {
+      control.check();
+      ways.forEach(Way::once);
+    }
+  }
+
+  /** One way's runs: each with its wall and CPU time and results (and, with a probe, the lateness it saw). */
+  private final class Way {
+    private final Callable<List<String>> run;
+    private final LongSupplier cpu;
+    private final LoopProbe probe;
+    private final Consumer<Lateness> lateness;
+    private final List<Double> walls = new ArrayList<>();
+    private final List<Double> cpus = new ArrayList<>();
+    private final List<List<String>> results = new ArrayList<>();
+    private final List<Double> late = new ArrayList<>();
+    private String error;
+
+    Way(Callable<List<String>> run, LongSupplier cpu, LoopProbe probe, Consumer<Lateness> lateness) {
+      this.run = run;
+      this.cpu = cpu;
+      this.probe = probe;
+      this.lateness = lateness;
+    }
+
+    void warmUp() {
+      guarded(run::call);
+    }
+
+    void once() {
+      guarded(() -> {
         if (probe != null) {
           control.await(probe.begin());
         }
         long c0 = cpu.getAsLong();
         long t0 = System.nanoTime();
-        results.add(run.call());
+        try {
+          results.add(run.call());
+        } finally {
+          if (probe != null) {
+            late.addAll(control.await(probe.end())); // also after a failure: its timer must stop
+          }
+        }
         walls.add(Stats.round((System.nanoTime() - t0) / 1e6));
         long c1 = cpu.getAsLong();
         cpus.add(c0 < 0 || c1 < 0 ? null : Stats.round((c1 - c0) / 1e6));
-        if (probe != null) {
-          late.addAll(control.await(probe.end()));
-        }
+        return null;
+      });
+    }
+
+    /** A way that failed runs no more; a cancel ends everything. */
+    private void guarded(Callable<?> body) {
+      if (error != null) {
+        return;
+      }
+      try {
+        body.call();
+      } catch (CancellationException e) {
+        throw e;
+      } catch (Exception e) {
+        error = "failed: " + describe(e);
+      }
+    }
+
+    Measured measured() {
+      if (error != null) {
+        return Measured.failed(error);
       }
       if (probe != null) {
         lateness.accept(LoopProbe.summary(late));
       }
       return new Measured(walls, cpus, results, null);
-    } catch (CancellationException e) {
-      throw e;
-    } catch (Exception e) {
-      if (probe != null) {
-        probe.end(); // stop its timer; the lateness of a failed way says nothing
-      }
-      return Measured.failed("failed: " + describe(e));
     }
   }
 
@@ -480,11 +522,19 @@ public final class Comparison {
       return own < 0 || theirs < 0 ? -1 : own + theirs;
     };
     step("I/O-bound · JVM · " + label);
+    Way ioWay = new Way(() -> control.await(nodes.run(io)), cpuTime, null, null);
+    if (launchError == null) {
+      inTurn(List.of(ioWay));
+    }
     drafts.add(new Draft(Workload.IO, true, "nodes-warm", label, launchError != null ? Measured.failed(launchError)
-        : timed(true, () -> control.await(nodes.run(io)), cpuTime), ioExpected));
+        : ioWay.measured(), ioExpected));
     step("CPU-bound · JVM · " + label);
+    Way cpuWay = new Way(() -> control.await(nodes.run(cpu)), cpuTime, null, null);
+    if (launchError == null) {
+      inTurn(List.of(cpuWay));
+    }
     drafts.add(new Draft(Workload.CPU, true, "nodes-warm", label, launchError != null ? Measured.failed(launchError)
-        : timed(true, () -> control.await(nodes.run(cpu)), cpuTime), cpuExpected));
+        : cpuWay.measured(), cpuExpected));
     nodes.stopNodes();
   }
 
