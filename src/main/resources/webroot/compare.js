@@ -118,10 +118,11 @@
     const machine = (report.setup && report.setup.machine) || {};
     $('compare-title').textContent = `Comparison ${report.id} · ${q.tasks} tasks, ${q.threads} threads, `
       + `${q.nodes} processes, median of ${q.runs} runs` + (report.ok ? '' : ` · ${report.error}`);
-    const python = report.setup.pythonSkipped || report.setup.python || 'Python: no result';
+    const setup = report.setup || {};
+    const python = setup.pythonSkipped || setup.python || 'Python: no result';
     $('compare-setup').textContent = `${machine.cores} cores, load ${machine.loadBefore} → ${machine.loadAfter} · `
-      + `${python} · CPU tasks: ${report.setup.jvmWidth} numbers each on the JVM, ${report.setup.pythonWidth} in `
-      + 'Python (tens of ms each in both)';
+      + python + (setup.jvmWidth ? ` · CPU tasks: ${setup.jvmWidth} numbers each on the JVM, ${setup.pythonWidth} in `
+      + 'Python (tens of ms each in both)' : '');
     chart($('compare-chart-io'), report.rows.filter((r) => r.workload === 'io'));
     chart($('compare-chart-cpu'), report.rows.filter((r) => r.workload === 'cpu'));
     const p = report.probe;
@@ -191,7 +192,8 @@
             { textContent: `${row.label}: ${ms(row.wallMs)}, ${row.speedup.toFixed(1)}x; ${row.checked}` }));
         s('text', { x: x + barW / 2, y: y(row.speedup) - 13, 'text-anchor': 'middle', class: 'value' },
           `${row.speedup.toFixed(1)}x`);
-        s('text', { x: x + barW / 2, y: y(row.speedup) - 3, 'text-anchor': 'middle' }, short(row.wallMs));
+        s('text', { x: x + barW / 2, y: y(row.speedup) - 3, 'text-anchor': 'middle', class: 'wall' },
+          short(row.wallMs));
       });
       g.name.forEach((line, n) => s('text', { x: cx, y: H - bottom + 12 + 11 * n, 'text-anchor': 'middle' }, line));
     });

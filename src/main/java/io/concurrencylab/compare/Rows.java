@@ -22,7 +22,8 @@ final class Rows {
       List<Double> knownCpu = m.cpuMs().stream().filter(Objects::nonNull).toList();
       Double cpu = knownCpu.size() == m.cpuMs().size() ? Stats.median(knownCpu) : null;
       Double baseline = wall(drafts, d, "sequential");
-      Double speedup = wall == null || baseline == null ? null : Stats.round(baseline / wall);
+      // one decimal, as shown everywhere; the verdict is judged on that same figure
+      Double speedup = wall == null || baseline == null ? null : Math.round(baseline / wall * 10) / 10.0;
       Lesson lesson = Lesson.of(d.workload(), d.jvm(), d.way());
       Double other = switch (lesson.test) {
         case SLOWER_THAN_WARM -> wall(drafts, d, d.jvm() ? "nodes-warm" : "pool-warm");
