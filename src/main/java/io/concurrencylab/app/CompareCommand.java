@@ -5,6 +5,7 @@ import io.concurrencylab.bus.CompareMessages.Request;
 import io.concurrencylab.bus.ExitCodes;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.compare.Comparison;
+import io.concurrencylab.compare.Control;
 import io.concurrencylab.compare.LatestReport;
 import io.concurrencylab.compare.ReportTable;
 import io.concurrencylab.config.LabConfig;
@@ -17,7 +18,8 @@ import picocli.CommandLine.Option;
     + "answers after D ms) and CPU-bound (counting primes), run several ways on the JVM (one thread, one event loop, "
     + "K worker verticles, N node processes) and in the lesson's Python (one thread, ThreadPoolExecutor(K), "
     + "multiprocessing.Pool(N), asyncio). Prints one table: wall time, speed-up, CPU time, the check of every "
-    + "result, and the lesson's answer each row confirms or contradicts. Takes under a minute with the defaults.")
+    + "result, and the lesson's answer each row confirms or contradicts. About a minute with the defaults, most of it "
+    + "launching node processes (--nodes 0: a quick run, without the process ways).")
 final class CompareCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
@@ -51,7 +53,7 @@ final class CompareCommand implements Callable<Integer> {
       return ExitCodes.USAGE;
     }
     String runId = Comparison.newRunId();
-    Comparison.Control control = new Comparison.Control();
+    Control control = new Control();
     // Ctrl-C or SIGTERM: the comparison stops what it started (nodes, Python) and reports what it measured. Should
     // that not finish in time, leave anyway: the nodes and the Python scripts watch this process and go with it.
     new Lifecycle().onSignal(() -> {

@@ -5,6 +5,7 @@ import io.concurrencylab.bus.CompareMessages.Request;
 import io.concurrencylab.bus.CompareMessages.Row;
 import io.concurrencylab.bus.CompareMessages.Workload;
 import io.concurrencylab.compare.Comparison;
+import io.concurrencylab.compare.Control;
 import io.concurrencylab.compare.LatestReport;
 import io.concurrencylab.config.LabConfig;
 import java.util.Locale;
@@ -21,7 +22,7 @@ final class CompareBench {
     report.title("compare (lab compare): " + request.tasks() + " tasks per workload, several ways on the JVM and in "
         + "the lesson's Python; each way a warm-up, then the median of " + request.runs() + " runs");
     String runId = Comparison.newRunId();
-    var result = Comparison.run(runId, Comparison.Plan.of(request, config, runId), p -> { }, new Comparison.Control());
+    var result = Comparison.run(runId, Comparison.Plan.of(request, config, runId), p -> { }, new Control());
     new LatestReport(config.dataDir()).write(result.toJson());
     for (Row row : result.rows()) {
       String label = (row.workload() == Workload.IO ? "I/O" : "CPU") + ", " + (row.runtime().equals("jvm") ? "JVM"

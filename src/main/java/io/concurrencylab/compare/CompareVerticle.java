@@ -38,7 +38,7 @@ public final class CompareVerticle extends VerticleBase {
   private JsonObject latest;
   private String running;
   private JsonObject progress;
-  private Comparison.Control control;
+  private Control control;
   private Future<Void> runDone = Future.succeededFuture();
 
   public CompareVerticle(LabConfig config) {
@@ -75,7 +75,7 @@ public final class CompareVerticle extends VerticleBase {
       return;
     }
     String runId = Comparison.newRunId();
-    Comparison.Control ctl = new Comparison.Control();
+    Control ctl = new Control();
     Comparison.Plan plan = adjust.apply(Comparison.Plan.of(request, config, runId));
     running = runId;
     control = ctl;

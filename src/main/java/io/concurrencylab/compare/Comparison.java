@@ -5,24 +5,20 @@ import io.concurrencylab.bus.CompareMessages.Probe;
 import io.concurrencylab.bus.CompareMessages.Progress;
 import io.concurrencylab.bus.CompareMessages.Report;
 import io.concurrencylab.bus.CompareMessages.Request;
+import io.concurrencylab.bus.CompareMessages.Row;
 import io.concurrencylab.bus.CompareMessages.Task;
 import io.concurrencylab.bus.CompareMessages.Workload;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.cluster.NodeProcesses;
 import io.concurrencylab.config.LabConfig;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
@@ -84,60 +80,9 @@ public final class Comparison {
     }
   }
 
-  /** Cancels a comparison from another thread: what runs is stopped (nodes, Python), the report says cancelled. */
-  public static final class Control {
-    private final Promise<Void> cancelled = Promise.promise();
-    private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
-
-    public void cancel() {
-      if (cancelled.tryFail(new CancellationException("cancelled"))) {
-        hooks.forEach(Runnable::run);
-      }
-    }
-
-    public boolean isCancelled() {
-      return cancelled.future().failed();
-    }
-
-    void onCancel(Runnable hook) {
-      hooks.add(hook);
-      if (isCancelled()) {
-        hook.run();
-      }
-    }
-
-    void check() {
-      if (isCancelled()) {
-        throw new CancellationException("cancelled");
-      }
-    }
-
-    /** Waits for {@code f}, or until cancelled (then throws {@link CancellationException}). */
-    <T> T await(Future<T> f) {
-      Promise<T> either = Promise.promise();
-      f.onComplete(ar -> { // try-: the cancel may have come first
-        if (ar.succeeded()) {
-          either.tryComplete(ar.result());
-        } else {
-          either.tryFail(ar.cause());
-        }
-      });
-      cancelled.future().onFailure(either::tryFail);
-      T result = either.future().await();
-      check();
-      return result;
-    }
-  }
-
-  /** The figures of one way: each timed run's wall and CPU time (ms) and results, or why there are none. */
-  record Measured(List<Double> wallMs, List<Double> cpuMs, List<List<String>> results, String error) {
-    static Measured failed(String error) {
-      return new Measured(List.of(), List.of(), List.of(), error);
-    }
-  }
-
   /** A row before the speed-ups and verdicts, which need the other rows. */
-  record Draft(Workload workload, boolean jvm, String way, String label, Measured measured, List<String> expected) {}
+  record Draft(Workload workload, boolean jvm, String way, String label, Ways.Measured measured,
+      List<String> expected) {}
 
   private Comparison(String runId, Plan plan, Consumer<Progress> progress, Control control) {
     this.runId = runId;
@@ -205,7 +150,7 @@ public final class Comparison {
           + "other work took CPU from these runs, the CPU-bound ways' first; their speed-ups and verdicts are the "
           + "least reliable here.");
     }
-    List<io.concurrencylab.bus.CompareMessages.Row> rows = Rows.build(drafts);
+    List<Row> rows = Rows.build(drafts);
     Double taskMs = rows.stream().filter(x -> x.workload() == Workload.CPU && x.runtime().equals("jvm")
         && x.way().equals(JvmWays.SEQUENTIAL) && x.wallMs() != null).map(x -> x.wallMs() / r.tasks()).findFirst()
         .orElse(null);
@@ -286,12 +231,12 @@ public final class Comparison {
     int k = plan.request().threads();
     step(inProcessStep(workload));
     boolean cpu = workload == Workload.CPU;
-    Way sequential = new Way(() -> control.await(jvm.run(JvmWays.SEQUENTIAL, tasks)), this::ownCpu, null, null);
-    Way loop = new Way(() -> control.await(jvm.run(JvmWays.LOOP, tasks)), this::ownCpu, cpu ? jvm.probe() : null,
-        l -> onLoop = l);
-    Way workers = new Way(() -> control.await(jvm.run(JvmWays.WORKERS, tasks)), this::ownCpu,
-        cpu ? jvm.probe() : null, l -> onWorkers = l);
-    inTurn(List.of(sequential, loop, workers));
+    Ways.Way sequential = new Ways.Way(() -> control.await(jvm.run(JvmWays.SEQUENTIAL, tasks)), this::ownCpu, null, null, control);
+    Ways.Way loop = new Ways.Way(() -> control.await(jvm.run(JvmWays.LOOP, tasks)), this::ownCpu, cpu ? jvm.probe() : null,
+        l -> onLoop = l, control);
+    Ways.Way workers = new Ways.Way(() -> control.await(jvm.run(JvmWays.WORKERS, tasks)), this::ownCpu,
+        cpu ? jvm.probe() : null, l -> onWorkers = l, control);
+    Ways.inTurn(List.of(sequential, loop, workers), plan.request().runs(), control);
     drafts.add(new Draft(workload, true, JvmWays.SEQUENTIAL, "one worker thread, one task after another",
         sequential.measured(), expected));
     drafts.add(new Draft(workload, true, JvmWays.LOOP, cpu ? "one event loop, the tasks run on it"
@@ -303,87 +248,6 @@ public final class Comparison {
   private String inProcessStep(Workload workload) {
     return (workload == Workload.IO ? "I/O-bound" : "CPU-bound") + " · JVM · one thread, one event loop, "
         + plan.request().threads() + " worker verticles, in turn";
-  }
-
-  /**
-   * A warm-up run of each way, then the timed runs in turn (run 1 of each way, run 2 of each, ...): a change in the
-   * machine's load during the step then weighs on every way alike, not on whichever ran at that moment.
-   */
-  private void inTurn(List<Way> ways) {
-    ways.forEach(Way::warmUp);
-    for (int i = 0; i < plan.request().runs(); i++) {
-      control.check();
-      ways.forEach(Way::once);
-    }
-  }
-
-  /** One way's runs: each with its wall and CPU time and results (and, with a probe, the lateness it saw). */
-  private final class Way {
-    private final Callable<List<String>> run;
-    private final LongSupplier cpu;
-    private final LoopProbe probe;
-    private final Consumer<Lateness> lateness;
-    private final List<Double> walls = new ArrayList<>();
-    private final List<Double> cpus = new ArrayList<>();
-    private final List<List<String>> results = new ArrayList<>();
-    private final List<Double> late = new ArrayList<>();
-    private String error;
-
-    Way(Callable<List<String>> run, LongSupplier cpu, LoopProbe probe, Consumer<Lateness> lateness) {
-      this.run = run;
-      this.cpu = cpu;
-      this.probe = probe;
-      this.lateness = lateness;
-    }
-
-    void warmUp() {
-      guarded(run::call);
-    }
-
-    void once() {
-      guarded(() -> {
-        if (probe != null) {
-          control.await(probe.begin());
-        }
-        long c0 = cpu.getAsLong();
-        long t0 = System.nanoTime();
-        try {
-          results.add(run.call());
-        } finally {
-          if (probe != null) {
-            late.addAll(control.await(probe.end())); // also after a failure: its timer must stop
-          }
-        }
-        walls.add(Stats.round((System.nanoTime() - t0) / 1e6));
-        long c1 = cpu.getAsLong();
-        cpus.add(c0 < 0 || c1 < 0 ? null : Stats.round((c1 - c0) / 1e6));
-        return null;
-      });
-    }
-
-    /** A way that failed runs no more; a cancel ends everything. */
-    private void guarded(Callable<?> body) {
-      if (error != null) {
-        return;
-      }
-      try {
-        body.call();
-      } catch (CancellationException e) {
-        throw e;
-      } catch (Exception e) {
-        error = "failed: " + describe(e);
-      }
-    }
-
-    Measured measured() {
-      if (error != null) {
-        return Measured.failed(error);
-      }
-      if (probe != null) {
-        lateness.accept(LoopProbe.summary(late));
-      }
-      return new Measured(walls, cpus, results, null);
-    }
   }
 
   /** This process's CPU time without the I/O server's thread, or -1. */
@@ -438,31 +302,17 @@ public final class Comparison {
         case "pool_warm" -> "multiprocessing.Pool(" + processes + "), warm";
         default -> "multiprocessing.Pool(" + processes + "), creation included";
       };
-      Measured m;
+      Ways.Measured m;
       if (outcome.error() != null) {
-        m = Measured.failed(outcome.error());
+        m = Ways.Measured.failed(outcome.error());
       } else {
         JsonObject figures = outcome.json().getJsonObject("ways", new JsonObject()).getJsonObject(way);
-        m = figures == null ? Measured.failed("failed: the script reported nothing for this way")
-            : figures.getString("error") != null ? Measured.failed("failed: " + figures.getString("error"))
-            : measured(figures);
+        m = figures == null ? Ways.Measured.failed("failed: the script reported nothing for this way")
+            : figures.getString("error") != null ? Ways.Measured.failed("failed: " + figures.getString("error"))
+            : PythonSide.measured(figures);
       }
       drafts.add(new Draft(workload, false, way.replace('_', '-'), label, m, expected));
     }
-  }
-
-  private static Measured measured(JsonObject figures) {
-    List<Double> walls = new ArrayList<>();
-    List<Double> cpus = new ArrayList<>();
-    List<List<String>> results = new ArrayList<>();
-    figures.getJsonArray("wall_ms").forEach(v -> walls.add(Stats.round(((Number) v).doubleValue())));
-    figures.getJsonArray("cpu_ms").forEach(v -> cpus.add(v == null ? null : Stats.round(((Number) v).doubleValue())));
-    for (Object run : figures.getJsonArray("results")) {
-      List<String> values = new ArrayList<>();
-      ((JsonArray) run).forEach(v -> values.add(String.valueOf(v)));
-      results.add(values);
-    }
-    return new Measured(walls, cpus, results, null);
   }
 
   // ------------------------------------------------------------------------------------------- node processes
@@ -481,8 +331,8 @@ public final class Comparison {
       String why = "failed: could not join the comparison's cluster: " + describe(e);
       for (Workload w : Workload.values()) {
         List<String> expected = w == Workload.IO ? ioExpected : cpuExpected;
-        drafts.add(new Draft(w, true, "nodes-warm", n + " node processes, warm", Measured.failed(why), expected));
-        drafts.add(new Draft(w, true, "nodes-launch", n + " node processes, launch included", Measured.failed(why),
+        drafts.add(new Draft(w, true, "nodes-warm", n + " node processes, warm", Ways.Measured.failed(why), expected));
+        drafts.add(new Draft(w, true, "nodes-launch", n + " node processes, launch included", Ways.Measured.failed(why),
             expected));
       }
       return;
@@ -494,10 +344,10 @@ public final class Comparison {
       warmNodes(nodes, n, io, ioExpected, cpu, cpuExpected);
       step("I/O-bound · JVM · " + n + " node processes, launch included");
       drafts.add(new Draft(Workload.IO, true, "nodes-launch", n + " node processes, launch included",
-          launchIncluded(nodes, n, io), ioExpected));
+          nodes.launchIncluded(n, io, plan.request().runs(), control, this::ownCpu), ioExpected));
       step("CPU-bound · JVM · " + n + " node processes, launch included");
       drafts.add(new Draft(Workload.CPU, true, "nodes-launch", n + " node processes, launch included",
-          launchIncluded(nodes, n, cpu), cpuExpected));
+          nodes.launchIncluded(n, cpu, plan.request().runs(), control, this::ownCpu), cpuExpected));
     } finally {
       nodes.close();
     }
@@ -522,47 +372,20 @@ public final class Comparison {
       return own < 0 || theirs < 0 ? -1 : own + theirs;
     };
     step("I/O-bound · JVM · " + label);
-    Way ioWay = new Way(() -> control.await(nodes.run(io)), cpuTime, null, null);
+    Ways.Way ioWay = new Ways.Way(() -> control.await(nodes.run(io)), cpuTime, null, null, control);
     if (launchError == null) {
-      inTurn(List.of(ioWay));
+      Ways.inTurn(List.of(ioWay), plan.request().runs(), control);
     }
-    drafts.add(new Draft(Workload.IO, true, "nodes-warm", label, launchError != null ? Measured.failed(launchError)
+    drafts.add(new Draft(Workload.IO, true, "nodes-warm", label, launchError != null ? Ways.Measured.failed(launchError)
         : ioWay.measured(), ioExpected));
     step("CPU-bound · JVM · " + label);
-    Way cpuWay = new Way(() -> control.await(nodes.run(cpu)), cpuTime, null, null);
+    Ways.Way cpuWay = new Ways.Way(() -> control.await(nodes.run(cpu)), cpuTime, null, null, control);
     if (launchError == null) {
-      inTurn(List.of(cpuWay));
+      Ways.inTurn(List.of(cpuWay), plan.request().runs(), control);
     }
-    drafts.add(new Draft(Workload.CPU, true, "nodes-warm", label, launchError != null ? Measured.failed(launchError)
+    drafts.add(new Draft(Workload.CPU, true, "nodes-warm", label, launchError != null ? Ways.Measured.failed(launchError)
         : cpuWay.measured(), cpuExpected));
     nodes.stopNodes();
-  }
-
-  /** Each timed run: launch the nodes until ready, run the tasks, stop the nodes until exited. No warm-up. */
-  private Measured launchIncluded(NodeWays nodes, int n, List<Task> tasks) {
-    List<Double> walls = new ArrayList<>();
-    List<Double> cpus = new ArrayList<>();
-    List<List<String>> results = new ArrayList<>();
-    try {
-      for (int i = 0; i < plan.request().runs(); i++) {
-        control.check();
-        long c0 = ownCpu();
-        long t0 = System.nanoTime();
-        control.await(nodes.launch(n));
-        results.add(control.await(nodes.run(tasks)));
-        long theirs = nodes.nodesCpuNanos(); // until they are told to stop, as the Python side reads its pool's
-        nodes.stopNodes();
-        walls.add(Stats.round((System.nanoTime() - t0) / 1e6));
-        long c1 = ownCpu();
-        cpus.add(c0 < 0 || c1 < 0 || theirs < 0 ? null : Stats.round((c1 - c0 + theirs) / 1e6));
-      }
-      return new Measured(walls, cpus, results, null);
-    } catch (CancellationException e) {
-      throw e;
-    } catch (Exception e) {
-      nodes.stopNodes();
-      return Measured.failed("failed: " + describe(e));
-    }
   }
 
   // ------------------------------------------------------------------------------------------- helpers

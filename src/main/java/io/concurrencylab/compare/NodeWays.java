@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CancellationException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -92,6 +94,33 @@ final class NodeWays implements AutoCloseable {
       sum += cpu;
     }
     return sum;
+  }
+
+  /** Each timed run: launch the nodes until ready, run the tasks, stop the nodes until exited. No warm-up. */
+  Ways.Measured launchIncluded(int n, List<Task> tasks, int runs, Control control, LongSupplier ownCpu) {
+    List<Double> walls = new ArrayList<>();
+    List<Double> cpus = new ArrayList<>();
+    List<List<String>> results = new ArrayList<>();
+    try {
+      for (int i = 0; i < runs; i++) {
+        control.check();
+        long c0 = ownCpu.getAsLong();
+        long t0 = System.nanoTime();
+        control.await(launch(n));
+        results.add(control.await(run(tasks)));
+        long theirs = nodesCpuNanos(); // until they are told to stop, as the Python side reads its pool's
+        stopNodes();
+        walls.add(Stats.round((System.nanoTime() - t0) / 1e6));
+        long c1 = ownCpu.getAsLong();
+        cpus.add(c0 < 0 || c1 < 0 || theirs < 0 ? null : Stats.round((c1 - c0 + theirs) / 1e6));
+      }
+      return new Ways.Measured(walls, cpus, results, null);
+    } catch (CancellationException e) {
+      throw e;
+    } catch (Exception e) {
+      stopNodes();
+      return Ways.Measured.failed("failed: " + Comparison.describe(e));
+    }
   }
 
   /** SIGTERM to every node, SIGKILL after the grace period; returns once each has exited. */

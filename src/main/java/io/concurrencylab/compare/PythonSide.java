@@ -2,6 +2,7 @@ package io.concurrencylab.compare;
 
 import io.concurrencylab.bus.Bodies;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -147,5 +148,20 @@ final class PythonSide {
         // a temporary file left in /tmp
       }
     }
+  }
+
+  /** One way's figures as a script reports them: {"wall_ms": [...], "cpu_ms": [...], "results": [[...]]}. */
+  static Ways.Measured measured(JsonObject figures) {
+    List<Double> walls = new ArrayList<>();
+    List<Double> cpus = new ArrayList<>();
+    List<List<String>> results = new ArrayList<>();
+    figures.getJsonArray("wall_ms").forEach(v -> walls.add(Stats.round(((Number) v).doubleValue())));
+    figures.getJsonArray("cpu_ms").forEach(v -> cpus.add(v == null ? null : Stats.round(((Number) v).doubleValue())));
+    for (Object run : figures.getJsonArray("results")) {
+      List<String> values = new ArrayList<>();
+      ((JsonArray) run).forEach(v -> values.add(String.valueOf(v)));
+      results.add(values);
+    }
+    return new Ways.Measured(walls, cpus, results, null);
   }
 }

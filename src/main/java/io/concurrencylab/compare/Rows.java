@@ -2,7 +2,7 @@ package io.concurrencylab.compare;
 
 import io.concurrencylab.bus.CompareMessages.Row;
 import io.concurrencylab.compare.Comparison.Draft;
-import io.concurrencylab.compare.Comparison.Measured;
+import io.concurrencylab.compare.Ways.Measured;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

@@ -33,7 +33,7 @@ class CompareIT {
     LabConfig config = LabConfig.defaults().with("data.dir", dir.toString()).with("compare.port", 6701)
         .with("cluster.portCount", 10);
     Comparison.Plan plan = Comparison.Plan.of(new Request(4, 20, 2, 2, 1), config, "it").withWidths(20_000, 1_000);
-    Report report = Comparison.run("it", plan, p -> { }, new Comparison.Control());
+    Report report = Comparison.run("it", plan, p -> { }, new Control());
 
     assertThat(report.ok()).as(report.error()).isTrue();
     List<Row> nodes = report.rows().stream().filter(r -> r.way().startsWith("nodes")).toList();

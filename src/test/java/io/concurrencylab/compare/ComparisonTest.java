@@ -52,7 +52,7 @@ class ComparisonTest {
 
   @Test
   void everyWayRunsEveryTaskAndGetsTheReferenceResults() {
-    Report report = Comparison.run("t1", plan(SMALL), p -> { }, new Comparison.Control());
+    Report report = Comparison.run("t1", plan(SMALL), p -> { }, new Control());
 
     assertThat(report.ok()).as(report.error()).isTrue();
     assertThat(report.rows()).extracting(r -> r.workload().wire() + " " + r.runtime() + " " + r.way()).containsExactly(
@@ -86,7 +86,7 @@ class ComparisonTest {
   void aPythonScriptThatFailsShowsItsErrorInEachOfItsRows() throws Exception {
     Path lesson = lessonWith("compare_cpu.py", "import sys\nraise ZeroDivisionError('division by zero')\n");
     Report report = Comparison.run("t2", plan(new Request(2, 5, 2, 0, 1)).withPython("python3", lesson, 60_000),
-        p -> { }, new Comparison.Control());
+        p -> { }, new Control());
 
     List<Row> cpu = python(report, Workload.CPU);
     assertThat(cpu).extracting(Row::way).containsExactly("sequential", "threads");
@@ -107,7 +107,7 @@ class ComparisonTest {
         + "    pool = multiprocessing.Pool(2)\n"
         + "    time.sleep(600)\n");
     Report report = Comparison.run("t3", plan(new Request(2, 5, 2, 0, 1)).withPython("python3", lesson, 3_000),
-        p -> { }, new Comparison.Control());
+        p -> { }, new Control());
 
     assertThat(python(report, Workload.IO)).hasSize(3).allSatisfy(r -> assertThat(r.error())
         .isEqualTo("failed: compare_io.py timed out after 3000 ms (compare.pythonTimeoutMs); it and its processes "
@@ -118,7 +118,7 @@ class ComparisonTest {
   @Test
   void withoutPythonItsRowsSaySkippedAndWhy() {
     Report report = Comparison.run("t4", plan(new Request(2, 5, 2, 0, 1))
-        .withPython("no-such-python3", PythonSide.lessonDir(), 60_000), p -> { }, new Comparison.Control());
+        .withPython("no-such-python3", PythonSide.lessonDir(), 60_000), p -> { }, new Control());
 
     assertThat(report.rows().stream().filter(r -> r.runtime().equals("python"))).hasSize(5).allSatisfy(r ->
         assertThat(r.error()).isEqualTo("skipped: no no-such-python3 on this machine (compare.python)"));
@@ -129,7 +129,7 @@ class ComparisonTest {
 
   @Test
   void aCancelEndsItEarlyWithWhatWasMeasured() throws Exception {
-    Comparison.Control control = new Comparison.Control();
+    Control control = new Control();
     CountDownLatch sequentialBegan = new CountDownLatch(1);
     // long enough that only a cancel ends it soon: 16 sequential requests of 1 s each, per run
     CompletableFuture<Report> report = CompletableFuture.supplyAsync(() -> Comparison.run("t5",
