@@ -81,9 +81,13 @@
 
   async function start(event) {
     event.preventDefault();
-    const num = (id) => (/^-?\d+$/.test($(id).value.trim()) ? Number($(id).value) : $(id).value);
-    const body = { tasks: num('cmp-tasks'), delayMs: num('cmp-delay'), threads: num('cmp-threads'),
-      nodes: num('cmp-nodes'), runs: num('cmp-runs') };
+    // Sent as typed when not a number, so the handler's own 400 comes back; an empty field is left to its default.
+    const body = {};
+    for (const [key, id] of [['tasks', 'cmp-tasks'], ['delayMs', 'cmp-delay'], ['threads', 'cmp-threads'],
+      ['nodes', 'cmp-nodes'], ['runs', 'cmp-runs']]) {
+      const raw = $(id).value.trim();
+      if (raw !== '') body[key] = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+    }
     try {
       const r = await api('POST', '/api/compare/runs', body);
       setRunning(r.run);

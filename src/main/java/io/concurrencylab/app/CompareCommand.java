@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
     + "answers after D ms) and CPU-bound (counting primes), run several ways on the JVM (one thread, one event loop, "
     + "K worker verticles, N node processes) and in the lesson's Python (one thread, ThreadPoolExecutor(K), "
     + "multiprocessing.Pool(N), asyncio). Prints one table: wall time, speed-up, CPU time, the check of every "
-    + "result, and the lesson's answer each row confirms or contradicts. About a minute with the defaults, most of it "
-    + "launching node processes (--nodes 0: a quick run, without the process ways).")
+    + "result, and the lesson's answer each row confirms or contradicts. Under a minute with the defaults on 2 cores, "
+    + "most of it starting node processes (--nodes 0: a quick run, without the process ways).")
 final class CompareCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
@@ -30,10 +30,10 @@ final class CompareCommand implements Callable<Integer> {
       + "(default: 50; 1 to 2000).")
   Integer delay;
   @Option(names = "--threads", paramLabel = "K", description = "Worker verticles and ThreadPoolExecutor threads "
-      + "(default: 4; 1 to 16).")
+      + "(default: the machine's cores, 2 to 4; 1 to 16).")
   Integer threads;
-  @Option(names = "--nodes", paramLabel = "N", description = "JVM node processes and Pool processes (default: 4; "
-      + "0 to 8; 0 leaves the process ways out).")
+  @Option(names = "--nodes", paramLabel = "N", description = "JVM node processes and Pool processes (default: the "
+      + "machine's cores, 2 to 4; 0 to 8; 0 leaves the process ways out).")
   Integer nodes;
   @Option(names = "--runs", paramLabel = "R", description = "Timed runs per way, after one warm-up; the median is "
       + "shown (default: 3; 1 to 9).")

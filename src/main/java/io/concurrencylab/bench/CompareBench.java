@@ -18,7 +18,7 @@ final class CompareBench {
   private CompareBench() {}
 
   static void run(Report report, LabConfig config) {
-    Request request = Request.DEFAULT;
+    Request request = Request.defaults();
     report.title("compare (lab compare): " + request.tasks() + " tasks per workload, several ways on the JVM and in "
         + "the lesson's Python; each way a warm-up, then the median of " + request.runs() + " runs");
     String runId = Comparison.newRunId();

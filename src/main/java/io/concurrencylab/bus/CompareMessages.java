@@ -31,12 +31,19 @@ public final class CompareMessages {
   }
 
   /**
-   * {@code lab.compare.start} body, every field optional: {@code {"tasks": 16, "delayMs": 50, "threads": 4,
-   * "nodes": 4, "runs": 3}}. M tasks per workload, the I/O server's delay D, K threads, N processes (0: leave the
-   * process ways out), and the timed runs per way (after one warm-up).
+   * {@code lab.compare.start} body, every field optional: {@code {"tasks": 16, "delayMs": 50, "threads": 2,
+   * "nodes": 2, "runs": 3}}. M tasks per workload, the I/O server's delay D, K threads, N processes (0: leave the
+   * process ways out), and the timed runs per way (after one warm-up). Threads and processes default to the cores of
+   * the machine, from 2 to 4 ({@link #defaults()}): as many as can compute at once, and a run that stays near a
+   * minute (each node process is a JVM to start, three times per workload).
    */
   public record Request(int tasks, int delayMs, int threads, int nodes, int runs) {
-    public static final Request DEFAULT = new Request(16, 50, 4, 4, 3);
+    /** The defaults on this machine: 16 tasks, 50 ms, K = N = its cores (2 to 4), 3 runs. */
+    public static Request defaults() {
+      int cores = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+      return new Request(16, 50, cores, cores, 3);
+    }
+
     public static final int MAX_TASKS = 64;
     public static final int MAX_DELAY_MS = 2_000;
     public static final int MAX_THREADS = 16;
@@ -46,18 +53,19 @@ public final class CompareMessages {
 
     /** @throws LabException 400 for an unknown field, a value that is not an integer, or one out of its range */
     public static Request fromBody(Object body) {
+      Request defaults = defaults();
       if (body == null) {
-        return DEFAULT;
+        return defaults;
       }
       if (!(body instanceof JsonObject json)) {
-        throw LabException.badInput("expected {\"tasks\": 16, \"delayMs\": 50, \"threads\": 4, \"nodes\": 4, "
+        throw LabException.badInput("expected {\"tasks\": 16, \"delayMs\": 50, \"threads\": 2, \"nodes\": 2, "
             + "\"runs\": 3} (every field optional)");
       }
       Bodies.only(json, KEYS, "a comparison");
-      return new Request(field(json, "tasks", 1, MAX_TASKS, DEFAULT.tasks),
-          field(json, "delayMs", 1, MAX_DELAY_MS, DEFAULT.delayMs),
-          field(json, "threads", 1, MAX_THREADS, DEFAULT.threads), field(json, "nodes", 0, MAX_NODES, DEFAULT.nodes),
-          field(json, "runs", 1, MAX_RUNS, DEFAULT.runs));
+      return new Request(field(json, "tasks", 1, MAX_TASKS, defaults.tasks),
+          field(json, "delayMs", 1, MAX_DELAY_MS, defaults.delayMs),
+          field(json, "threads", 1, MAX_THREADS, defaults.threads), field(json, "nodes", 0, MAX_NODES, defaults.nodes),
+          field(json, "runs", 1, MAX_RUNS, defaults.runs));
     }
 
     /** The same checks for values given on the command line (null: the default). */

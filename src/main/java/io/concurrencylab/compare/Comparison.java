@@ -202,7 +202,8 @@ public final class Comparison {
         + "out), plus the worker processes until they are told to stop, on both sides.");
     notes.add("Every result of every timed run is checked against a reference computed here, one task after "
         + "another; a row whose results differ says so. A verdict needs a speed-up of at least "
-        + Lesson.FASTER + "x to count as faster, below " + Lesson.NO_FASTER + "x as no faster.");
+        + Lesson.FASTER + "x to count as faster, below " + Lesson.NO_FASTER + "x as no faster; a start-up as paid, "
+        + "a run at least 10% slower than with the same processes kept warm.");
     notes.add("JVM node processes run with " + plan.nodeJvmFlags() + " (compare.nodeJvmFlags: C1 only, as sweep "
         + "nodes: a node starts with a third of the CPU, and C1's code for this task, a loop of divisions, is as "
         + "fast as C2's, ~27 ms a task either way on the project's machine).");

@@ -60,8 +60,9 @@ enum Lesson {
       case NONE -> "baseline";
       case FASTER -> speedup == null ? null : faster(speedup);
       case NO_FASTER -> speedup == null ? null : invert(faster(speedup));
+      // paid: at least a tenth slower than the same pool kept warm; not paid: within 2 % of it
       case SLOWER_THAN_WARM -> wallMs == null || other == null ? null
-          : wallMs >= other * 1.2 ? CONFIRMS : wallMs < other * 1.05 ? CONTRADICTS : INCONCLUSIVE;
+          : wallMs >= other * 1.1 ? CONFIRMS : wallMs < other * 1.02 ? CONTRADICTS : INCONCLUSIVE;
       case NO_FASTER_THAN_THREADS -> speedup == null || other == null ? null : invert(faster(speedup / other));
     };
   }

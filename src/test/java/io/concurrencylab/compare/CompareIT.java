@@ -78,12 +78,13 @@ class CompareIT {
   @Test
   void theCommandPrintsOneTableOrJsonAndRefusesBadOptions() throws Exception {
     List<String> small = List.of("compare", "--tasks", "2", "--runs", "1", "--delay", "5", "--nodes", "0",
-        "--set", "data.dir=" + dir);
+        "--threads", "3", "--set", "data.dir=" + dir);
     try (LabProcess lab = LabProcess.start(small.toArray(String[]::new))) {
       assertThat(lab.awaitExit(LIMIT)).as(lab.stderr()).isZero();
       String out = String.join("\n", lab.stdoutLines());
       assertThat(out).contains("workload  runtime  way").contains("one event loop, non-blocking I/O")
-          .contains("worker verticles, 4 threads").contains("asyncio, one event loop").contains("event-loop probe")
+          .contains("worker verticles, 3 threads").contains("ThreadPoolExecutor(3), warm")
+          .contains("asyncio, one event loop").contains("event-loop probe")
           .contains("report kept in " + dir.resolve("compare").resolve("latest.json"));
       assertThat(lab.stdoutLines().stream().filter(l -> l.contains("2/2 equal"))).hasSize(11);
     }

@@ -139,7 +139,7 @@ class CompareVerticleTest {
   @Test
   void theLatestKeptIsReadAtStartAndADamagedOneIsIgnored() throws Exception {
     Report kept = new Report("20260101-000000-abcd", "a", "b", true, null,
-        io.concurrencylab.bus.CompareMessages.Request.DEFAULT, new JsonObject(), List.of(), null, List.of());
+        io.concurrencylab.bus.CompareMessages.Request.defaults(), new JsonObject(), List.of(), null, List.of());
     assertThat(new LatestReport(dir).write(kept.toJson())).isTrue();
     deploy();
     assertThat(request(Addresses.COMPARE_LATEST, null).getJsonObject("report")).isEqualTo(kept.toJson());
