@@ -17,6 +17,7 @@ const TAP_ADDRESSES = [
   'lab.list.owner.changed', 'lab.factorial.compute',
   'lab.squares.run', 'lab.squares.start', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
   'lab.cluster.members', 'lab.cluster.changed',
+  'lab.compare.start', 'lab.compare.cancel', 'lab.compare.latest', 'lab.compare.progress', 'lab.compare.finished',
 ];
 const LOG_LINES = 24;
 const MAX_CHIPS = 150;

@@ -7,12 +7,12 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "bench", description = "Benchmarks, each beside its baseline measured in the same run: "
     + "list (list-owner throughput), factorial (factorial(100000)), squares (cluster formation, warm compute, "
-    + "loss detection), cli (eb start-to-reply), all (and writes a report).")
+    + "loss detection), cli (eb start-to-reply), compare (lab compare's table), all (and writes a report).")
 final class BenchCommand implements Callable<Integer> {
   @picocli.CommandLine.Mixin
   ConfigOptions options;
 
-  @Parameters(paramLabel = "WHICH", arity = "0..1", defaultValue = "all", description = "list, factorial, squares, cli or all (default).")
+  @Parameters(paramLabel = "WHICH", arity = "0..1", defaultValue = "all", description = "list, factorial, squares, cli, compare or all (default).")
   String which;
 
   @Override

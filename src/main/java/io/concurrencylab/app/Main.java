@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "lab", mixinStandardHelpOptions = true, version = "concurrency-lab 0.1",
     description = "Threads, workers and processes, the Vert.x way.",
     subcommands = {ServeCommand.class, ListCommand.class, FactorialsCommand.class, SquaresCommand.class,
-        NodeCommand.class, ClusterCommand.class, EbCommand.class, BenchCommand.class},
+        NodeCommand.class, ClusterCommand.class, EbCommand.class, BenchCommand.class, CompareCommand.class},
     footer = {"", ExitCodes.TABLE})
 public final class Main implements Runnable {
   @CommandLine.Spec

@@ -5,6 +5,7 @@ import io.concurrencylab.bus.SquaresMessages.Ready;
 import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.cluster.NodeRegistry;
 import io.concurrencylab.cluster.ParentWatch;
+import io.concurrencylab.compare.CompareNodeVerticle;
 import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.squares.SquaresNodeVerticle;
 import io.vertx.core.Future;
@@ -45,6 +46,9 @@ final class NodeCommand implements Callable<Integer> {
   boolean parentPipe;
   @Option(names = "--report-ready", description = "Tell the sweep coordinator on this cluster once serving.")
   boolean reportReady;
+  @Option(names = "--compare", description = "Also run lab compare's tasks, and tell its coordinator on this "
+      + "cluster once serving (set by lab compare).")
+  boolean compare;
   @Option(names = "--exit-when-ready", hidden = true,
       description = "Stop as soon as ready: the launcher's class-data-sharing training run.")
   boolean exitWhenReady;
@@ -65,6 +69,10 @@ final class NodeCommand implements Callable<Integer> {
     if (!lite) { // a lite member holds no data: sweep nodes skip the registry, which lives on data members
       started = started.compose(id -> NodeRegistry.signIn(vertx, node.nodeId(), role,
           () -> System.out.println("node signing in (waiting for the cluster lock " + NodeRegistry.LOCK + ")")));
+    }
+    if (compare) {
+      started = started.compose(id -> vertx.deployVerticle(new CompareNodeVerticle(node.nodeId(),
+          config.squaresReadyTimeoutMs())));
     }
     if (reportReady) {
       Ready ready = new Ready(node.nodeId(), ProcessHandle.current().pid());

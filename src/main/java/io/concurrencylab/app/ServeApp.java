@@ -1,6 +1,7 @@
 package io.concurrencylab.app;
 
 import io.concurrencylab.cluster.MembershipVerticle;
+import io.concurrencylab.compare.CompareVerticle;
 import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.squares.SweepVerticle;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -47,6 +48,7 @@ public final class ServeApp {
     return list(vertx, config, manager)
         .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))
         .compose(id -> vertx.deployVerticle(new SweepVerticle(config)))
+        .compose(id -> vertx.deployVerticle(new CompareVerticle(config)))
         .compose(id -> FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN(),
             config.factorialMaxInFlight()))
         .compose(id -> vertx.deployVerticle(web))

@@ -31,16 +31,18 @@ public final class Benchmarks {
       case "factorial" -> FactorialBench.run(report);
       case "squares" -> SquaresBench.run(report, config);
       case "cli" -> CliBench.run(report, config);
+      case "compare" -> CompareBench.run(report, config);
       case "all" -> {
         ListBench.run(report, 2_000_000);
         ClusterListBench.run(report, config);
         FactorialBench.run(report);
         CliBench.run(report, config);
         SquaresBench.run(report, config);
+        CompareBench.run(report, config);
         write(report, machine, config.dataDir().resolve("bench"), out);
       }
       default -> {
-        out.println("lab bench: unknown benchmark '" + which + "' (list, factorial, squares, cli or all)");
+        out.println("lab bench: unknown benchmark '" + which + "' (list, factorial, squares, cli, compare or all)");
         return ExitCodes.USAGE;
       }
     }

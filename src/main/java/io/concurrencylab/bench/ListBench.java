@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * List-owner request/reply throughput, beside a {@code synchronized} ArrayList driven by two threads (the lesson's
- * list + Lock, in Java). Both do the same operations: adds and head removes, alternating.
+ * list + Lock, in Java) and the lesson's own Python ({@code launcher/lesson/list_lock.py}). All three do the same
+ * operations: half adds of a counter's value (no random number drawn per add), half removes of the head.
  */
 public final class ListBench {
   static final int WINDOW = 256;
@@ -33,7 +34,8 @@ public final class ListBench {
         Report.opsPerSecond(replyTo) + " (one message and one answer per operation, no reply registration)");
     report.figure("baseline: synchronized ArrayList, 2 threads", Report.opsPerSecond(baseline));
     Python.lesson("list_lock.py", Long.toString(ops / 2)).ifPresentOrElse(
-        py -> report.figure("lesson: Python list + threading.Lock, 2 threads", Report.opsPerSecond(py.getDouble("ops_per_s"))
+        py -> report.figure("lesson: Python deque + threading.Lock, adder and remover threads (same operations: "
+            + "counter values added, the head removed)", Report.opsPerSecond(py.getDouble("ops_per_s"))
             + String.format(java.util.Locale.ROOT, " (the list owner does %.2fx that)", owner / py.getDouble("ops_per_s"))),
         () -> report.figure("lesson: Python list + threading.Lock", Python.unavailable()));
     // the same design (an owner serving requests, a reply each, WINDOW in flight from one requester), in Python

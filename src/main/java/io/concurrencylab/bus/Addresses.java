@@ -68,10 +68,37 @@ public final class Addresses {
     return "lab.squares.node." + nodeId;
   }
 
+  /**
+   * Request: start a comparison (Q1: the same tasks run several ways, beside the lesson's Python); reply
+   * {@code {"run": id}} at once, 409 while one is going. Handled by {@code compare.CompareVerticle}, registered
+   * locally: a serve runs the comparisons asked of it, never another member's.
+   */
+  public static final String COMPARE_START = "lab.compare.start";
+  /** Request: cancel the comparison going (404 when none is). Handled by {@code compare.CompareVerticle}, locally. */
+  public static final String COMPARE_CANCEL = "lab.compare.cancel";
+  /** Request: the latest report, the run going and its progress. Handled by {@code compare.CompareVerticle}, locally. */
+  public static final String COMPARE_LATEST = "lab.compare.latest";
+  /** Published (in this process only) by {@code compare.CompareVerticle} as each step of a comparison begins. */
+  public static final String COMPARE_PROGRESS = "lab.compare.progress";
+  /** Published (in this process only) by {@code compare.CompareVerticle} with the report when a comparison ends. */
+  public static final String COMPARE_FINISHED = "lab.compare.finished";
+  /** Internal, on a comparison's own cluster: a node tells the coordinator it is ready. Handled by {@code compare.NodeWays}. */
+  public static final String COMPARE_READY = "lab.compare.ready";
+
+  /** Internal: one comparison node's tasks. Handled by {@code compare.CompareNodeVerticle}. */
+  public static String compareNode(String nodeId) {
+    return "lab.compare.node." + nodeId;
+  }
+
+  /** Internal, in a comparison's own Vert.x: the tasks of one in-process way. Handled by {@code compare.JvmWays}. */
+  public static String compareWay(String way) {
+    return "lab.compare.way." + way;
+  }
+
   public static final List<String> PUBLIC_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT, LIST_OWNER, FACTORIAL_COMPUTE,
-      SQUARES_RUN, SQUARES_START, SQUARES_RUNS, CLUSTER_MEMBERS);
-  public static final List<String> PUBLIC_EVENTS =
-      List.of(LIST_CHANGED, LIST_OWNER_CHANGED, SQUARES_PROGRESS, SQUARES_FINISHED, CLUSTER_CHANGED);
+      SQUARES_RUN, SQUARES_START, SQUARES_RUNS, CLUSTER_MEMBERS, COMPARE_START, COMPARE_CANCEL, COMPARE_LATEST);
+  public static final List<String> PUBLIC_EVENTS = List.of(LIST_CHANGED, LIST_OWNER_CHANGED, SQUARES_PROGRESS,
+      SQUARES_FINISHED, CLUSTER_CHANGED, COMPARE_PROGRESS, COMPARE_FINISHED);
   /** The requests to the list's owner: carry a {@code requestId}, are held across a failover ({@code bus.OwnerRequests}). */
   public static final List<String> LIST_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT);
 

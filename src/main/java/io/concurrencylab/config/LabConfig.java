@@ -76,7 +76,7 @@ public final class LabConfig {
    * @throws IllegalArgumentException naming the key, the rule and the value
    */
   public LabConfig validated() {
-    for (String port : new String[] {"http.port", "bridge.port", "cluster.port", "squares.port"}) {
+    for (String port : new String[] {"http.port", "bridge.port", "cluster.port", "squares.port", "compare.port"}) {
       range(port, 0, 65535);
     }
     for (String positive : new String[] {"list.capacity", "factorial.instances", "requestTimeoutMs",
@@ -84,7 +84,8 @@ public final class LabConfig {
         "squares.chunkTimeoutMs", "squares.readyTimeoutMs", "factorial.maxInFlight", "http.headerTimeoutMs",
         "http.bodyTimeoutMs", "http.idleTimeoutMs", "http.maxEventStreams", "bridge.maxFrameBytes",
         "bridge.maxPendingBytes", "bridge.maxRequestsInFlight", "bridge.maxConnections", "bridge.frameTimeoutMs",
-        "bridge.idleTimeoutMs", "list.failoverHoldMs", "list.replicateTimeoutMs", "list.stepDownAfterMs"}) {
+        "bridge.idleTimeoutMs", "list.failoverHoldMs", "list.replicateTimeoutMs", "list.stepDownAfterMs",
+        "compare.pythonTimeoutMs"}) {
       range(positive, 1, Long.MAX_VALUE);
     }
     range("factorial.maxN", 0, 10_000_000);
@@ -268,6 +269,11 @@ public final class LabConfig {
 
   /** A file holding the access token (see {@link AccessToken}); empty: none (the token may come from the environment). */
   public String authTokenFile() { return section("auth").getString("tokenFile"); }
+
+  public int comparePort() { return section("compare").getInteger("port"); }
+  public String comparePython() { return section("compare").getString("python"); }
+  public long comparePythonTimeoutMs() { return section("compare").getLong("pythonTimeoutMs"); }
+  public String compareNodeJvmFlags() { return section("compare").getString("nodeJvmFlags"); }
 
   /** The data folder (run history); relative paths are under the checkout ({@code lab.home}) when known. */
   public java.nio.file.Path dataDir() { return underHome(section("data").getString("dir")); }

@@ -71,6 +71,10 @@ final class ApiRoutes {
     router.post("/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_START, RequestBody.json(ctx), 202));
     get(router, "/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_RUNS, null, 200));
     get(router, "/api/squares/runs/:id").handler(this::run);
+    // Q1 measured (compare.CompareVerticle, in this serve): start one (202 and its run id), cancel it, the latest
+    router.post("/api/compare/runs").handler(ctx -> relay(ctx, Addresses.COMPARE_START, RequestBody.json(ctx), 202));
+    router.delete("/api/compare/runs/current").handler(ctx -> relay(ctx, Addresses.COMPARE_CANCEL, noBody(ctx), 200));
+    get(router, "/api/compare/latest").handler(ctx -> relay(ctx, Addresses.COMPARE_LATEST, null, 200));
   }
 
   /** A GET route that answers HEAD too (Vert.x then sends the headers only). */

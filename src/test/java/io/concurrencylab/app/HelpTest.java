@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpTest {
   @ParameterizedTest
   @ValueSource(strings = {"", "serve", "list", "factorials", "squares", "node", "cluster", "cluster start",
-      "cluster status", "cluster stop", "eb", "eb request", "eb send", "eb publish", "eb tail", "bench"})
+      "cluster status", "cluster stop", "eb", "eb request", "eb send", "eb publish", "eb tail", "bench", "compare"})
   void helpExitsZero(String command) {
     String[] words = command.isEmpty() ? new String[0] : command.split(" ");
     String[] args = java.util.Arrays.copyOf(words, words.length + 1);

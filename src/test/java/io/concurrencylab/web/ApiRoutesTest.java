@@ -205,6 +205,33 @@ class ApiRoutesTest {
     assertThat(list()).isEqualTo(before);
   }
 
+  @Test
+  void comparisonsAnswer503WhileNobodyServesThem() {
+    assertThat(assertError(web.post("/api/compare/runs", "{}"), 503).error()).contains(Addresses.COMPARE_START);
+    assertThat(assertError(web.get("/api/compare/latest"), 503).error()).contains(Addresses.COMPARE_LATEST);
+    assertThat(assertError(web.call(io.vertx.core.http.HttpMethod.DELETE, "/api/compare/runs/current", null), 503).error()).contains(Addresses.COMPARE_CANCEL);
+  }
+
+  /** The real comparison handler: every request sent to it here is refused or reads, so none starts. */
+  @Test
+  void comparisonRoutesRelayToTheHandlerAndBadRequestsStartNothing() throws Exception {
+    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("api-compare");
+    web.vertx.deployVerticle(new io.concurrencylab.compare.CompareVerticle(WebFixture.config()
+        .with("data.dir", data.toString()))).await();
+    JsonObject idle = new JsonObject().putNull("report").putNull("running").putNull("progress");
+    assertThat(web.get("/api/compare/latest").json()).isEqualTo(idle);
+    assertThat(web.call(io.vertx.core.http.HttpMethod.HEAD, "/api/compare/latest", null).status()).isEqualTo(200);
+    assertThat(assertError(web.post("/api/compare/runs", "{\"tasks\": 65}"), 400).error())
+        .isEqualTo("tasks must be at most 64, got 65");
+    assertThat(assertError(web.post("/api/compare/runs", "{\"runs\": 1e400}"), 400).error()).contains("runs");
+    assertThat(assertError(web.post("/api/compare/runs", "{\"nodes\": 1, \"nodes\": 2}"), 400).error())
+        .contains("nodes");
+    assertThat(assertError(web.post("/api/compare/runs", "{\"tasks\": 4"), 400).error()).isNotBlank();
+    assertThat(assertError(web.call(io.vertx.core.http.HttpMethod.DELETE, "/api/compare/runs/current", null), 404).error()).isEqualTo("no comparison is going");
+    assertError(web.call(io.vertx.core.http.HttpMethod.DELETE, "/api/compare/runs/current", "{}"), 400);
+    assertThat(web.get("/api/compare/latest").json()).isEqualTo(idle);
+  }
+
   private static final RunRecord RUN = new RunRecord("r-1", "2026-11-25T10:00:00Z", "2026-11-25T10:00:05Z",
       new RunRequest(List.of(2), 1, 10, 0), true, null,
       List.of(new SquaresMessages.SizeResult(2, 5, 900.0, 12.5, 300.0, 1212.5, 0, List.of(), List.of())),

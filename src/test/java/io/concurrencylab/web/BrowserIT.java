@@ -67,6 +67,12 @@ class BrowserIT {
     withPage("status-page-sweep.png", true, BrowserIT::sweepAndMembers);
   }
 
+  /** The Q1 panel: a comparison started and cancelled, then one run to its end: progress, chart, table. */
+  @Test
+  void theComparisonPanelRunsOneShowsItsProgressAndDrawsItsChart() throws Exception {
+    withPage("status-page-compare.png", false, BrowserIT::comparison);
+  }
+
   /**
    * What a careless user meets: the server's own validation error in the form, the whole list on request, the
    * wiretap without the actors' traffic and with this user's own requests kept apart, and a page that says so when
@@ -199,6 +205,43 @@ class BrowserIT {
       assertThat(driver.findElements(By.cssSelector("#squares-history li"))).hasSize(1);
       assertThat(text(driver, "run-title")).startsWith("Run ").contains("1..10");
     }
+  }
+
+  private static void comparison(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config) {
+    wait.until(ExpectedConditions.textMatches(By.id("compare-empty"), Pattern.compile("No comparison yet")));
+    // A long one (16 requests of 1 s, one after another, per run), cancelled while it runs: progress, then the end.
+    fill(driver, Map.of("cmp-tasks", "16", "cmp-delay", "1000", "cmp-threads", "2", "cmp-nodes", "0", "cmp-runs", "1"));
+    driver.findElement(By.id("cmp-start")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(20)).until(ExpectedConditions.textMatches(
+        By.id("compare-progress-text"), Pattern.compile("step \\d+ of \\d+: I/O-bound · JVM · one thread")));
+    assertThat(driver.findElement(By.id("cmp-start")).isEnabled()).as("one at a time").isFalse();
+    driver.findElement(By.id("cmp-cancel")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50)).until(ExpectedConditions.textMatches(
+        By.id("compare-result"), Pattern.compile("comparison \\S+ cancelled")));
+    assertThat(driver.findElement(By.id("compare-progress")).isDisplayed()).isFalse();
+
+    // A small one, to its end: both charts (a bar per way that ran, the JVM's beside Python's) and every row.
+    fill(driver, Map.of("cmp-tasks", "2", "cmp-delay", "5", "cmp-runs", "1"));
+    driver.findElement(By.id("cmp-start")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(120), Duration.ofMillis(50)).until(ExpectedConditions.textMatches(
+        By.id("compare-result"), Pattern.compile("comparison \\S+ done")));
+    boolean python = text(driver, "compare-setup").contains("CPython");
+    assertThat(driver.findElements(By.cssSelector("#compare-chart-io rect.bar.jvm"))).hasSize(3);
+    assertThat(driver.findElements(By.cssSelector("#compare-chart-cpu rect.bar.jvm"))).hasSize(3);
+    assertThat(driver.findElements(By.cssSelector("#compare-chart-io rect.bar.python"))).hasSize(python ? 3 : 0);
+    assertThat(driver.findElements(By.cssSelector("#compare-chart-cpu rect.bar.python"))).hasSize(python ? 2 : 0);
+    assertThat(driver.findElements(By.cssSelector("#compare-table tbody tr"))).hasSize(11);
+    assertThat(text(driver, "compare-table")).contains("2/2 equal").contains("one event loop, non-blocking I/O");
+    assertThat(text(driver, "compare-probe")).startsWith("Event-loop probe");
+    assertThat(driver.findElement(By.id("cmp-start")).isEnabled()).isTrue();
+  }
+
+  private static void fill(WebDriver driver, Map<String, String> values) {
+    values.forEach((id, value) -> {
+      WebElement input = driver.findElement(By.id(id));
+      input.clear();
+      input.sendKeys(value);
+    });
   }
 
   private static void liveListFormBatchAnd503s(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config) {

@@ -83,6 +83,7 @@ class HostileInputTest {
     }
     assertJsonError(send("DELETE", "/api/list/head", null, host, origin), 403);
     assertJsonError(send("POST", "/api/squares/runs", "{\"sizes\": [8]}", host, origin), 403);
+    assertJsonError(send("POST", "/api/compare/runs", "{}", host, origin), 403);
     assertJsonError(send("GET", "/api/list", null, "Host: 127.0.0.1:1"), 403); // the right name, another port
     assertThat(list()).isEqualTo(before);
   }
@@ -107,6 +108,8 @@ class HostileInputTest {
       assertJsonError(send("POST", "/api/factorial/batch", null, "Sec-Fetch-Site: " + site), 403);
       assertJsonError(send("POST", "/api/list", "5", "Sec-Fetch-Site: " + site), 403);
       assertJsonError(send("GET", "/events", null, "Sec-Fetch-Site: " + site), 403);
+      assertJsonError(send("POST", "/api/compare/runs", "{}", "Sec-Fetch-Site: " + site), 403);
+      assertJsonError(send("DELETE", "/api/compare/runs/current", null, "Sec-Fetch-Site: " + site), 403);
     }
     assertJsonError(send("GET", "/api/factorial/100", null, "Origin: http://evil.example"), 403);
     assertJsonError(send("DELETE", "/api/list/head", null, "Origin: null"), 403);

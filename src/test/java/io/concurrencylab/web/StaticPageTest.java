@@ -35,11 +35,14 @@ class StaticPageTest {
     assertThat(page.body()).contains("app.js", "app.css", "id=\"list-items\"", "id=\"tap\"");
     assertThat(web.get("/app.js").contentType()).contains("javascript");
     assertThat(web.get("/app.css").contentType()).startsWith("text/css");
+    assertThat(page.body()).contains("compare.js", "compare.css", "id=\"compare-panel\"");
+    assertThat(web.get("/compare.js").contentType()).contains("javascript");
+    assertThat(web.get("/compare.css").contentType()).startsWith("text/css");
   }
 
   @Test
   void loadsNothingFromElsewhere() {
-    for (String file : List.of("/", "/app.js", "/app.css")) {
+    for (String file : List.of("/", "/app.js", "/app.css", "/compare.js", "/compare.css")) {
       String text = web.get(file).body().replace("http://www.w3.org/2000/svg", ""); // a namespace, never fetched
       assertThat(text).as(file).doesNotContainPattern("(?i)(https?:)?//[a-z0-9.-]+\\.[a-z]{2,}/")
           .doesNotContain("@import").doesNotContain("fonts.");
@@ -48,7 +51,7 @@ class StaticPageTest {
 
   @Test
   void namesOnlyPublicAddressesAndListensToEveryPublicEvent() {
-    String js = web.get("/app.js").body();
+    String js = web.get("/app.js").body() + web.get("/compare.js").body(); // the page's scripts
     Set<String> named = new LinkedHashSet<>();
     Matcher m = Pattern.compile("'(lab\\.[a-z.]+)'").matcher(js);
     while (m.find()) {

@@ -1,0 +1,57 @@
+package io.concurrencylab.compare;
+
+import io.concurrencylab.bus.CompareMessages.Report;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The latest comparison's report, kept in {@code <data.dir>/compare/latest.json} (by {@code lab compare} and by
+ * serve), so the page shows the last one measured on this machine, whichever ran it. Replaced whole (a new file
+ * moved over the old one): a reader never sees half of one. Blocking: call it off the event loop.
+ */
+public final class LatestReport {
+  private static final Logger log = LoggerFactory.getLogger(LatestReport.class);
+  private final Path file;
+
+  public LatestReport(Path dataDir) {
+    this.file = dataDir.resolve("compare").resolve("latest.json");
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Keeps {@code report} as the latest; false (and a warning) when it cannot be written. */
+  public boolean write(JsonObject report) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling("latest.json.tmp");
+      Files.writeString(tmp, report.encodePrettily(), StandardCharsets.UTF_8);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return true;
+    } catch (IOException e) {
+      log.warn("could not keep the comparison's report in {}: {}", file, e.toString());
+      return false;
+    }
+  }
+
+  /** The latest report, or null when there is none (or it cannot be read: one warning, then as if none). */
+  public JsonObject read() {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      // through the record: a file of another shape is refused here, not passed on to the page
+      return Report.fromJson(new JsonObject(Files.readString(file, StandardCharsets.UTF_8))).toJson();
+    } catch (IOException | RuntimeException e) {
+      log.warn("ignoring {}: {}", file, e.getMessage());
+      return null;
+    }
+  }
+}

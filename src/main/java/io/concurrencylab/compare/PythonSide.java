@@ -1,0 +1,167 @@
+package io.concurrencylab.compare;
+
+import io.concurrencylab.bus.Bodies;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The lesson's side: the scripts in {@code launcher/lesson/} run with {@code compare.python} (python3). Each run is
+ * bounded by {@code compare.pythonTimeoutMs}: its output goes to files, not pipes, so nothing can block before the
+ * wait that applies the limit; at the limit (or a cancel) the script and every process it started are killed. A
+ * script that fails is an error naming why (its last line on stderr), never an empty result.
+ */
+final class PythonSide {
+  private final String python;
+  private final Path lessonDir;
+  private final long timeoutMs;
+  private volatile Process current;
+  private volatile boolean cancelled;
+
+  /** What a script gave: its JSON, or why there is none. */
+  record Outcome(JsonObject json, String error) {
+    static Outcome failed(String error) {
+      return new Outcome(null, error);
+    }
+  }
+
+  PythonSide(String python, Path lessonDir, long timeoutMs) {
+    this.python = python;
+    this.lessonDir = lessonDir.toAbsolutePath().normalize();
+    this.timeoutMs = timeoutMs;
+  }
+
+  /** The lesson's scripts of a checkout: {@code <lab.home>/launcher/lesson}, else {@code ./launcher/lesson}. */
+  static Path lessonDir() {
+    String home = System.getProperty("lab.home");
+    return Path.of(home == null ? "." : home, "launcher", "lesson");
+  }
+
+  /** Why the Python rows are skipped ("skipped: ..."), or null when {@code python} runs and the scripts are there. */
+  String unavailable() {
+    if (!Files.isRegularFile(lessonDir.resolve("compare_ways.py"))) {
+      return "skipped: the lesson's scripts are not in " + lessonDir + " (run from a checkout, through launcher/lab)";
+    }
+    try {
+      Process p = new ProcessBuilder(python, "--version").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!p.waitFor(10, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        return "skipped: " + python + " --version did not answer within 10 s";
+      }
+      return p.exitValue() == 0 ? null : "skipped: " + python + " --version exited with " + p.exitValue();
+    } catch (IOException e) {
+      return "skipped: no " + python + " on this machine (compare.python)";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "skipped: interrupted";
+    }
+  }
+
+  /** Runs {@code script args...}; its last line on stdout is the JSON result. */
+  Outcome run(String script, List<String> args) {
+    Path out = null;
+    Path err = null;
+    try {
+      out = Files.createTempFile("lab-compare-", ".out");
+      err = Files.createTempFile("lab-compare-", ".err");
+      List<String> command = new ArrayList<>(List.of(python, lessonDir.resolve(script).toString()));
+      command.addAll(args);
+      Process p = new ProcessBuilder(command).directory(lessonDir.toFile()).redirectOutput(out.toFile())
+          .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+          .start();
+      current = p;
+      if (cancelled) {
+        kill(p);
+      }
+      boolean exited = p.waitFor(timeoutMs, TimeUnit.MILLISECONDS);
+      if (!exited) {
+        kill(p);
+        return Outcome.failed(cancelled ? "cancelled" : "failed: " + script + " timed out after " + timeoutMs
+            + " ms (compare.pythonTimeoutMs); it and its processes were killed");
+      }
+      if (cancelled) {
+        return Outcome.failed("cancelled");
+      }
+      String stdout = Files.readString(out, StandardCharsets.UTF_8);
+      if (p.exitValue() != 0) {
+        return Outcome.failed("failed: " + script + " exited with " + p.exitValue() + ": "
+            + Bodies.cut(lastLine(Files.readString(err, StandardCharsets.UTF_8)), 200));
+      }
+      String last = lastLine(stdout);
+      try {
+        return new Outcome(new JsonObject(last), null);
+      } catch (DecodeException e) {
+        return Outcome.failed("failed: " + script + " printed no JSON result: " + Bodies.cut(last, 80));
+      }
+    } catch (IOException e) {
+      return Outcome.failed("failed: cannot run " + python + " " + script + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Outcome.failed("cancelled");
+    } finally {
+      current = null;
+      delete(out);
+      delete(err);
+    }
+  }
+
+  /** Kills the script running (with the processes it started) and any later one. */
+  void cancel() {
+    cancelled = true;
+    Process p = current;
+    if (p != null) {
+      kill(p);
+    }
+  }
+
+  /** SIGKILL to the script and everything it started (a Pool's workers must not outlive it); waits for each. */
+  private static void kill(Process p) {
+    List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
+    all.add(p.toHandle());
+    all.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : all) {
+      try {
+        h.onExit().get(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        // still there after 10 s of SIGKILL: nothing more to do from here
+      }
+    }
+  }
+
+  private static String lastLine(String text) {
+    return text.lines().map(String::strip).filter(l -> !l.isEmpty()).reduce((a, b) -> b).orElse("(no output)");
+  }
+
+  private static void delete(Path file) {
+    if (file != null) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException ignored) {
+        // a temporary file left in /tmp
+      }
+    }
+  }
+
+  /** One way's figures as a script reports them: {"wall_ms": [...], "cpu_ms": [...], "results": [[...]]}. */
+  static Ways.Measured measured(JsonObject figures) {
+    List<Double> walls = new ArrayList<>();
+    List<Double> cpus = new ArrayList<>();
+    List<List<String>> results = new ArrayList<>();
+    figures.getJsonArray("wall_ms").forEach(v -> walls.add(Stats.round(((Number) v).doubleValue())));
+    figures.getJsonArray("cpu_ms").forEach(v -> cpus.add(v == null ? null : Stats.round(((Number) v).doubleValue())));
+    for (Object run : figures.getJsonArray("results")) {
+      List<String> values = new ArrayList<>();
+      ((JsonArray) run).forEach(v -> values.add(String.valueOf(v)));
+      results.add(values);
+    }
+    return new Ways.Measured(walls, cpus, results, null);
+  }
+}
