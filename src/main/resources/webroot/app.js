@@ -390,6 +390,10 @@ async function loadRuns() {
     say($('squares-state'), '');
     renderHistory();
     if (squares.runs.length) selectRun(squares.runs[squares.runs.length - 1].id);
+    const awaited = squares.started && squares.runs.find((x) => x.id === squares.started.run);
+    if (awaited) {
+      squaresFinished(awaited); // it ended while the stream was down (a slow page is cut off): its end, as if heard
+    }
   } catch (err) {
     squares.available = false;
     $('squares-empty').hidden = true;
@@ -435,6 +439,7 @@ function squaresProgress(p) {
 }
 
 function squaresFinished(record) {
+  if (squares.started && squares.started.run === record.id) squares.started = null;
   squares.runs = squares.runs.filter((r) => r.id !== record.id).concat([record]);
   $('squares-progress').hidden = true;
   say($('squares-result'), record.ok ? `run ${record.id} done` : `run ${record.id} failed: ${record.error}`, !record.ok);

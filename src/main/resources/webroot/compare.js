@@ -66,7 +66,12 @@
   async function load() {
     try {
       const r = await api('GET', '/api/compare/latest');
+      const awaited = state.running;
       say($('compare-state'), '');
+      if (!r.running && r.report && r.report.id === awaited) {
+        finished(r.report); // it ended while the stream was down (a slow page is cut off): its end, as if heard
+        return;
+      }
       setRunning(r.running);
       if (r.progress) showProgress(r.progress);
       if (r.report) render(r.report);

@@ -104,14 +104,12 @@ class BrowserIT {
     for (int i = 0; i < 200; i++) { // more than the page shows at first
       vertx.eventBus().request(io.concurrencylab.bus.Addresses.LIST_ADD, 10_000 + i).await();
     }
-    wait.until(d -> { // the list redraws as the producer and consumer act: click whichever button is there now
-      try {
-        d.findElement(By.id("list-more")).click();
-        return true;
-      } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
-        return false;
-      }
-    });
+    // The list redraws as the producer and consumer act: find and click the button in one step inside the page (a
+    // click from here could land on a button already replaced).
+    new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(50))
+        .withMessage(() -> "no \"show all\" button; list size shown: " + text(driver, "list-size"))
+        .until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+            "const b = document.getElementById('list-more'); if (!b) return false; b.click(); return true;")));
     wait.until(d -> d.findElements(By.cssSelector("#list-items .chip:not(.more)")).size() > 200);
 
     vertx.close().await(); // serve is gone
