@@ -37,7 +37,7 @@ public final class SquaresBench {
         WarmPool pool = WarmPool.open(config, size);
         try {
           long start = System.nanoTime();
-          long[] squares = pool.map(1, 10, null, size);
+          long[] squares = pool.map(1, 10, null);
           double mapMs = (System.nanoTime() - start) / 1e6;
           List<NodeStats> stats = pool.stats();
           rss = Math.max(rss, stats.stream().mapToDouble(NodeStats::rssMb).max().orElse(-1));
@@ -114,12 +114,12 @@ public final class SquaresBench {
 
   private static double median(WarmPool pool, long to, int size) {
     for (int i = 0, warmUps = to <= 100_000 ? 100 : 5; i < warmUps; i++) { // warm the nodes' JIT too
-      pool.map(1, to, null, size);
+      pool.map(1, to, null);
     }
     double[] times = new double[to <= 100_000 ? 51 : 7];
     for (int i = 0; i < times.length; i++) {
       long start = System.nanoTime();
-      pool.map(1, to, null, size);
+      pool.map(1, to, null);
       times[i] = (System.nanoTime() - start) / 1e6;
     }
     return Report.median(times);

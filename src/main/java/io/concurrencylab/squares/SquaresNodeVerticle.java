@@ -3,10 +3,10 @@ package io.concurrencylab.squares;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.LabException;
+import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.Chunk;
 import io.concurrencylab.bus.SquaresMessages.NodeOp;
 import io.concurrencylab.bus.SquaresMessages.NodeStats;
-import io.concurrencylab.bus.SquaresMessages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -19,9 +19,11 @@ import io.vertx.core.eventbus.Message;
  */
 public final class SquaresNodeVerticle extends VerticleBase {
   private final String nodeId;
+  private final long pid = ProcessHandle.current().pid();
   private int chunks;
   private long numbers;
   private long busyNanos;
+  private double startCpuMs = -1;
 
   public SquaresNodeVerticle(String nodeId) {
     this.nodeId = nodeId;
@@ -36,23 +38,43 @@ public final class SquaresNodeVerticle extends VerticleBase {
   private void handle(Message<Object> msg) {
     try {
       switch (NodeOp.valueOf(String.valueOf(msg.headers().get(SquaresMessages.OP)))) {
-        case PING -> msg.reply(nodeId);
+        case PING -> {
+          if (startCpuMs < 0) { // the coordinator's first ping is the last step of this node's start
+            startCpuMs = cpuMs();
+          }
+          msg.reply(nodeId);
+        }
         case CHUNK -> {
           long start = System.nanoTime();
           Chunk chunk = Chunk.fromBuffer((Buffer) msg.body());
-          Buffer squares = chunk.squares();
+          Buffer squares = squares(chunk.from(), chunk.count());
           busyNanos += System.nanoTime() - start;
           chunks++;
           numbers += chunk.count();
           msg.reply(squares);
         }
-        case STATS -> msg.reply(new NodeStats(nodeId, ProcessHandle.current().pid(), chunks, numbers, busyNanos / 1e6,
-            Rss.megabytes()).toJson());
+        case STATS -> msg.reply(new NodeStats(nodeId, pid, chunks, numbers, busyNanos / 1e6, Rss.megabytes(pid),
+            Rss.peakMegabytes(pid), startCpuMs).toJson());
       }
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
       Failures.reply(msg, LabException.badInput("bad request to a squares node: " + e.getMessage()));
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
     }
+  }
+
+  /** The squares of from..from+count-1, as 8-byte big-endian longs (the reply's wire shape). */
+  static Buffer squares(long from, int count) {
+    byte[] out = new byte[count * 8];
+    java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(out);
+    for (long x = from, end = from + count; x < end; x++) {
+      view.putLong(x * x);
+    }
+    return Buffer.buffer(out);
+  }
+
+  /** The CPU time this process has used so far (ms). */
+  private static double cpuMs() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(-1.0);
   }
 }
