@@ -18,7 +18,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +43,8 @@ final class NodePool {
   private final String runId;
   private final int size;
   private final Consumer<Progress> progress;
-  private final Set<Long> pids = new HashSet<>();
+  /** The nodes launched; filled on a worker thread, read on the run's event loop. */
+  private final Set<Long> pids = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Node id to pid, in the order they became ready. */
   private final Map<String, Long> ready = new LinkedHashMap<>();
   private final Promise<Void> allReady = Promise.promise();
@@ -85,20 +85,15 @@ final class NodePool {
   }
 
   private Future<Void> launch() {
-    List<String> args = cluster.nodeArgs(size, config.squaresLiteNodes());
-    return cluster.vertx().<List<NodeProcesses.Node>>executeBlocking(() -> { // fork and exec: blocking
-      List<NodeProcesses.Node> nodes = new ArrayList<>();
+    List<String> args = cluster.nodeArgs(size, config.squaresLiteNodes(), config.squaresReadyTimeoutMs());
+    return cluster.vertx().executeBlocking(() -> { // fork and exec: blocking
       for (int i = 1; i <= size; i++) {
-        nodes.add(processes.launch(size + "-" + i, args));
-      }
-      return nodes;
-    }, false).map(nodes -> {
-      for (NodeProcesses.Node node : nodes) {
-        pids.add(node.pid());
+        NodeProcesses.Node node = processes.launch(size + "-" + i, args);
+        pids.add(node.pid()); // before the next launch: a node may report ready before the last one is launched
         node.process().onExit().thenAccept(p -> cluster.call(() -> exited(node)));
       }
       return null;
-    });
+    }, false);
   }
 
   /** A node of this size says it serves its address: ping it (so the connection is warm), then count it. */

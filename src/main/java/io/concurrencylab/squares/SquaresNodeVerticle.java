@@ -31,6 +31,7 @@ public final class SquaresNodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    SquaresCodec.register(vertx.eventBus());
     // completion(): started only once the address is known cluster-wide, so the coordinator never gets NO_HANDLERS
     return vertx.eventBus().<Object>consumer(Addresses.squaresNode(nodeId), this::handle).completion();
   }
@@ -47,11 +48,10 @@ public final class SquaresNodeVerticle extends VerticleBase {
         case CHUNK -> {
           long start = System.nanoTime();
           Chunk chunk = Chunk.fromBuffer((Buffer) msg.body());
-          Buffer squares = squares(chunk.from(), chunk.count());
+          msg.reply(new SquaresCodec.Squares(chunk.from(), chunk.count())); // computed as the reply is written
           busyNanos += System.nanoTime() - start;
           chunks++;
           numbers += chunk.count();
-          msg.reply(squares);
         }
         case STATS -> msg.reply(new NodeStats(nodeId, pid, chunks, numbers, busyNanos / 1e6, Rss.megabytes(pid),
             Rss.peakMegabytes(pid), startCpuMs).toJson());
@@ -61,16 +61,6 @@ public final class SquaresNodeVerticle extends VerticleBase {
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
     }
-  }
-
-  /** The squares of from..from+count-1, as 8-byte big-endian longs (the reply's wire shape). */
-  static Buffer squares(long from, int count) {
-    byte[] out = new byte[count * 8];
-    java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(out);
-    for (long x = from, end = from + count; x < end; x++) {
-      view.putLong(x * x);
-    }
-    return Buffer.buffer(out);
   }
 
   /** The CPU time this process has used so far (ms). */

@@ -48,6 +48,7 @@ final class SweepCluster {
     this.settings = settings;
     this.context = vertx.getOrCreateContext();
     vertx.exceptionHandler(UnhandledExceptions::handle);
+    SquaresCodec.register(vertx.eventBus());
     manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
@@ -109,13 +110,13 @@ final class SweepCluster {
    * Hazelcast threads per port not asked (asking the coordinator alone made nodes that start together collide more
    * often in Hazelcast's join, which then retries after a fixed second).
    */
-  List<String> nodeArgs(int size, boolean lite) {
+  List<String> nodeArgs(int size, boolean lite, long readyTimeoutMs) {
     int self = manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getPort();
     List<String> args = new ArrayList<>(List.of("--cluster-name", settings.name(), "--host", settings.host(),
         "--members", String.join(",", settings.asking(self, size + 3).members()),
         "--port", Integer.toString(settings.port()), "--port-count", Integer.toString(settings.portCount()),
         "--parent-pid", Long.toString(ProcessHandle.current().pid()), ParentWatch.PIPE_OPTION, "--report-ready",
-        "--role", "squares-node"));
+        "--ready-timeout-ms", Long.toString(readyTimeoutMs), "--role", "squares-node"));
     if (lite) {
       args.add("--lite");
     }
