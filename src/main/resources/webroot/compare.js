@@ -14,7 +14,7 @@
     { name: ['processes', 'start included'], jvm: 'nodes-launch', python: 'pool-creation' },
   ];
   const $ = (id) => document.getElementById(id);
-  const state = { running: null, report: null };
+  const state = { running: null, report: null, poll: undefined };
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -52,6 +52,9 @@
 
   function setRunning(run) {
     state.running = run;
+    // While one runs, its state is also asked for now and then: its end is shown even if the stream missed it.
+    if (run && !state.poll) state.poll = setInterval(load, 5000);
+    if (!run && state.poll) state.poll = clearInterval(state.poll);
     $('cmp-start').disabled = !!run;
     $('cmp-cancel').disabled = !run;
     if (!run) $('compare-progress').hidden = true;

@@ -144,25 +144,27 @@ final class ClusterCommand implements Runnable {
       LabConfig config = options.load();
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       List<ClusterRun.Recorded> recorded = run.recorded();
+      // all at once: stopping N nodes takes about as long as stopping one
+      List<ClusterRun.Recorded> alive = recorded.stream().filter(ClusterRun.Recorded::alive).toList();
+      long start = System.nanoTime();
+      java.util.Map<ProcessHandle, Boolean> killed = NodeProcesses.stopAllAndWait(
+          alive.stream().flatMap(r -> ProcessHandle.of(r.pid()).stream()).toList(), config.squaresStopGraceMs());
       for (ClusterRun.Recorded r : recorded) {
-        if (r.alive()) {
-          ProcessHandle p = ProcessHandle.of(r.pid()).orElseThrow();
-          p.destroy();
-          try {
-            p.onExit().get(config.squaresStopGraceMs(), TimeUnit.MILLISECONDS);
-            System.out.println("stopped node " + r.index() + " (pid " + r.pid() + ")");
-          } catch (java.util.concurrent.TimeoutException e) {
-            p.destroyForcibly();
-            p.onExit().get(10, TimeUnit.SECONDS);
-            System.out.println("killed node " + r.index() + " (pid " + r.pid() + "): it did not stop within "
-                + config.squaresStopGraceMs() + " ms");
-          }
-        } else {
+        Boolean forced = killed.entrySet().stream().filter(e -> e.getKey().pid() == r.pid())
+            .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
+        if (forced == null) {
           System.out.println("node " + r.index() + " (pid " + r.pid() + ") was not running");
+        } else if (forced) {
+          System.out.println("killed node " + r.index() + " (pid " + r.pid() + "): it did not stop within "
+              + config.squaresStopGraceMs() + " ms");
+        } else {
+          System.out.println("stopped node " + r.index() + " (pid " + r.pid() + ")");
         }
         Files.deleteIfExists(r.pidFile());
       }
-      System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir() : "no recorded node left");
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir()
+          : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)"));
       return ExitCodes.OK;
     }
   }

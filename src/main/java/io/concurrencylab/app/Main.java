@@ -29,6 +29,14 @@ public final class Main implements Runnable {
     boolean nodeOnly = args.length > 0 && args[0].equals("node");
     if (nodeOnly) {
       NodeCommand.watchParent(args); // before parsing: a node must not outlive its parent by picocli's start-up
+      var quick = NodeCommand.parseQuickly(java.util.Arrays.copyOfRange(args, 1, args.length));
+      if (quick.isPresent()) { // a sweep's node: no picocli model to build (NodeCommand.parseQuickly has why)
+        try {
+          return quick.get().call();
+        } catch (Exception e) {
+          return failed(e, new java.io.PrintWriter(System.err, true), args);
+        }
+      }
     }
     CommandLine cli = nodeOnly
         ? new CommandLine(CommandLine.Model.CommandSpec.forAnnotatedObject(new NodeCommand()).name("lab node"))
@@ -40,18 +48,20 @@ public final class Main implements Runnable {
       e.getCommandLine().getErr().println(name + ": " + e.getMessage() + " (see: " + name + " --help)");
       return ExitCodes.USAGE;
     });
-    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      if (e instanceof IllegalArgumentException) { // configuration and argument checks
-        cmd.getErr().println("lab: " + e.getMessage());
-        return ExitCodes.USAGE;
-      }
-      cmd.getErr().println("lab: unexpected error: " + e + " (run with --verbose for the stack trace)");
-      if (java.util.Arrays.asList(args).contains("--verbose")) {
-        e.printStackTrace(cmd.getErr());
-      }
-      return ExitCodes.UNEXPECTED;
-    });
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr(), args));
     return nodeOnly ? cli.execute(java.util.Arrays.copyOfRange(args, 1, args.length)) : cli.execute(args);
+  }
+
+  private static int failed(Exception e, java.io.PrintWriter err, String[] args) {
+    if (e instanceof IllegalArgumentException) { // configuration and argument checks
+      err.println("lab: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
+    err.println("lab: unexpected error: " + e + " (run with --verbose for the stack trace)");
+    if (java.util.Arrays.asList(args).contains("--verbose")) {
+      e.printStackTrace(err);
+    }
+    return ExitCodes.UNEXPECTED;
   }
 
   /** {@code lab} alone: the usage on stderr and exit 2, like any command missing its subcommand. */

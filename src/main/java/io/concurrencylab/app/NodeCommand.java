@@ -49,16 +49,21 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--compare", description = "Also run lab compare's tasks, and tell its coordinator on this "
       + "cluster once serving (set by lab compare).")
   boolean compare;
+  @Option(names = "--ready-timeout-ms", description = "With --report-ready: how long to wait for the coordinator to "
+      + "take the report (default: squares.readyTimeoutMs).")
+  Long readyTimeoutMs;
   @Option(names = "--exit-when-ready", hidden = true,
       description = "Stop as soon as ready: the launcher's class-data-sharing training run.")
   boolean exitWhenReady;
 
   @Override
   public Integer call() throws Exception {
-    LabConfig config = options.load();
+    // a node read by parseQuickly has every value it needs on its command line, and no configuration to load
+    LabConfig config = options == null ? null : options.load();
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
         portCount != null ? portCount : config.clusterPortCount(), lite, role, members);
+    long readyTimeout = readyTimeoutMs != null ? readyTimeoutMs : config.squaresReadyTimeoutMs();
     Lifecycle lifecycle = new Lifecycle();
     long joinStart = System.nanoTime();
     // a node's work is one verticle: one event loop (fewer threads to start; 8 nodes formed ~0.4 s sooner)
@@ -72,12 +77,12 @@ final class NodeCommand implements Callable<Integer> {
     }
     if (compare) {
       started = started.compose(id -> vertx.deployVerticle(new CompareNodeVerticle(node.nodeId(),
-          config.squaresReadyTimeoutMs())));
+          readyTimeout)));
     }
     if (reportReady) {
       Ready ready = new Ready(node.nodeId(), ProcessHandle.current().pid());
       started = started.compose(id -> vertx.eventBus().request(Addresses.SQUARES_READY, ready.toJson(),
-          new DeliveryOptions().setSendTimeout(config.squaresReadyTimeoutMs())));
+          new DeliveryOptions().setSendTimeout(readyTimeout)));
     }
     try {
       started.await();
@@ -86,19 +91,75 @@ final class NodeCommand implements Callable<Integer> {
       Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(5));
       return io.concurrencylab.bus.ExitCodes.UNEXPECTED;
     }
+    ProcessHandle.Info self = ProcessHandle.current().info(); // (not the JMX beans: their start costs a node ~40 ms)
     System.out.println("node ready: nodeId=" + node.nodeId() + " pid=" + ProcessHandle.current().pid() + " cluster="
-        + settings.name() + " role=" + role + " (JVM up " + java.lang.management.ManagementFactory.getRuntimeMXBean()
-        .getUptime() + " ms, of which joining the cluster " + joinMs + " ms)");
+        + settings.name() + " role=" + role + " (" + self.totalCpuDuration().map(d -> d.toMillis() + " ms CPU, ")
+        .orElse("") + "joining the cluster " + joinMs + " ms)");
     if (exitWhenReady) {
       lifecycle.requestStop("--exit-when-ready");
     }
     String why = lifecycle.await(null);
     System.out.println("node stopping (" + why + ")");
     long stopStart = System.nanoTime();
-    Lifecycle.stopAndClose(vertx, () -> lite ? Future.succeededFuture() : NodeRegistry.signOut(vertx, node.nodeId())
-        .timeout(3, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty(), Duration.ofSeconds(10));
-    System.out.println("node stopped (left the cluster in " + (System.nanoTime() - stopStart) / 1_000_000 + " ms)");
+    long[] signedOut = {stopStart};
+    Lifecycle.stopAndClose(vertx, () -> (lite ? Future.<Void>succeededFuture()
+        : NodeRegistry.signOut(vertx, node.nodeId()).timeout(3, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
+        .onComplete(ar -> signedOut[0] = System.nanoTime()), Duration.ofSeconds(10));
+    long end = System.nanoTime();
+    System.out.println("node stopped (signed out in " + (signedOut[0] - stopStart) / 1_000_000 + " ms, left the "
+        + "cluster in " + (end - signedOut[0]) / 1_000_000 + " ms)");
     return 0;
+  }
+
+  /** What parseQuickly reads: option to whether it takes a value. */
+  private static final java.util.Map<String, Boolean> QUICK = java.util.Map.ofEntries(
+      java.util.Map.entry("--cluster-name", true), java.util.Map.entry("--host", true),
+      java.util.Map.entry("--port", true), java.util.Map.entry("--port-count", true),
+      java.util.Map.entry("--members", true), java.util.Map.entry("--role", true),
+      java.util.Map.entry("--parent-pid", true), java.util.Map.entry("--ready-timeout-ms", true),
+      java.util.Map.entry("--lite", false), java.util.Map.entry(ParentWatch.PIPE_OPTION, false),
+      java.util.Map.entry("--report-ready", false), java.util.Map.entry("--exit-when-ready", false));
+
+  /**
+   * The command line a sweep gives its nodes, read without picocli: picocli builds its model of a command by
+   * reflecting over the annotations (proxies spun for each at run time), ~150 ms of CPU in every node, and a sweep
+   * starts up to eight at once on two cores. Only a command line that names every value a node needs (so no
+   * configuration is loaded either) and nothing else; anything else (--help, --set, a typo, a missing value) is
+   * empty, for picocli to read, check and explain as usual. {@code NodeCommandTest} checks both read alike.
+   */
+  static java.util.Optional<NodeCommand> parseQuickly(String[] args) {
+    NodeCommand node = new NodeCommand();
+    node.role = "node";
+    try {
+      for (int i = 0; i < args.length; i++) {
+        String option = args[i];
+        Boolean takesValue = QUICK.get(option);
+        if (takesValue == null || takesValue && i + 1 >= args.length) {
+          return java.util.Optional.empty();
+        }
+        String value = takesValue ? args[++i] : null;
+        switch (option) {
+          case "--cluster-name" -> node.clusterName = value;
+          case "--host" -> node.host = value;
+          case "--port" -> node.port = Integer.valueOf(value);
+          case "--port-count" -> node.portCount = Integer.valueOf(value);
+          case "--members" -> node.members = java.util.List.of(value.split(","));
+          case "--role" -> node.role = value;
+          case "--parent-pid" -> node.parentPid = Long.valueOf(value);
+          case "--ready-timeout-ms" -> node.readyTimeoutMs = Long.valueOf(value);
+          case "--lite" -> node.lite = true;
+          case ParentWatch.PIPE_OPTION -> node.parentPipe = true;
+          case "--report-ready" -> node.reportReady = true;
+          case "--exit-when-ready" -> node.exitWhenReady = true;
+          default -> throw new IllegalStateException("not in QUICK: " + option);
+        }
+      }
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty();
+    }
+    boolean complete = node.clusterName != null && node.host != null && node.port != null && node.portCount != null
+        && (!node.reportReady || node.readyTimeoutMs != null);
+    return complete ? java.util.Optional.of(node) : java.util.Optional.empty();
   }
 
   /**

@@ -45,22 +45,23 @@ final class SquaresCommand implements Callable<Integer> {
     RunHistory history = new RunHistory(config.dataDir());
     NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(),
         config.dataDir().resolve("logs").resolve(runId));
+    Sweep sweep = new Sweep(config, request, runId, history, processes,
+        new SquaresProgram.ProgressView(System.err, System.console() != null));
     // Ctrl-C or SIGTERM: the sweep is interrupted; it stops its nodes and records the run itself, once. Should
-    // that not finish within the grace period, stop the nodes from here and leave (they would also notice we are
-    // gone, within a second).
-    Sweep.Control control = new Sweep.Control();
+    // that not finish within the grace period, kill the nodes from here and leave (they would also notice we are
+    // gone, at once: their stdin is a pipe from us).
     Lifecycle lifecycle = new Lifecycle();
     lifecycle.onSignal(() -> {
       System.err.println();
       System.err.println("lab squares: interrupted, stopping " + processes.started().size() + " node(s)");
-      control.interrupt("Ctrl-C or SIGTERM");
+      sweep.interrupt("Ctrl-C or SIGTERM");
       Thread fallback = new Thread(() -> {
         try {
           Thread.sleep(config.squaresStopGraceMs() + 20_000);
         } catch (InterruptedException e) {
           return;
         }
-        processes.stopAll(config.squaresStopGraceMs()).toCompletionStage().toCompletableFuture().join();
+        processes.killAllNow();
         Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
       });
       fallback.setDaemon(true);
@@ -68,9 +69,8 @@ final class SquaresCommand implements Callable<Integer> {
     });
     Runtime.getRuntime().addShutdownHook(new Thread(processes::killAllNow));
 
-    RunRecord record = Sweep.run(config, request, runId, history, processes,
-        new SquaresProgram.ProgressView(System.err, System.console() != null), control).await();
-    if (control.isInterrupted()) {
+    RunRecord record = sweep.run().await();
+    if (sweep.isInterrupted()) {
       System.err.println("lab squares: run " + runId + " interrupted and recorded; every node it started is stopped");
       return ExitCodes.INTERRUPTED;
     }

@@ -1,8 +1,9 @@
 package io.concurrencylab.bench;
 
-import io.concurrencylab.app.ServeApp;
 import io.concurrencylab.cluster.NodeProcesses;
 import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.list.ListOwnerVerticle;
+import io.concurrencylab.web.BridgeVerticle;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,8 +24,11 @@ final class CliBench {
     report.title("cli: lab eb request lab.list.snapshot, start to reply (a new JVM each time)");
     Vertx vertx = Vertx.vertx();
     try {
-      ServeApp app = ServeApp.deploy(vertx, config.with("http.port", 0).with("bridge.port", 0), null).await();
-      String port = Integer.toString(app.bridgePort());
+      // what the request reaches: the list's owner, behind the event-bus bridge (as in serve)
+      vertx.deployVerticle(new ListOwnerVerticle(config.listCapacity())).await();
+      BridgeVerticle bridge = new BridgeVerticle(config.with("bridge.port", 0));
+      vertx.deployVerticle(bridge).await();
+      String port = Integer.toString(bridge.actualPort());
       double eb = median(List.of("eb", "request", "lab.list.snapshot", "--port", port, "--json"));
       double version = median(List.of("--version"));
       report.figure("lab eb request (median of 10, after 2 warm-up runs)", Report.millis(eb));

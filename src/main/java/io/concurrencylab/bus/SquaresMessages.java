@@ -116,6 +116,26 @@ public final class SquaresMessages {
     }
   }
 
+  /**
+   * The sweep running now and where: the one entry of the shared map {@code lab.squares.running} (one sweep at a
+   * time per cluster), and what a 409 names. {@code nodeId} is the serve's Vert.x node id, {@code host} its address.
+   */
+  public record RunningSweep(String run, String nodeId, long pid, String host) {
+    public JsonObject toJson() {
+      return new JsonObject().put("run", run).put("nodeId", nodeId).put("pid", pid).put("host", host);
+    }
+
+    public static RunningSweep fromJson(JsonObject json) {
+      return new RunningSweep(json.getString("run"), json.getString("nodeId"), json.getLong("pid"),
+          json.getString("host"));
+    }
+
+    /** "20261125-112303-7fae, on the serve with pid 4242 at 127.0.0.1 (node 5f3a9c1e-...)". */
+    public String describe() {
+      return run + ", on the serve with pid " + pid + " at " + host + (nodeId == null ? "" : " (node " + nodeId + ")");
+    }
+  }
+
   /** The phases of one cluster size, in order. */
   public enum Phase {
     LAUNCH, COMPUTE, TEARDOWN, DONE;
@@ -138,16 +158,22 @@ public final class SquaresMessages {
     }
   }
 
-  /** What one node did in one size. */
-  public record NodeStats(String nodeId, long pid, int chunks, long numbers, double busyMs, double rssMb) {
+  /**
+   * What one node did in one size: chunks and numbers, busy time, its resident memory now and at its peak (VmRSS,
+   * VmHWM) and the CPU time it spent to start (until it reported ready). Records kept before the last two existed
+   * read them as -1 (unknown).
+   */
+  public record NodeStats(String nodeId, long pid, int chunks, long numbers, double busyMs, double rssMb,
+      double peakRssMb, double startCpuMs) {
     public JsonObject toJson() {
       return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("chunks", chunks).put("numbers", numbers)
-          .put("busyMs", busyMs).put("rssMb", rssMb);
+          .put("busyMs", busyMs).put("rssMb", rssMb).put("peakRssMb", peakRssMb).put("startCpuMs", startCpuMs);
     }
 
     public static NodeStats fromJson(JsonObject json) {
       return new NodeStats(json.getString("nodeId"), json.getLong("pid"), json.getInteger("chunks"),
-          json.getLong("numbers"), json.getDouble("busyMs"), json.getDouble("rssMb"));
+          json.getLong("numbers"), json.getDouble("busyMs"), json.getDouble("rssMb"),
+          json.getDouble("peakRssMb", -1.0), json.getDouble("startCpuMs", -1.0));
     }
   }
 
@@ -254,16 +280,6 @@ public final class SquaresMessages {
         throw LabException.badInput("chunk count must not be negative");
       }
       return chunk;
-    }
-
-    /** The squares of this chunk's numbers, as the reply body. */
-    public Buffer squares() {
-      byte[] out = new byte[count * 8];
-      java.nio.ByteBuffer view = java.nio.ByteBuffer.wrap(out);
-      for (long x = from, end = from + count; x < end; x++) {
-        view.putLong(x * x);
-      }
-      return Buffer.buffer(out);
     }
   }
 

@@ -134,7 +134,14 @@ public record ClusterSettings(String name, String host, int port, int portCount,
 
   /** A clustered Vert.x that has joined; the event bus listens on {@code host} too. */
   public Future<Clustered> join(VertxOptions options) {
-    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcastConfig());
+    return join(options, java.util.Map.of());
+  }
+
+  /** The same, with Hazelcast properties of this member only (over those of cluster.xml). */
+  public Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties) {
+    Config config = hazelcastConfig();
+    properties.forEach(config::setProperty);
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     options.setEventBusOptions(new EventBusOptions().setHost(host).setPort(0));
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .map(vertx -> {

@@ -25,6 +25,11 @@ public final class Members {
     return all;
   }
 
+  /** The process id a member gave when it joined, or -1. */
+  public static long pid(Member member) {
+    return number(member.getAttribute(ClusterSettings.PID));
+  }
+
   private static long number(String attribute) {
     try {
       return attribute == null ? -1 : Long.parseLong(attribute);

@@ -67,6 +67,11 @@ public final class NodeProcesses {
     return node;
   }
 
+  /** Where the nodes' logs go. */
+  public Path logDir() {
+    return logDir;
+  }
+
   public List<Node> started() {
     return List.copyOf(started);
   }
@@ -90,6 +95,69 @@ public final class NodeProcesses {
       exits.add(exited.future());
     }
     return Future.join(exits).mapEmpty();
+  }
+
+  /**
+   * SIGKILL to every recorded node; completes once each has exited. For the nodes of a sweep, whose cluster is
+   * thrown away with them: they hold nothing (lite members, no state), so there is nothing to hand over, and a clean
+   * leave of N nodes at once costs seconds (each leave makes every remaining member re-run Vert.x's cluster-wide
+   * clean-up of the subscriptions; see the README's Results). What is left is the kernel's work of ending them.
+   */
+  public Future<Void> killAll() {
+    List<Node> nodes = List.copyOf(started);
+    started.clear();
+    nodes.forEach(n -> n.process().destroyForcibly());
+    List<Future<Void>> exits = new ArrayList<>();
+    for (Node node : nodes) {
+      Promise<Void> exited = Promise.promise();
+      node.process().onExit().whenComplete((p, e) -> exited.complete());
+      exits.add(exited.future());
+    }
+    return Future.join(exits).mapEmpty();
+  }
+
+  /**
+   * Stops processes that are not this process's children (e.g. the nodes of {@code lab cluster start}, which
+   * outlive it), all at once: SIGTERM to each, then waits until every one has exited, polling the process table every
+   * {@link #POLL_MS} ms (for a process that is not our child, {@code onExit()} looks only every 300 ms and more);
+   * SIGKILL to those still running after {@code graceMs}. Blocking: for plain threads.
+   *
+   * @return for each process, whether it had to be killed
+   */
+  public static java.util.Map<ProcessHandle, Boolean> stopAllAndWait(List<ProcessHandle> processes, long graceMs)
+      throws InterruptedException {
+    java.util.Map<ProcessHandle, Boolean> killed = new java.util.LinkedHashMap<>();
+    processes.forEach(p -> {
+      killed.put(p, false);
+      p.destroy();
+    });
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMs);
+    while (processes.stream().anyMatch(NodeProcesses::running)) {
+      if (System.nanoTime() > deadline) {
+        processes.stream().filter(NodeProcesses::running).forEach(p -> {
+          killed.put(p, true);
+          p.destroyForcibly();
+        });
+        deadline = Long.MAX_VALUE; // SIGKILL cannot be refused: wait for it
+      }
+      Thread.sleep(POLL_MS);
+    }
+    return killed;
+  }
+
+  static final long POLL_MS = 10;
+
+  /** Running: alive and not a zombie (an exited process whose parent has not collected it yet). Linux: /proc. */
+  static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try { // "pid (comm) S ...": the state follows the last ')', as comm may hold anything
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | RuntimeException gone) {
+      return !Files.isDirectory(Path.of("/proc")) && process.isAlive(); // not Linux: trust isAlive
+    }
   }
 
   /** For shutdown hooks: SIGKILL whatever is still running, without waiting. */

@@ -19,14 +19,16 @@ import org.slf4j.LoggerFactory;
  * Q7: a worker verticle that computes factorials for {@code lab.factorial.compute}, whose requests reach it through
  * the {@link FactorialGateVerticle} (which bounds how many are in flight). Deployed with
  * {@link ThreadingModel#WORKER}, so its handler runs on a worker thread and a big n never stalls an event loop;
- * several instances form the pool (the lesson's ThreadPoolExecutor), the event bus hands each request to the next
- * instance.
+ * {@code factorial.instances} instances on a pool of as many threads form the pool (the lesson's ThreadPoolExecutor
+ * with that many workers); the event bus hands each request to the next instance.
  *
  * <p>Any failure while computing becomes a failure reply (400 for bad input, 500 otherwise), never silence: the
  * caller learns at once instead of waiting for its timeout, and this instance goes on serving.
  */
 public final class FactorialWorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FactorialWorkerVerticle.class);
+  /** The workers' thread pool; its threads are named {@code lab-factorial-worker-<i>}. */
+  static final String POOL = "lab-factorial-worker";
   private final int maxN;
   private final IntFunction<BigInteger> factorial;
 
@@ -60,8 +62,11 @@ public final class FactorialWorkerVerticle extends VerticleBase {
   static Future<String> deploy(Vertx vertx, int instances, int maxN, int maxInFlight,
       IntFunction<BigInteger> factorial) {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // here, not in an event loop's first start
+    // A pool of their own, as many threads as instances: the threads that compute factorials are exactly these (the
+    // maths starts no thread of its own), and a reply's thread names which of them did.
     return vertx.deployVerticle(() -> new FactorialWorkerVerticle(maxN, factorial),
-            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances))
+            new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances)
+                .setWorkerPoolName(POOL).setWorkerPoolSize(instances))
         .compose(workers -> vertx.deployVerticle(new FactorialGateVerticle(maxN, maxInFlight)));
   }
 

@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The resident set size of a process, from /proc (Linux); -1 where that is not available. */
+/** The memory of a process, from /proc (Linux); -1 where that is not available. */
 public final class Rss {
   private Rss() {}
 
-  static double megabytes() {
-    return megabytes(ProcessHandle.current().pid());
+  /** Resident now (VmRSS), in MB. */
+  public static double megabytes(long pid) {
+    return status(pid, "VmRSS:");
+  }
+
+  /** Resident at its peak so far (VmHWM, the high-water mark), in MB: what the process needed at its busiest. */
+  public static double peakMegabytes(long pid) {
+    return status(pid, "VmHWM:");
   }
 
   /**
@@ -17,22 +23,17 @@ public final class Rss {
    * sharing them; what N nodes really cost is N times this, not N times the RSS.
    */
   public static double pssMegabytes(long pid) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup"))) {
-        if (line.startsWith("Pss:")) {
-          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux, or the process is gone
-    }
-    return -1;
+    return field(Path.of("/proc", Long.toString(pid), "smaps_rollup"), "Pss:");
   }
 
-  static double megabytes(long pid) {
+  private static double status(long pid, String key) {
+    return field(Path.of("/proc", Long.toString(pid), "status"), key);
+  }
+
+  private static double field(Path file, String key) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
+      for (String line : Files.readAllLines(file)) {
+        if (line.startsWith(key)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
         }
       }

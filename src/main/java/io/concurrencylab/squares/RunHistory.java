@@ -37,6 +37,8 @@ public final class RunHistory {
   private final Path file;
   private final Consumer<String> warn;
   private final java.util.Set<String> appended = new java.util.HashSet<>();
+  /** One reader or writer at a time in this process (file locks keep other processes out, not other threads). */
+  private static final Object LOCK = new Object();
 
   public RunHistory(Path dataDir) {
     this(dataDir, log::warn);
@@ -58,27 +60,93 @@ public final class RunHistory {
    *
    * @throws IOException also for a record longer than {@link #MAX_LINE_BYTES}, which could not be read back
    */
-  public synchronized void append(RunRecord record) throws IOException {
+  public void append(RunRecord record) throws IOException {
+    List<byte[]> line = List.of(line(record));
+    synchronized (LOCK) {
+      try (FileChannel locked = lock(false)) {
+        write(line);
+      }
+    }
+    remember(List.of(record));
+  }
+
+  /**
+   * Appends, in one write, those of {@code records} the file does not hold yet (by run id): the runs other serves
+   * made, for a serve that keeps them too. Several serves may share one data folder: the file is locked while it is
+   * read and written, so a run is never written twice.
+   *
+   * @return the records appended
+   */
+  public List<RunRecord> appendMissing(List<RunRecord> records) throws IOException {
+    synchronized (LOCK) {
+      try (FileChannel locked = lock(false)) {
+        java.util.Set<String> held = new java.util.HashSet<>();
+        read(r -> held.add(r.id()), (line, why) -> { }); // readAll has warned of any damage already
+        List<RunRecord> missing = new ArrayList<>();
+        List<byte[]> lines = new ArrayList<>();
+        for (RunRecord r : records) {
+          if (held.add(r.id())) {
+            lines.add(line(r));
+            missing.add(r);
+          }
+        }
+        write(lines);
+        remember(missing);
+        return missing;
+      }
+    }
+  }
+
+  private static byte[] line(RunRecord record) throws IOException {
     byte[] json = record.toJson().encode().getBytes(StandardCharsets.UTF_8);
     if (json.length + 1 > MAX_LINE_BYTES) {
-      throw new IOException("run " + record.id() + ": record too long for " + file + " (" + json.length
-          + " bytes; lines over " + MAX_LINE_BYTES + " are skipped when read)");
+      throw new IOException("run " + record.id() + ": record too long (" + json.length + " bytes; lines over "
+          + MAX_LINE_BYTES + " are skipped when read)");
     }
-    Files.createDirectories(file.getParent());
+    return json;
+  }
+
+  /** One write of every line (after a newline if the file ends torn), forced to disk. Holding the locks. */
+  private void write(List<byte[]> lines) throws IOException {
+    if (lines.isEmpty()) {
+      return;
+    }
     boolean torn = endsTorn();
-    ByteBuffer line = ByteBuffer.allocate(json.length + (torn ? 2 : 1));
+    ByteBuffer all = ByteBuffer.allocate((torn ? 1 : 0) + lines.stream().mapToInt(l -> l.length + 1).sum());
     if (torn) {
-      line.put((byte) '\n');
+      all.put((byte) '\n');
     }
-    line.put(json).put((byte) '\n').flip();
+    lines.forEach(l -> all.put(l).put((byte) '\n'));
+    all.flip();
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
-      while (line.hasRemaining()) {
-        channel.write(line);
+      while (all.hasRemaining()) {
+        channel.write(all);
       }
       channel.force(true);
     }
-    appended.add(record.id());
+  }
+
+  /**
+   * The lock of this history across processes (a file beside it; shared for reading, exclusive for writing), so
+   * serves sharing a data folder never interleave their writes or read a line being written. Closing the channel
+   * returned releases it.
+   */
+  private FileChannel lock(boolean shared) throws IOException {
+    Files.createDirectories(file.getParent());
+    FileChannel channel = FileChannel.open(file.resolveSibling(file.getFileName() + ".lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      channel.lock(0, Long.MAX_VALUE, shared);
+      return channel;
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  private synchronized void remember(List<RunRecord> records) {
+    records.forEach(r -> appended.add(r.id()));
   }
 
   /** Whether this instance appended (and forced to disk) the run {@code runId}: only then is it "kept". */
@@ -98,38 +166,47 @@ public final class RunHistory {
   }
 
   /** Every whole record, oldest first; every other non-blank line is skipped with one warning. */
-  public synchronized List<RunRecord> readAll() throws IOException {
+  public List<RunRecord> readAll() throws IOException {
     List<RunRecord> records = new ArrayList<>();
+    synchronized (LOCK) {
+      try (FileChannel locked = lock(true)) {
+        read(records::add, this::warn);
+      }
+    }
+    return records;
+  }
+
+  /** Holding the locks; {@code damaged} hears of each line skipped. */
+  private void read(Consumer<RunRecord> each, java.util.function.ObjLongConsumer<String> damaged) throws IOException {
     if (!Files.exists(file)) {
-      return records;
+      return;
     }
     try (InputStream in = Files.newInputStream(file)) {
       new LineReader(in).forEach((lineNo, bytes, length, tooLong) -> {
         if (tooLong) {
-          warn(lineNo, "longer than " + MAX_LINE_BYTES + " bytes, not read");
+          damaged.accept("longer than " + MAX_LINE_BYTES + " bytes, not read", lineNo);
           return;
         }
         String line;
         try {
           line = utf8().decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {
-          warn(lineNo, "not valid UTF-8");
+          damaged.accept("not valid UTF-8", lineNo);
           return;
         }
         if (line.isBlank()) {
           return;
         }
         try {
-          records.add(RunRecord.fromJson(new JsonObject(line)));
+          each.accept(RunRecord.fromJson(new JsonObject(line)));
         } catch (RuntimeException e) { // DecodeException, ClassCastException, a missing field...
-          warn(lineNo, "not a whole run record: " + firstLine(e.getMessage()));
+          damaged.accept("not a whole run record: " + firstLine(e.getMessage()), lineNo);
         }
       });
     }
-    return records;
   }
 
-  private void warn(long lineNo, String why) {
+  private void warn(String why, long lineNo) {
     warn.accept(file + " line " + lineNo + ": skipped (" + why + ")");
   }
 

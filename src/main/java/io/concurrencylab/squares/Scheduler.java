@@ -23,8 +23,8 @@ import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
- * Hands chunks of the range to the nodes, like {@code Pool.map}: each node has a small window of chunks in flight
- * and gets its next chunk as soon as it answers (so faster nodes do more: work stealing). Results land in input
+ * Hands chunks of the range to the nodes, like {@code Pool.map}: each node has a window of chunks in flight
+ * ({@code squares.window}, wider for small chunks) and gets its next chunk as soon as it answers (so faster nodes do more: work stealing). Results land in input
  * order. A node that leaves the cluster ({@link #nodeLeft}) or does not answer a chunk in time is dropped and its
  * chunks in flight go back to the front of the queue at once, for the others.
  *
@@ -72,7 +72,7 @@ final class Scheduler {
     this.vertx = vertx;
     this.from = from;
     this.chunkSize = chunkSize;
-    this.window = window;
+    this.window = Math.max(window, WINDOW_NUMBERS / chunkSize);
     this.progress = progress;
     this.options = new DeliveryOptions().setSendTimeout(chunkTimeoutMs).addHeader(SquaresMessages.OP, NodeOp.CHUNK.name());
     this.results = new long[(int) count];
@@ -84,6 +84,13 @@ final class Scheduler {
     }
     nodes.forEach((id, pid) -> active.put(id, new NodeState(id, pid)));
   }
+
+  /**
+   * Small chunks get a wider window: as many in flight per node as hold this many numbers (512 KB of squares), so a
+   * map of small chunks is pipelined as Pool.map's task queue does, instead of waiting a round trip per couple of
+   * chunks; large chunks keep the configured window (the memory in flight stays bounded).
+   */
+  static final int WINDOW_NUMBERS = 65_536;
 
   /**
    * The automatic chunk size: about four chunks per node, like Pool.map's, but never under {@link #MIN_AUTO_CHUNK}

@@ -3,10 +3,10 @@ package io.concurrencylab.squares;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.LabException;
+import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.Chunk;
 import io.concurrencylab.bus.SquaresMessages.NodeOp;
 import io.concurrencylab.bus.SquaresMessages.NodeStats;
-import io.concurrencylab.bus.SquaresMessages;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -19,9 +19,11 @@ import io.vertx.core.eventbus.Message;
  */
 public final class SquaresNodeVerticle extends VerticleBase {
   private final String nodeId;
+  private final long pid = ProcessHandle.current().pid();
   private int chunks;
   private long numbers;
   private long busyNanos;
+  private double startCpuMs = -1;
 
   public SquaresNodeVerticle(String nodeId) {
     this.nodeId = nodeId;
@@ -29,6 +31,7 @@ public final class SquaresNodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    SquaresCodec.register(vertx.eventBus());
     // completion(): started only once the address is known cluster-wide, so the coordinator never gets NO_HANDLERS
     return vertx.eventBus().<Object>consumer(Addresses.squaresNode(nodeId), this::handle).completion();
   }
@@ -36,23 +39,32 @@ public final class SquaresNodeVerticle extends VerticleBase {
   private void handle(Message<Object> msg) {
     try {
       switch (NodeOp.valueOf(String.valueOf(msg.headers().get(SquaresMessages.OP)))) {
-        case PING -> msg.reply(nodeId);
+        case PING -> {
+          if (startCpuMs < 0) { // the coordinator's first ping is the last step of this node's start
+            startCpuMs = cpuMs();
+          }
+          msg.reply(nodeId);
+        }
         case CHUNK -> {
           long start = System.nanoTime();
           Chunk chunk = Chunk.fromBuffer((Buffer) msg.body());
-          Buffer squares = chunk.squares();
+          msg.reply(new SquaresCodec.Squares(chunk.from(), chunk.count())); // computed as the reply is written
           busyNanos += System.nanoTime() - start;
           chunks++;
           numbers += chunk.count();
-          msg.reply(squares);
         }
-        case STATS -> msg.reply(new NodeStats(nodeId, ProcessHandle.current().pid(), chunks, numbers, busyNanos / 1e6,
-            Rss.megabytes()).toJson());
+        case STATS -> msg.reply(new NodeStats(nodeId, pid, chunks, numbers, busyNanos / 1e6, Rss.megabytes(pid),
+            Rss.peakMegabytes(pid), startCpuMs).toJson());
       }
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
       Failures.reply(msg, LabException.badInput("bad request to a squares node: " + e.getMessage()));
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
     }
+  }
+
+  /** The CPU time this process has used so far (ms). */
+  private static double cpuMs() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos() / 1e6).orElse(-1.0);
   }
 }

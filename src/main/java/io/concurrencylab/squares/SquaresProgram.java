@@ -44,7 +44,9 @@ public final class SquaresProgram {
   }
 
   static String perNode(List<NodeStats> nodes) {
-    return nodes.stream().map(n -> String.format(Locale.ROOT, "%d (pid %d, %.0f MB)", n.numbers(), n.pid(), n.rssMb()))
+    // the peak (VmHWM): what the node needed at its busiest, not what it holds once the work is done
+    return nodes.stream().map(n -> String.format(Locale.ROOT, "%d (pid %d, %.0f MB)", n.numbers(), n.pid(),
+            n.peakRssMb() >= 0 ? n.peakRssMb() : n.rssMb()))
         .collect(Collectors.joining(", "));
   }
 

@@ -1,5 +1,6 @@
 package io.concurrencylab.squares;
 
+import io.concurrencylab.bus.SquaresMessages.NodeStats;
 import io.concurrencylab.bus.SquaresMessages.Progress;
 import io.concurrencylab.bus.SquaresMessages.Results;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
@@ -22,15 +23,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One squares run, the lesson's {@code Pool(N).map(square, ...)} for each N: forms a cluster of its own (its own
- * name, on {@code squares.port}), so nothing else on the machine joins it or disturbs its timings; the coordinator
- * launches, uses and stops the nodes of each size; the record goes to the history. Whatever happens, every node it
- * started is stopped and the cluster is left before the returned future completes.
+ * One squares run, the lesson's {@code Pool(N).map(square, ...)} for each N in turn: on a cluster of its own
+ * ({@link SweepCluster}), each size is a {@link NodePool} that is opened (launch until every node is ready), used
+ * (the squares, checked) and closed (every node stopped); then the record goes to the history.
+ * <pre>
+ *   run()     join the run's cluster ─► every size ─► the record ─► the history ─► leave the cluster
+ *   a size    pool.open() ─► pool.map() ─► pool.stats() ─► pool.close()   (close whatever happened)
+ * </pre>
  */
 public final class Sweep {
   private static final Logger log = LoggerFactory.getLogger(Sweep.class);
 
-  private Sweep() {}
+  private final LabConfig config;
+  private final RunRequest request;
+  private final String runId;
+  private final RunHistory history;
+  private final NodeProcesses processes;
+  private final Consumer<Progress> progress;
+  private volatile String interrupted;
+  private volatile SweepCluster cluster;
+  /** The size under way; only touched on the run's event loop. */
+  private NodePool current;
+
+  /**
+   * @param processes where the nodes it launches are recorded (its owner can kill them from a shutdown hook)
+   * @param progress told of each phase as it goes, on the run's event loop
+   */
+  public Sweep(LabConfig config, RunRequest request, String runId, RunHistory history, NodeProcesses processes,
+      Consumer<Progress> progress) {
+    this.config = config;
+    this.request = request;
+    this.runId = runId;
+    this.history = history;
+    this.processes = processes;
+    this.progress = progress;
+  }
 
   public static String newRunId() {
     // sortable, readable, unique enough for one machine: 20261125-112303-7fae
@@ -39,81 +66,129 @@ public final class Sweep {
   }
 
   /**
-   * Runs the sweep. The future always succeeds with the record once everything is stopped; a failed run has
-   * {@code ok == false} and its error.
+   * Runs the sweep; returns at once, from any thread. The run's own Vert.x is built on a thread of its own (not
+   * from inside another Vert.x, which Vert.x warns against). The future always succeeds, with the record, once every
+   * node it started has exited, the record is in the history and the cluster is left; a failed run has
+   * {@code ok == false} and its error. Its callbacks run on the run's threads, not the caller's.
    */
-  public static Future<RunRecord> run(LabConfig config, RunRequest request, String runId, RunHistory history,
-      NodeProcesses processes, Consumer<Progress> progress) {
-    return run(config, request, runId, history, processes, progress, new Control());
+  public Future<RunRecord> run() {
+    String started = Instant.now().toString();
+    Promise<SweepCluster> joining = Promise.promise();
+    Thread former = new Thread(() -> {
+      try {
+        SweepCluster.join(config, runId).onComplete(joining);
+      } catch (RuntimeException e) { // e.g. a cluster.xml Hazelcast cannot read
+        joining.fail(e);
+      }
+    }, "lab-sweep-" + runId);
+    former.setDaemon(true);
+    former.start();
+    return joining.future().compose(
+        joined -> {
+          cluster = joined;
+          return joined.call(() -> everySize(joined))
+              .transform(done -> joined.vertx().executeBlocking(() -> keep(record(started, done))))
+              .eventually(joined::close);
+        },
+        // no Vert.x of the run to do it off this thread: a few ms of file I/O on the thread that failed the join
+        e -> Future.succeededFuture(keep(failed(started, "could not form the sweep cluster: " + e.getMessage()))));
   }
 
   /**
-   * A way to interrupt a running sweep from another thread: the run then stops its nodes, is recorded as
-   * interrupted, and its future completes as usual.
+   * Ends the run from outside (Ctrl-C, serve stopping), from any thread: the current wait or computation fails, so
+   * the usual path stops this size's nodes and records the run, as interrupted, once.
    */
-  public static final class Control {
-    private volatile Coordinator coordinator;
-    private volatile String interrupted;
-
-    public void interrupt(String why) {
-      interrupted = "interrupted (" + why + "); every node it started was stopped";
-      Coordinator c = coordinator;
-      if (c != null) {
-        c.interrupt(interrupted);
-      }
-    }
-
-    public boolean isInterrupted() {
-      return interrupted != null;
-    }
-
-    void attach(Coordinator c) {
-      coordinator = c;
-      if (interrupted != null) {
-        c.interrupt(interrupted);
-      }
+  public void interrupt(String why) {
+    interrupted = "interrupted (" + why + "); every node it started was stopped";
+    SweepCluster joined = cluster;
+    if (joined != null) {
+      joined.call(() -> {
+        if (current != null) {
+          current.abort(interrupted);
+        }
+        return Future.succeededFuture();
+      });
     }
   }
 
-  public static Future<RunRecord> run(LabConfig config, RunRequest request, String runId, RunHistory history,
-      NodeProcesses processes, Consumer<Progress> progress, Control control) {
-    String started = Instant.now().toString();
-    Promise<RunRecord> record = Promise.promise();
-    SweepCluster.form(config, request, runId, processes, progress).onComplete(formed -> {
-      if (formed.failed()) {
-        RunRecord r = failed(runId, started, request, List.of(), "could not form the sweep cluster: "
-            + formed.cause().getMessage());
-        processes.stopAll(config.squaresStopGraceMs()).onComplete(v -> record.complete(r));
-        return;
-      }
-      SweepCluster sweep = formed.result();
-      var vertx = sweep.vertx;
-      Coordinator coordinator = sweep.coordinator;
-      control.attach(coordinator);
-      coordinator.onContext(coordinator::runAll)
-          .compose(sizes -> vertx.executeBlocking(() -> new RunRecord(runId, started, Instant.now().toString(), request,
-              true, null, sizes, results(coordinator.lastResults, request.from()), machine())))
-          .recover(e -> Future.succeededFuture(failed(runId, started, request, List.of(), e.getMessage())))
-          .compose(r -> vertx.executeBlocking(() -> {
-            history.append(r);
-            return r;
-          }).recover(e -> {
-            log.error("could not append run {} to {}: {}", runId, history.file(), e.getMessage());
-            return Future.succeededFuture(r);
-          }))
-          .onComplete(done -> sweep.close(config.squaresStopGraceMs()).onComplete(closed -> record.complete(done.result())));
+  public boolean isInterrupted() {
+    return interrupted != null;
+  }
+
+  /** The sizes done so far and the squares of the last one (every size computes the same numbers). */
+  private record Done(List<SizeResult> sizes, long[] values) {
+    Done plus(SizeResult size, long[] squares) {
+      List<SizeResult> all = new ArrayList<>(sizes);
+      all.add(size);
+      return new Done(all, squares);
+    }
+  }
+
+  /** Every size in order; stops at the first failure (after stopping that size's nodes). */
+  private Future<Done> everySize(SweepCluster cluster) {
+    Future<Done> chain = Future.succeededFuture(new Done(List.of(), new long[0]));
+    for (int size : request.sizes()) {
+      chain = chain.compose(done -> oneSize(cluster, size, done));
+    }
+    return chain;
+  }
+
+  /** One size: launch until ready, map, stats, stop; timed phase by phase. */
+  private Future<Done> oneSize(SweepCluster cluster, int size, Done before) {
+    if (interrupted != null) {
+      return Future.failedFuture(interrupted);
+    }
+    int chunk = request.chunk() > 0 ? request.chunk() : Scheduler.autoChunk(request.count(), size);
+    NodePool pool = new NodePool(cluster, config, processes, runId, size, progress);
+    current = pool;
+    long[] at = {System.nanoTime(), 0, 0, 0}; // start, ready, computed, stopping
+    Future<Computed> computed = pool.open()
+        .compose(v -> {
+          at[1] = System.nanoTime();
+          return pool.map(request.from(), request.count(), chunk);
+        })
+        .compose(mapped -> {
+          at[2] = System.nanoTime();
+          return pool.stats().map(stats -> new Computed(mapped, stats));
+        });
+    // Whatever happened, this size's nodes are stopped before the next size (or the end) begins.
+    return computed.eventually(() -> {
+      at[3] = System.nanoTime();
+      return pool.close();
+    }).map(c -> {
+      long end = System.nanoTime();
+      progress.accept(new Progress(runId, size, io.concurrencylab.bus.SquaresMessages.Phase.DONE, size, size));
+      return before.plus(new SizeResult(size, chunk, ms(at[1] - at[0]), ms(at[2] - at[1]), ms(end - at[3]),
+          ms(end - at[0]), c.mapped.retries(), c.mapped.lost(), c.stats), c.mapped.values());
     });
-    return record.future();
   }
 
-  /** The record of a run stopped from outside (Ctrl-C, serve stopping): kept, so every run has its line. */
-  public static RunRecord interrupted(String runId, String started, RunRequest request, String why) {
-    return failed(runId, started, request, List.of(), "interrupted (" + why + "); every node it started was stopped");
+  private record Computed(NodePool.Mapped mapped, List<NodeStats> stats) {}
+
+  private RunRecord record(String started, io.vertx.core.AsyncResult<Done> done) throws Exception {
+    if (done.failed()) {
+      return failed(started, interrupted != null ? interrupted : done.cause().getMessage());
+    }
+    return new RunRecord(runId, started, Instant.now().toString(), request, true, null, done.result().sizes(),
+        results(done.result().values(), request.from()), machine());
   }
 
-  private static RunRecord failed(String runId, String started, RunRequest request, List<SizeResult> sizes,
-      String error) {
-    return new RunRecord(runId, started, Instant.now().toString(), request, false, error, sizes, null, machine());
+  private RunRecord failed(String started, String error) {
+    return new RunRecord(runId, started, Instant.now().toString(), request, false, error, List.of(), null, machine());
+  }
+
+  /** Appends the record to the history (blocking); a record that cannot be written is still the run's record. */
+  private RunRecord keep(RunRecord record) {
+    try {
+      history.append(record);
+    } catch (Exception e) {
+      log.error("could not append run {} to {}: {}", runId, history.file(), e.getMessage());
+    }
+    return record;
+  }
+
+  private static double ms(long nanos) {
+    return Math.round(nanos / 10_000.0) / 100.0;
   }
 
   /** All the values when few; else the first and last ten and a digest of all. */

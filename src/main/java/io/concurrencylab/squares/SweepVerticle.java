@@ -7,31 +7,46 @@ import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
 import io.concurrencylab.bus.SquaresMessages.RunRequest;
+import io.concurrencylab.bus.SquaresMessages.RunningSweep;
 import io.concurrencylab.bus.SquaresMessages.Started;
 import io.concurrencylab.cluster.NodeProcesses;
 import io.concurrencylab.config.LabConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
-import java.util.ArrayList;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Squares runs from the event bus, in {@code serve}: {@code lab.squares.start} (reply at once with the run id),
- * {@code lab.squares.run} (reply with the record when done), {@code lab.squares.runs} (the history, read at start).
- * One run at a time (the machine has two cores; two sweeps would only time each other): 409 while one is going.
- * Publishes {@code lab.squares.progress} while a run goes and {@code lab.squares.finished} with its record.
+ * {@code lab.squares.run} (reply with the record when done), {@code lab.squares.runs} (the history). One sweep at a
+ * time per cluster ({@link SweepGuard}): a start while one runs on any serve is a 409 naming it. Publishes
+ * {@code lab.squares.progress} while a run goes and {@code lab.squares.finished} with its record.
+ *
+ * <p>Every serve of a cluster shows the same history: its own file's runs, the runs of the others (asked for once at
+ * start, from any one of them: they all know the same), and each new run as its {@code lab.squares.finished} arrives.
+ * Runs made elsewhere are appended to this serve's file too, unless it holds them already (a shared data folder).
  */
 public final class SweepVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(SweepVerticle.class);
+  private static final DeliveryOptions ASK_OTHERS = new DeliveryOptions().setSendTimeout(5_000);
   private final LabConfig config;
-  private final List<RunRecord> history = new ArrayList<>();
   private final SweepMeters meters = new SweepMeters();
-  private final java.util.Map<String, Message<Object>> waiting = new java.util.HashMap<>();
+  private final Map<String, RunRecord> runs = new HashMap<>();
+  private final Map<String, Message<Object>> waiting = new HashMap<>();
   private RunHistory file;
-  private String running;
+  private SweepGuard guard;
+  private Sweep sweep;
   private NodeProcesses processes;
-  private Sweep.Control control;
-  private Future<Void> runDone;
+  private Future<RunRecord> runDone;
 
   public SweepVerticle(LabConfig config) {
     this.config = config;
@@ -40,83 +55,117 @@ public final class SweepVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     file = new RunHistory(config.dataDir());
+    guard = new SweepGuard(vertx);
     var bus = vertx.eventBus();
-    return vertx.executeBlocking(file::readAll).compose(records -> {
-      history.addAll(records);
-      return Future.all(
-          bus.consumer(Addresses.SQUARES_START, msg -> begin(msg).onSuccess(id -> msg.reply(new Started(id).toJson())))
-              .completion(),
-          bus.consumer(Addresses.SQUARES_RUN, this::runAndReply).completion(),
-          bus.consumer(Addresses.SQUARES_RUNS, this::runs).completion());
-    });
+    return vertx.executeBlocking(file::readAll)
+        .compose(records -> {
+          records.forEach(r -> runs.put(r.id(), r));
+          return bus.<JsonObject>consumer(Addresses.SQUARES_FINISHED, msg -> finished(msg.body())).completion();
+        })
+        .compose(v -> askOthers())
+        .compose(v -> Future.all(
+            bus.consumer(Addresses.SQUARES_START, msg -> begin(msg).onSuccess(id -> msg.reply(new Started(id).toJson())))
+                .completion(),
+            bus.consumer(Addresses.SQUARES_RUN, msg -> begin(msg).onSuccess(id -> waiting.put(id, msg))).completion(),
+            bus.consumer(Addresses.SQUARES_RUNS, this::runs).completion()));
+  }
+
+  /**
+   * The runs the other serves of the cluster know. Asked before this serve answers {@code lab.squares.runs}
+   * itself, so whichever serve the request reaches is another one; none there (NO_HANDLERS) means none to know.
+   */
+  private Future<Void> askOthers() {
+    if (!vertx.isClustered()) {
+      return Future.succeededFuture();
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.SQUARES_RUNS, null, ASK_OTHERS)
+        .compose(reply -> keep(SquaresMessages.runsFromJson(reply.body())))
+        .otherwise(e -> {
+          if (!(e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS)) {
+            log.warn("could not ask the other serves for their squares runs ({}); showing this serve's own",
+                Failures.describe(e));
+          }
+          return null;
+        });
+  }
+
+  /** A run finished, here or on another serve: shown, and kept in this serve's file if it does not hold it yet. */
+  private void finished(JsonObject body) {
+    try {
+      keep(List.of(RunRecord.fromJson(body)));
+    } catch (RuntimeException e) {
+      log.debug("ignored a lab.squares.finished that is not a run record: {}", e.toString());
+    }
+  }
+
+  private Future<Void> keep(List<RunRecord> records) {
+    records.forEach(r -> runs.put(r.id(), r));
+    return vertx.executeBlocking(() -> file.appendMissing(records))
+        .onFailure(e -> log.error("could not add {} run(s) to {}: {}", records.size(), file.file(), e.getMessage()))
+        .<Void>mapEmpty().otherwiseEmpty();
   }
 
   private void runs(Message<Object> msg) {
     try {
       Bodies.none(msg.body(), Addresses.SQUARES_RUNS);
-      msg.reply(SquaresMessages.runs(history));
+      msg.reply(SquaresMessages.runs(runs.values().stream()
+          .sorted(Comparator.comparing(RunRecord::started).thenComparing(RunRecord::id)).toList()));
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
     }
   }
 
-  /** Replies once the run is over: give the request a timeout long enough for the whole sweep. */
-  private void runAndReply(Message<Object> msg) {
-    begin(msg).onSuccess(runId -> waiting.put(runId, msg));
-  }
-
-  /** Validates and starts a run; answers the request itself when refusing (400, 409). */
+  /** Validates, claims the one sweep of the cluster and starts it; answers the request itself when refusing. */
   private Future<String> begin(Message<Object> msg) {
     RunRequest request;
     try {
       request = RunRequest.fromBody(msg.body(), config.squaresMaxNodes(), config.squaresMaxNumbers());
-      if (running != null) {
-        throw new LabException(Failures.CONFLICT, "a squares run is going (" + running + "): one at a time");
-      }
     } catch (LabException e) {
       Failures.reply(msg, e);
       return Future.failedFuture(e);
     }
-    String runId = Sweep.newRunId();
-    running = runId;
-    processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve(runId));
-    NodeProcesses mine = processes;
-    Sweep.Control control = new Sweep.Control();
-    this.control = control;
-    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
-    runDone = done.future();
-    // The sweep builds a Vert.x of its own (its own cluster): from a plain thread, not from inside this one.
-    java.util.concurrent.CompletableFuture.supplyAsync(() -> Sweep.run(config, request, runId, file, mine,
-            p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson()), control))
-        .thenAccept(f -> f.onComplete(ar -> done.tryComplete()).onComplete(ar -> context.runOnContext(v -> {
-          RunRecord record = ar.result();
-          history.add(record);
-          meters.record(record);
-          running = null;
-          vertx.eventBus().publish(Addresses.SQUARES_FINISHED, record.toJson());
-          Message<Object> requester = waiting.remove(runId);
-          if (requester != null && record.ok()) {
-            requester.reply(record.toJson());
-          } else if (requester != null) {
-            requester.fail(Failures.UNEXPECTED, "run " + runId + " failed: " + record.error());
-          }
-        })));
-    return Future.succeededFuture(runId);
+    RunningSweep mine = guard.mine(Sweep.newRunId());
+    return guard.claim(mine)
+        .compose(running -> running == null ? Future.succeededFuture(mine.run()) : Future.failedFuture(
+            new LabException(Failures.CONFLICT, "a squares run is going (" + running.describe() + "): one at a time")))
+        .onSuccess(runId -> launch(request, mine))
+        .onFailure(e -> Failures.reply(msg, e));
+  }
+
+  private void launch(RunRequest request, RunningSweep mine) {
+    processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve(mine.run()));
+    sweep = new Sweep(config, request, mine.run(), file, processes,
+        p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson()));
+    // the run goes on threads of its own (its own Vert.x, for its own cluster); its end comes back to this one
+    runDone = sweep.run();
+    runDone.onComplete(ar -> context.runOnContext(v -> guard.release(mine)
+        .onComplete(released -> finish(mine.run(), ar.result()))));
+  }
+
+  private void finish(String runId, RunRecord record) {
+    sweep = null;
+    runs.put(record.id(), record);
+    meters.record(record);
+    vertx.eventBus().publish(Addresses.SQUARES_FINISHED, record.toJson());
+    Message<Object> requester = waiting.remove(runId);
+    if (requester != null && record.ok()) {
+      requester.reply(record.toJson());
+    } else if (requester != null) {
+      requester.fail(Failures.UNEXPECTED, "run " + runId + " failed: " + record.error());
+    }
   }
 
   /** Serve is stopping: a run still going is interrupted (it stops its nodes and is recorded as interrupted). */
   @Override
   public Future<?> stop() {
     meters.remove();
-    if (running == null) {
+    if (sweep == null) {
       return Future.succeededFuture();
     }
-    control.interrupt("serve stopped");
-    io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
-    runDone.onComplete(ar -> stopped.tryComplete());
+    sweep.interrupt("serve stopped");
+    NodeProcesses started = processes;
     // should the sweep not wind down in time, stop its nodes from here
-    long timer = vertx.setTimer(config.squaresStopGraceMs() + 20_000,
-        id -> processes.stopAll(config.squaresStopGraceMs()).onComplete(ar -> stopped.tryComplete()));
-    return stopped.future().onComplete(ar -> vertx.cancelTimer(timer));
+    long timer = vertx.setTimer(config.squaresStopGraceMs() + 20_000, id -> started.killAllNow());
+    return runDone.otherwiseEmpty().onComplete(ar -> vertx.cancelTimer(timer));
   }
 }

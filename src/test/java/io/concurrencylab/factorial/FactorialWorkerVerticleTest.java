@@ -74,6 +74,36 @@ class FactorialWorkerVerticleTest {
     assertThat(all).extracting(f -> f.result().thread()).allMatch(t -> t.contains("worker"), "a worker thread");
   }
 
+  /**
+   * factorial.instances bounds the threads that compute: never more than that many at once, whatever is asked (the
+   * maths starts no thread of its own), and the thread a reply names is the one that did the work.
+   */
+  @Test
+  void theInstancesBoundTheThreadsThatComputeAndEachReplyNamesItsThread() {
+    java.util.concurrent.atomic.AtomicInteger computing = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.Map<Integer, String> computedOn = new java.util.concurrent.ConcurrentHashMap<>();
+    FactorialWorkerVerticle.deploy(vertx, 2, BOUND, n -> {
+      most.accumulateAndGet(computing.incrementAndGet(), Math::max);
+      try {
+        computedOn.put(n, Thread.currentThread().getName());
+        return Factorials.factorial(n); // ms each: the eight overlap
+      } finally {
+        computing.decrementAndGet();
+      }
+    }).await();
+    List<Future<Result>> all = new ArrayList<>();
+    for (int n = 20_000; n < 20_008; n++) {
+      all.add(vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_COMPUTE, n, QUICK)
+          .map(m -> Result.fromJson(m.body())));
+    }
+    Future.all(all).await();
+    assertThat(most.get()).as("threads computing at once").isBetween(1, 2);
+    assertThat(all).allSatisfy(f -> assertThat(f.result().thread()).isEqualTo(computedOn.get(f.result().n()))
+        .startsWith(FactorialWorkerVerticle.POOL));
+    assertThat(all.stream().map(f -> f.result().thread()).distinct()).as("threads used").hasSizeBetween(1, 2);
+  }
+
   static List<Object> refused() {
     return List.of(-1, BOUND + 1, new JsonObject().put("n", -5), 2.5, "10", new JsonObject().put("m", 3),
         new JsonObject().put("n", 1e9), Long.MAX_VALUE);

@@ -85,7 +85,7 @@ class SquaresIT {
       }
     };
     try {
-      return Sweep.run(config, request, runId, new RunHistory(data), processes, progress).await();
+      return new Sweep(config, request, runId, new RunHistory(data), processes, progress).run().await();
     } finally {
       toKill.addAll(Processes.labNodes(runId));
     }

@@ -1,0 +1,219 @@
+package io.concurrencylab.squares;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.LabException;
+import io.concurrencylab.bus.SquaresMessages;
+import io.concurrencylab.bus.SquaresMessages.Lost;
+import io.concurrencylab.bus.SquaresMessages.NodeOp;
+import io.concurrencylab.bus.SquaresMessages.NodeStats;
+import io.concurrencylab.bus.SquaresMessages.Phase;
+import io.concurrencylab.bus.SquaresMessages.Progress;
+import io.concurrencylab.bus.SquaresMessages.Ready;
+import io.concurrencylab.cluster.NodeProcesses;
+import io.concurrencylab.config.LabConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * The nodes of one cluster size, the lesson's {@code Pool(N)}: {@link #open} launches N node processes and waits
+ * until each serves its address; {@link #map} computes squares on them; {@link #close} stops them. Every method runs
+ * on the run's event loop ({@link SweepCluster#call}).
+ */
+final class NodePool {
+  private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(10_000)
+      .addHeader(SquaresMessages.OP, NodeOp.PING.name());
+  private static final DeliveryOptions STATS = new DeliveryOptions().setSendTimeout(5_000)
+      .addHeader(SquaresMessages.OP, NodeOp.STATS.name());
+
+  private final SweepCluster cluster;
+  private final LabConfig config;
+  private final NodeProcesses processes;
+  private final String runId;
+  private final int size;
+  private final Consumer<Progress> progress;
+  /** The nodes launched; filled on a worker thread, read on the run's event loop. */
+  private final Set<Long> pids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Node id to pid, in the order they became ready. */
+  private final Map<String, Long> ready = new LinkedHashMap<>();
+  private final Promise<Void> allReady = Promise.promise();
+  private final Runnable unwatch;
+  private Scheduler scheduler;
+  private Promise<String> watched;
+  private long lastProgress;
+
+  /** The squares of one map, checked and in input order, with the nodes it lost and the chunks it re-queued. */
+  record Mapped(long[] values, int retries, List<Lost> lost) {}
+
+  NodePool(SweepCluster cluster, LabConfig config, NodeProcesses processes, String runId, int size,
+      Consumer<Progress> progress) {
+    this.cluster = cluster;
+    this.config = config;
+    this.processes = processes;
+    this.runId = runId;
+    this.size = size;
+    this.progress = progress;
+    this.unwatch = cluster.watchLeaving(this::left);
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Launches the nodes; completes once every one of them serves its address and has answered a ping. */
+  Future<Void> open() {
+    progress(Phase.LAUNCH, 0, size);
+    MessageConsumer<JsonObject> roll = cluster.vertx().eventBus().consumer(Addresses.SQUARES_READY, this::ready);
+    return roll.completion()
+        .compose(v -> launch())
+        .compose(v -> allReady.future().timeout(config.squaresReadyTimeoutMs(), TimeUnit.MILLISECONDS))
+        .recover(e -> Future.failedFuture(e instanceof TimeoutException ? "only " + ready.size() + " of " + size
+            + " nodes were ready after " + config.squaresReadyTimeoutMs() + " ms (logs: " + processes.logDir() + ")"
+            : e.getMessage()))
+        .eventually(roll::unregister);
+  }
+
+  private Future<Void> launch() {
+    List<String> args = cluster.nodeArgs(size, config.squaresLiteNodes(), config.squaresReadyTimeoutMs());
+    return cluster.vertx().executeBlocking(() -> { // fork and exec: blocking
+      for (int i = 1; i <= size; i++) {
+        NodeProcesses.Node node = processes.launch(size + "-" + i, args);
+        pids.add(node.pid()); // before the next launch: a node may report ready before the last one is launched
+        node.process().onExit().thenAccept(p -> cluster.call(() -> exited(node)));
+      }
+      return null;
+    }, false);
+  }
+
+  /** A node of this size says it serves its address: ping it (so the connection is warm), then count it. */
+  private void ready(Message<JsonObject> msg) {
+    Ready node = Ready.fromJson(msg.body());
+    if (!pids.contains(node.pid())) {
+      msg.fail(409, "not a node of the current size");
+      return;
+    }
+    cluster.vertx().eventBus().request(Addresses.squaresNode(node.nodeId()), null, PING).onComplete(ping -> {
+      if (ping.failed()) {
+        msg.fail(503, "ping failed: " + ping.cause().getMessage());
+        return;
+      }
+      msg.reply(true);
+      ready.put(node.nodeId(), node.pid());
+      progress(Phase.LAUNCH, ready.size(), size);
+      if (ready.size() == size) {
+        allReady.tryComplete();
+      }
+    });
+  }
+
+  private Future<Void> exited(NodeProcesses.Node node) {
+    if (!ready.containsValue(node.pid())) {
+      allReady.tryFail("node " + node.pid() + " exited with code " + node.process().exitValue()
+          + " before it was ready (log: " + node.log() + ")");
+    }
+    return Future.succeededFuture();
+  }
+
+  /** The squares of from..from+count-1 on the ready nodes, in chunks of {@code chunk}, checked, in input order. */
+  Future<Mapped> map(long from, long count, int chunk) {
+    Scheduler work = new Scheduler(cluster.vertx(), from, count, chunk, config.squaresWindow(),
+        config.squaresChunkTimeoutMs(), ready, done -> computeProgress(done, count));
+    scheduler = work;
+    return work.run().map(values -> {
+      check(values, from);
+      progress(Phase.COMPUTE, count, count);
+      return new Mapped(values, work.retries(), work.lost());
+    }).eventually(() -> {
+      scheduler = null;
+      return Future.succeededFuture();
+    });
+  }
+
+  private static void check(long[] values, long from) {
+    for (int i = 0; i < values.length; i++) {
+      long x = from + i;
+      if (values[i] != x * x) {
+        throw new LabException(500, "wrong square for " + x + ": got " + values[i]);
+      }
+    }
+  }
+
+  /** What each node still in the cluster did, its memory and the CPU it took to start. */
+  Future<List<NodeStats>> stats() {
+    List<Future<NodeStats>> all = new ArrayList<>();
+    ready.keySet().forEach(nodeId -> all.add(cluster.vertx().eventBus()
+        .<JsonObject>request(Addresses.squaresNode(nodeId), null, STATS).map(m -> NodeStats.fromJson(m.body()))));
+    return Future.join(all).transform(ar -> Future.succeededFuture(all.stream().filter(Future::succeeded)
+        .map(Future::result).toList()));
+  }
+
+  /**
+   * kill -9 of one node, for the benchmark: completes with the time (ms) until this pool was told it left the
+   * cluster. The pool has one node less after.
+   */
+  Future<Double> killOne() {
+    long pid = ready.values().iterator().next();
+    watched = Promise.promise();
+    long start = System.nanoTime();
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+    return watched.future().map(nodeId -> (System.nanoTime() - start) / 1e6);
+  }
+
+  private void left(String nodeId) {
+    if (ready.remove(nodeId) != null) {
+      if (scheduler != null) {
+        scheduler.nodeLeft(nodeId);
+      }
+      if (watched != null) {
+        watched.tryComplete(nodeId);
+      }
+    }
+  }
+
+  /** Ends a wait or a computation under way with {@code why} (the run was interrupted). */
+  void abort(String why) {
+    allReady.tryFail(why);
+    if (scheduler != null) {
+      scheduler.abort(why);
+    }
+  }
+
+  /**
+   * Stops every node of this size, whatever state it is in: SIGKILL, until each process has exited and the
+   * coordinator's member list no longer has it. A sweep's cluster is thrown away with its nodes, so they leave
+   * without a leave's ceremony ({@link NodeProcesses#killAll}).
+   */
+  Future<Void> close() {
+    progress(Phase.TEARDOWN, 0, size);
+    Set<Long> all = Set.copyOf(pids);
+    return processes.killAll()
+        .compose(v -> cluster.awaitGone(all))
+        .onComplete(ar -> {
+          unwatch.run();
+          progress(Phase.TEARDOWN, size, size);
+        });
+  }
+
+  private void computeProgress(long done, long total) {
+    long now = System.nanoTime();
+    if (done < total && now - lastProgress > 100_000_000L) { // at most ten a second; the last one is sent by map()
+      lastProgress = now;
+      progress(Phase.COMPUTE, done, total);
+    }
+  }
+
+  private void progress(Phase phase, long done, long total) {
+    progress.accept(new Progress(runId, size, phase, done, total));
+  }
+}

@@ -1,0 +1,46 @@
+package io.concurrencylab.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** A sweep's node command line is read without picocli: it must read exactly as picocli reads it. */
+class NodeCommandTest {
+  private static final String SWEEP = "--cluster-name lab-sweep-x --host 127.0.0.1 --members 127.0.0.1:5801,127.0.0.1:5802 "
+      + "--port 5801 --port-count 20 --parent-pid 4242 --parent-pipe --report-ready --ready-timeout-ms 60000 "
+      + "--role squares-node --lite";
+
+  @ParameterizedTest
+  @ValueSource(strings = {SWEEP, "--cluster-name c --host h --port 1 --port-count 2",
+      "--cluster-name c --host h --port 1 --port-count 2 --exit-when-ready --role node"})
+  void readsWhatPicocliReads(String line) {
+    String[] args = line.split(" ");
+    NodeCommand quick = NodeCommand.parseQuickly(args).orElseThrow();
+    NodeCommand picocli = new NodeCommand();
+    new CommandLine(picocli).parseArgs(args);
+    assertThat(quick).usingRecursiveComparison().ignoringFields("options").isEqualTo(picocli);
+  }
+
+  /** Anything else goes to picocli: help, configuration, a typo, a missing or malformed value, a value not given. */
+  @ParameterizedTest
+  @ValueSource(strings = {"--help", "--cluster-name c --host h --port 1 --port-count 2 --set cluster.port=1",
+      "--cluster-name c --host h --port 1 --port-count 2 --prot 3", "--cluster-name c --host h --port 1",
+      "--cluster-name c --host h --port one --port-count 2", "--cluster-name c --host h --port 1 --port-count",
+      "--cluster-name c --host h --port 1 --port-count 2 --report-ready", ""})
+  void leavesEverythingElseToPicocli(String line) {
+    assertThat(NodeCommand.parseQuickly(line.isEmpty() ? new String[0] : line.split(" "))).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {SWEEP})
+  void theSweepsCommandLineIsReadQuickly(String line) {
+    assertThat(NodeCommand.parseQuickly(line.split(" "))).hasValueSatisfying(node -> {
+      assertThat(node.members).isEqualTo(List.of("127.0.0.1:5801", "127.0.0.1:5802"));
+      assertThat(node.readyTimeoutMs).isEqualTo(60_000L);
+      assertThat(node.lite).isTrue();
+    });
+  }
+}
