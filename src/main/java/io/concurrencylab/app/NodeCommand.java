@@ -63,7 +63,9 @@ final class NodeCommand implements Callable<Integer> {
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
         portCount != null ? portCount : config.clusterPortCount(), lite, role, members);
-    long readyTimeout = readyTimeoutMs != null ? readyTimeoutMs : config.squaresReadyTimeoutMs();
+    // (parseQuickly insists on --ready-timeout-ms only with --report-ready: a node without it never reads this)
+    long readyTimeout = readyTimeoutMs != null ? readyTimeoutMs
+        : config != null ? config.squaresReadyTimeoutMs() : LabConfig.defaults().squaresReadyTimeoutMs();
     Lifecycle lifecycle = new Lifecycle();
     long joinStart = System.nanoTime();
     // a node's work is one verticle: one event loop (fewer threads to start; 8 nodes formed ~0.4 s sooner)
