@@ -60,8 +60,14 @@ public final class NodeLogging implements SLF4JServiceProvider {
     if (name.startsWith("io.concurrencylab")) {
       return labLevel == null ? Level.INFO : Level.valueOf(labLevel.trim().toUpperCase(java.util.Locale.ROOT));
     }
-    return name.startsWith("com.hazelcast") ? Level.ERROR : Level.WARN;
+    if (name.equals(CONNECTION_BASE)) {
+      return null; // off: a member that goes resets connections; see conf/logback.xml
+    }
+    return name.startsWith("com.hazelcast") || name.equals(CLUSTERED_EVENT_BUS) ? Level.ERROR : Level.WARN;
   }
+
+  private static final String CONNECTION_BASE = "io.vertx.core.net.impl.ConnectionBase";
+  private static final String CLUSTERED_EVENT_BUS = "io.vertx.core.eventbus.impl.clustered.ClusteredEventBus";
 
   /** {@code com.hazelcast.internal.cluster.ClusterService} → {@code c.h.i.c.ClusterService}, like logback's %logger{20}. */
   static String shortName(String name) {
@@ -94,7 +100,7 @@ public final class NodeLogging implements SLF4JServiceProvider {
 
     StderrLogger(String name, Level threshold) {
       this.name = name;
-      this.threshold = threshold.toInt();
+      this.threshold = threshold == null ? Integer.MAX_VALUE : threshold.toInt(); // null: off
       this.shortName = shortName(name);
     }
 

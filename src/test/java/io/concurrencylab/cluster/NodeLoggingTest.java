@@ -21,6 +21,9 @@ class NodeLoggingTest {
     assertThat(NodeLogging.threshold("com.hazelcast.internal.cluster.ClusterService", "DEBUG")).isEqualTo(Level.ERROR);
     assertThat(NodeLogging.threshold("io.netty.channel.Channel", null)).isEqualTo(Level.WARN);
     assertThat(NodeLogging.threshold("io.vertx.core.impl.ContextImpl", null)).isEqualTo(Level.WARN);
+    assertThat(NodeLogging.threshold("io.vertx.core.net.impl.ConnectionBase", null)).as("off").isNull();
+    assertThat(NodeLogging.threshold("io.vertx.core.eventbus.impl.clustered.ClusteredEventBus", null))
+        .isEqualTo(Level.ERROR);
   }
 
   @Test

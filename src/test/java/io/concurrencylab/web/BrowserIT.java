@@ -214,8 +214,18 @@ class BrowserIT {
         By.id("compare-progress-text"), Pattern.compile("step \\d+ of \\d+: I/O-bound · JVM · one thread")));
     assertThat(driver.findElement(By.id("cmp-start")).isEnabled()).as("one at a time").isFalse();
     driver.findElement(By.id("cmp-cancel")).click();
-    new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50)).until(ExpectedConditions.textMatches(
-        By.id("compare-result"), Pattern.compile("comparison \\S+ cancelled")));
+    try {
+      new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50)).until(ExpectedConditions.textMatches(
+          By.id("compare-result"), Pattern.compile("comparison \\S+ cancelled")));
+    } catch (org.openqa.selenium.TimeoutException e) { // where the comparison is stuck, for whoever reads the report
+      Thread.getAllStackTraces().forEach((t, stack) -> {
+        System.err.println("thread " + t.getName() + " " + t.getState());
+        for (StackTraceElement frame : stack) {
+          System.err.println("    at " + frame);
+        }
+      });
+      throw e;
+    }
     assertThat(driver.findElement(By.id("compare-progress")).isDisplayed()).isFalse();
 
     // A small one, to its end: both charts (a bar per way that ran, the JVM's beside Python's) and every row.
