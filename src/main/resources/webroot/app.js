@@ -410,6 +410,7 @@ async function startSweep(event) {
   if ($('sq-chunk').value.trim() !== '') request.chunk = num('sq-chunk'); // empty: automatic chunks
   try {
     const r = await api('POST', '/api/squares/runs', request);
+    if (squares.runs.some((x) => x.id === r.run)) return; // its end came over the stream before this reply
     squares.started = { run: r.run, sizes };
     say($('squares-result'), `run ${r.run} started`);
     showProgress(0, `run ${r.run}: starting…`);

@@ -98,6 +98,8 @@
     }
     try {
       const r = await api('POST', '/api/compare/runs', body);
+      // the stream may have told of its end before this reply came: then that end stands
+      if (state.report && state.report.id === r.run) return;
       setRunning(r.run);
       say($('compare-result'), `comparison ${r.run} started`);
       showProgress({ run: r.run, done: 0, total: 1, step: 'starting…' });
@@ -109,7 +111,8 @@
   async function cancel() {
     try {
       const r = await api('DELETE', '/api/compare/runs/current');
-      say($('compare-result'), `cancelling ${r.run}…`);
+      // a cancel ends a run within moments: its end may have come over the stream before this reply did
+      if (state.running === r.run) say($('compare-result'), `cancelling ${r.run}…`);
     } catch (err) {
       say($('compare-result'), `not cancelled (${err.status}): ${err.message}`, true);
     }

@@ -134,10 +134,11 @@ class SquaresIT {
   }
 
   /**
-   * What the README promises: after a kill -9 of the coordinator, its nodes have exited within this (measured here:
-   * 0.2-0.5 s; before they watched a pipe from it and halted, ~1.5-2 s when killed mid-compute).
+   * Nodes exit by themselves after a kill -9 of their coordinator: within this, which only a node that watches its
+   * parent meets (one that did not would wait for Hazelcast to give up on the coordinator, or forever). Not a timing
+   * target: the README's figure (0.2-0.5 s on a quiet machine, 1.1 s once on a loaded one) is what this test prints.
    */
-  static final long NODES_GONE_MS = 1_000;
+  static final long NODES_GONE_MS = 5_000;
 
   @Test
   void nodesExitByThemselvesWhenTheCoordinatorIsKilledDuringLaunch() throws Exception {
