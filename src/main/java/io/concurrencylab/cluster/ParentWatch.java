@@ -41,9 +41,10 @@ public final class ParentWatch {
         onGone.accept(how);
       }
     };
+    boolean aliveAtStart = alive(parentPid); // here, not on the thread: "at start" is now
     daemon("lab-parent-pid", () -> {
       try {
-        if (!alive(parentPid)) {
+        if (!aliveAtStart) {
           once.accept("not running when this node started");
           return;
         }
