@@ -15,7 +15,7 @@ const EVENT = {
 const TAP_ADDRESSES = [
   'lab.list.add', 'lab.list.remove', 'lab.list.snapshot', 'lab.list.changed', 'lab.list.owner',
   'lab.list.owner.changed', 'lab.factorial.compute',
-  'lab.squares.run', 'lab.squares.start', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
+  'lab.squares.run', 'lab.squares.start', 'lab.squares.cancel', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
   'lab.cluster.members', 'lab.cluster.changed',
   'lab.compare.start', 'lab.compare.cancel', 'lab.compare.latest', 'lab.compare.progress', 'lab.compare.finished',
 ];

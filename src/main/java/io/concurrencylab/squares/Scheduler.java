@@ -5,6 +5,8 @@ import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.Chunk;
 import io.concurrencylab.bus.SquaresMessages.Lost;
 import io.concurrencylab.bus.SquaresMessages.NodeOp;
+import io.concurrencylab.bus.SquaresMessages.TaskFailure;
+import io.concurrencylab.bus.RemoteFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -41,6 +43,9 @@ final class Scheduler {
   private final ArrayDeque<Integer> queue = new ArrayDeque<>();
   private final Map<String, NodeState> active = new LinkedHashMap<>();
   private final List<Lost> lost = new ArrayList<>();
+  private final List<TaskFailure> failures = new ArrayList<>();
+  private final int chunksTotal;
+  private long failAt = -1;
   private final LongConsumer progress;
   private final Promise<long[]> finished = Promise.promise();
   private int chunksLeft;
@@ -79,6 +84,7 @@ final class Scheduler {
     int chunks = (int) ((count + chunkSize - 1) / chunkSize);
     this.done = new boolean[chunks];
     this.chunksLeft = chunks;
+    this.chunksTotal = chunks;
     for (int i = 0; i < chunks; i++) {
       queue.add(i);
     }
@@ -114,6 +120,28 @@ final class Scheduler {
 
   int retries() {
     return retries;
+  }
+
+  /**
+   * The node that gets the chunk holding {@code number} must throw instead of answering (the run's failAt, Q6): the
+   * map then fails as Pool.map raises, with the node's failure.
+   */
+  Scheduler failingAt(long number) {
+    this.failAt = number;
+    return this;
+  }
+
+  /** The tasks that threw on a node, with what the node said. */
+  List<TaskFailure> failures() {
+    return List.copyOf(failures);
+  }
+
+  int chunksTotal() {
+    return chunksTotal;
+  }
+
+  int chunksDone() {
+    return chunksTotal - chunksLeft;
   }
 
   List<Lost> lost() {
@@ -172,12 +200,14 @@ final class Scheduler {
     long start = from + (long) chunk * chunkSize;
     int count = (int) Math.min(chunkSize, results.length - (long) chunk * chunkSize);
     node.inFlight.add(chunk);
-    vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), options)
+    DeliveryOptions sent = failAt >= start && failAt < start + count
+        ? new DeliveryOptions(options).addHeader(SquaresMessages.FAIL_AT, Long.toString(failAt)) : options;
+    vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), sent)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             received(node, chunk, count, ar.result());
           } else {
-            failed(node, chunk, ar.cause());
+            failed(node, chunk, start, count, ar.cause());
           }
         });
   }
@@ -205,9 +235,16 @@ final class Scheduler {
     dispatch();
   }
 
-  private void failed(NodeState node, int chunk, Throwable cause) {
+  private void failed(NodeState node, int chunk, long start, int count, Throwable cause) {
     if (!active.containsKey(node.nodeId)) {
       return; // already dropped, its chunks already re-queued
+    }
+    if (cause instanceof RemoteFailure remote && remote.origin() != null) {
+      // the task threw on the node: like Pool.map, the map fails with the worker's exception, kept with its story
+      TaskFailure failure = new TaskFailure(start, count, node.nodeId, node.pid, remote.origin());
+      failures.add(failure);
+      finished.tryFail("a task failed on a node: " + failure.describe());
+      return;
     }
     if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       finished.tryFail("node " + node.nodeId + " refused a chunk: " + re.getMessage()); // a bug, not a lost node

@@ -109,6 +109,30 @@ class SchedulerTest {
     assertThat(uncaught).isEmpty();
   }
 
+  /** Q6 on purpose: the node given the chunk holding failAt throws; the map fails with the node's own story. */
+  @Test
+  void aChunkAskedToFailFailsTheMapWithTheNodesExceptionThreadAndStack() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus());
+    Promise<long[]> result = Promise.promise();
+    Scheduler[] self = new Scheduler[1];
+    vertx.runOnContext(v -> {
+      self[0] = new Scheduler(vertx, 1, 1_000, 100, 2, 5_000, nodes, done -> { }).failingAt(457);
+      self[0].run().onComplete(result);
+    });
+    assertThatThrownBy(() -> result.future().await()).hasMessageStartingWith(
+        "a task failed on a node: ForcedFailure: square(457) failed on purpose: the run asked for failAt=457 "
+            + "(chunk 401..500, node pid");
+    assertThat(self[0].failures()).hasSize(1);
+    var failure = self[0].failures().get(0);
+    assertThat(failure.from()).isEqualTo(401);
+    assertThat(failure.count()).isEqualTo(100);
+    assertThat(failure.origin().getString("type")).isEqualTo(ForcedFailure.class.getName());
+    assertThat(failure.origin().getString("thread")).startsWith("vert.x-eventloop-thread-");
+    assertThat(failure.origin().getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+    assertThat(failure.origin().getJsonArray("stack").getString(0))
+        .startsWith("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
+  }
+
   @Test
   void autoChunkIsAboutFourChunksPerNode() {
     assertThat(Scheduler.autoChunk(1_000_000, 4)).isEqualTo(62_500);
