@@ -226,8 +226,9 @@ final class Scheduler {
       }
       done[chunk] = true;
       numbersDone += count;
+      chunksLeft--; // before the progress, which reads it
       progress.accept(numbersDone);
-      if (--chunksLeft == 0) {
+      if (chunksLeft == 0) {
         finished.tryComplete(results);
         return;
       }

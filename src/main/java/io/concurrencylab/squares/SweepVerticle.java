@@ -51,6 +51,7 @@ public final class SweepVerticle extends VerticleBase {
   private Sweep sweep;
   private NodeProcesses processes;
   private Future<RunRecord> runDone;
+  private HistoryWatch watch;
 
   public SweepVerticle(LabConfig config) {
     this.config = config;
@@ -74,7 +75,11 @@ public final class SweepVerticle extends VerticleBase {
             bus.consumer(Addresses.SQUARES_RUNS, this::runs).completion(),
             bus.consumer(Addresses.SQUARES_CANCEL, this::cancel).completion(),
             // where the other serves pass on a cancel of the sweep this one runs
-            bus.consumer(Addresses.squaresCancelOn(String.valueOf(guard.nodeId())), this::cancelHere).completion()));
+            bus.consumer(Addresses.squaresCancelOn(String.valueOf(guard.nodeId())), this::cancelHere).completion()))
+        .compose(v -> {
+          watch = new HistoryWatch(vertx, file, this::appeared);
+          return watch.start();
+        });
   }
 
   /**
@@ -102,6 +107,19 @@ public final class SweepVerticle extends VerticleBase {
       keep(List.of(RunRecord.fromJson(body)));
     } catch (RuntimeException e) {
       log.debug("ignored a lab.squares.finished that is not a run record: {}", e.toString());
+    }
+  }
+
+  /**
+   * The history file changed: runs this serve does not know yet were made by another process (a {@code lab squares}
+   * here, a serve sharing the folder). Each is shown, and announced as finished, so open pages show it live.
+   */
+  private void appeared(List<RunRecord> records) {
+    for (RunRecord r : records) {
+      if (!runs.containsKey(r.id()) && (sweep == null || !sweep.runId().equals(r.id()))) {
+        runs.put(r.id(), r);
+        vertx.eventBus().publish(Addresses.SQUARES_FINISHED, r.toJson());
+      }
     }
   }
 
@@ -226,6 +244,9 @@ public final class SweepVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     meters.remove();
+    if (watch != null) {
+      watch.stop();
+    }
     if (sweep == null) {
       return Future.succeededFuture();
     }
