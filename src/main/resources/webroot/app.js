@@ -533,6 +533,53 @@ function selectRun(id) {
   }
   renderFailures(run);
   drawChart(run);
+  drawTimeline(run);
+}
+
+/** The task stream of each size: a lane per node, a bar per span of chunks, on that size's compute time axis. */
+function drawTimeline(run) {
+  const svg = $('squares-timeline');
+  const ns = 'http://www.w3.org/2000/svg';
+  const s = (tag, attrs, text) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    svg.append(node);
+    return node;
+  };
+  svg.replaceChildren();
+  const sizes = run.sizes.filter((x) => x.timeline && x.timeline.length);
+  $('squares-timeline-box').hidden = sizes.length === 0;
+  if (!sizes.length) return;
+  const W = 420, left = 96, right = 40, lane = 10, gap = 16;
+  let y = 4;
+  for (const x of sizes) {
+    const end = Math.max(0.01, ...x.timeline.flatMap((t) => t.spans.map((sp) => sp.endMs)),
+      ...x.timeline.map((t) => t.lostAtMs));
+    const px = (v) => left + (W - left - right) * (v / end);
+    s('text', { x: 0, y: y + 8 }, `${x.size} node${x.size === 1 ? '' : 's'} · compute ${ms(x.computeMs)} ms`);
+    s('text', { x: W - right + 2, y: y + 8 }, `${ms(end)} ms`);
+    y += 12;
+    for (const t of x.timeline) {
+      s('line', { x1: left, x2: W - right, y1: y + lane / 2, y2: y + lane / 2, class: 'lane' });
+      s('text', { x: 4, y: y + lane - 2 }, `pid ${t.pid}`);
+      for (const sp of t.spans) {
+        s('rect', { x: px(sp.startMs), y: y + 1, width: Math.max(0.8, px(sp.endMs) - px(sp.startMs)), height: lane - 2,
+          class: 'span' }).append(Object.assign(document.createElementNS(ns, 'title'), {
+          textContent: `pid ${t.pid}: ${sp.chunks} chunk${sp.chunks === 1 ? '' : 's'}, ${sp.numbers.toLocaleString('en')}`
+            + ` numbers from ${sp.from}, ${ms(sp.startMs)}–${ms(sp.endMs)} ms` }));
+      }
+      if (t.lostAtMs >= 0) {
+        const lx = px(t.lostAtMs);
+        s('line', { x1: lx - 3, x2: lx + 3, y1: y + 1, y2: y + lane - 1, class: 'lost' });
+        s('line', { x1: lx - 3, x2: lx + 3, y1: y + lane - 1, y2: y + 1, class: 'lost' })
+          .append(Object.assign(document.createElementNS(ns, 'title'), { textContent: `pid ${t.pid} lost at ${ms(t.lostAtMs)} ms` }));
+      }
+      y += lane + 2;
+    }
+    y += gap;
+  }
+  svg.setAttribute('viewBox', `0 0 ${W} ${y}`);
 }
 
 /** Every task that threw on a node: where (size, chunk, pid, host, thread), what, and the node's own stack. */

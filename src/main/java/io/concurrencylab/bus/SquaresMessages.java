@@ -273,17 +273,60 @@ public final class SquaresMessages {
   }
 
   /**
+   * One bar of a node's task timeline: {@code chunks} chunks ({@code numbers} numbers, the first from {@code from})
+   * sent at {@code startMs} and all answered by {@code endMs}, in ms from the start of the size's compute phase. A
+   * node with few chunks has a span per chunk; with many, neighbouring chunks share a span (the record stays small).
+   */
+  public record Span(long from, long numbers, int chunks, double startMs, double endMs) {
+    public JsonObject toJson() {
+      return new JsonObject().put("from", from).put("numbers", numbers).put("chunks", chunks).put("startMs", startMs)
+          .put("endMs", endMs);
+    }
+
+    public static Span fromJson(JsonObject json) {
+      return new Span(json.getLong("from"), json.getLong("numbers"), json.getInteger("chunks"),
+          json.getDouble("startMs"), json.getDouble("endMs"));
+    }
+
+    /** This span and the next one of the same node as one. */
+    public Span merge(Span next) {
+      return new Span(from, numbers + next.numbers, chunks + next.chunks, Math.min(startMs, next.startMs),
+          Math.max(endMs, next.endMs));
+    }
+  }
+
+  /** The chunks one node computed in a size, on the compute phase's time axis; {@code lostAtMs} when it was lost, else -1. */
+  public record NodeTimeline(String nodeId, long pid, List<Span> spans, double lostAtMs) {
+    public JsonObject toJson() {
+      return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("spans", array(spans, Span::toJson))
+          .put("lostAtMs", lostAtMs);
+    }
+
+    public static NodeTimeline fromJson(JsonObject json) {
+      return new NodeTimeline(json.getString("nodeId"), json.getLong("pid"), list(json.getJsonArray("spans"),
+          Span::fromJson), json.getDouble("lostAtMs", -1.0));
+    }
+  }
+
+  /**
    * The timings of one cluster size, split into phases (ms), and what each node did. A size the run stopped in (a
    * failure, a cancel) is kept with what it measured: {@code stoppedIn} names the phase it stopped in ("launch" or
    * "compute"; null for a size that completed), the phases after it are 0, and {@code failures} holds the tasks
    * that threw.
    */
   public record SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
-      int retries, List<Lost> lost, List<NodeStats> nodes, String stoppedIn, List<TaskFailure> failures) {
-    /** A size that completed. */
+      int retries, List<Lost> lost, List<NodeStats> nodes, String stoppedIn, List<TaskFailure> failures,
+      List<NodeTimeline> timeline) {
+    /** A size that completed, without a timeline. */
     public SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
         int retries, List<Lost> lost, List<NodeStats> nodes) {
-      this(size, chunk, launchMs, computeMs, teardownMs, totalMs, retries, lost, nodes, null, List.of());
+      this(size, chunk, launchMs, computeMs, teardownMs, totalMs, retries, lost, nodes, null, List.of(), List.of());
+    }
+
+    /** Without a timeline. */
+    public SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
+        int retries, List<Lost> lost, List<NodeStats> nodes, String stoppedIn, List<TaskFailure> failures) {
+      this(size, chunk, launchMs, computeMs, teardownMs, totalMs, retries, lost, nodes, stoppedIn, failures, List.of());
     }
 
     public boolean complete() {
@@ -297,6 +340,9 @@ public final class SquaresMessages {
       if (stoppedIn != null) {
         json.put("stoppedIn", stoppedIn);
       }
+      if (!timeline.isEmpty()) {
+        json.put("timeline", array(timeline, NodeTimeline::toJson));
+      }
       return failures.isEmpty() ? json : json.put("failures", array(failures, TaskFailure::toJson));
     }
 
@@ -306,7 +352,8 @@ public final class SquaresMessages {
           json.getDouble("computeMs"), json.getDouble("teardownMs"), json.getDouble("totalMs"),
           json.getInteger("retries"), list(json.getJsonArray("lost"), Lost::fromJson),
           list(json.getJsonArray("nodes"), NodeStats::fromJson), json.getString("stoppedIn"),
-          failures == null ? List.of() : list(failures, TaskFailure::fromJson));
+          failures == null ? List.of() : list(failures, TaskFailure::fromJson),
+          json.getJsonArray("timeline") == null ? List.of() : list(json.getJsonArray("timeline"), NodeTimeline::fromJson));
     }
   }
 

@@ -165,6 +165,11 @@ final class NodePool {
     return mapping == null ? List.of() : mapping.lost();
   }
 
+  /** What each node computed when, in the map (empty before it began). */
+  List<SquaresMessages.NodeTimeline> timeline() {
+    return mapping == null ? List.of() : mapping.timeline();
+  }
+
   /** Tasks that threw on a node. */
   List<SquaresMessages.TaskFailure> failures() {
     return mapping == null ? List.of() : mapping.failures();

@@ -5,6 +5,8 @@ import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.Chunk;
 import io.concurrencylab.bus.SquaresMessages.Lost;
 import io.concurrencylab.bus.SquaresMessages.NodeOp;
+import io.concurrencylab.bus.SquaresMessages.NodeTimeline;
+import io.concurrencylab.bus.SquaresMessages.Span;
 import io.concurrencylab.bus.SquaresMessages.TaskFailure;
 import io.concurrencylab.bus.RemoteFailure;
 import io.vertx.core.Future;
@@ -42,6 +44,11 @@ final class Scheduler {
   private final boolean[] done;
   private final ArrayDeque<Integer> queue = new ArrayDeque<>();
   private final Map<String, NodeState> active = new LinkedHashMap<>();
+  /** Every node that took part, lost ones included: the timeline. */
+  private final List<NodeState> all = new ArrayList<>();
+  private long startNanos = System.nanoTime();
+  /** When each chunk in flight was sent (ns). */
+  private final Map<Integer, Long> sentAt = new java.util.HashMap<>();
   private final List<Lost> lost = new ArrayList<>();
   private final List<TaskFailure> failures = new ArrayList<>();
   private final int chunksTotal;
@@ -58,6 +65,16 @@ final class Scheduler {
     final String nodeId;
     final long pid;
     final Set<Integer> inFlight = new HashSet<>();
+    /** Its chunks as done, coalesced as they come so that a map of millions of tiny chunks stays small. */
+    List<Span> spans = new ArrayList<>();
+    double lostAtMs = -1;
+
+    void done(Span span) {
+      spans.add(span);
+      if (spans.size() >= 2 * MAX_SPANS) {
+        spans = halved(spans);
+      }
+    }
 
     NodeState(String nodeId, long pid) {
       this.nodeId = nodeId;
@@ -89,6 +106,7 @@ final class Scheduler {
       queue.add(i);
     }
     nodes.forEach((id, pid) -> active.put(id, new NodeState(id, pid)));
+    all.addAll(active.values());
   }
 
   /**
@@ -111,6 +129,7 @@ final class Scheduler {
   static final int MIN_AUTO_CHUNK = 1_000;
 
   Future<long[]> run() {
+    startNanos = System.nanoTime();
     if (chunksLeft == 0) {
       finished.tryComplete(results);
     }
@@ -134,6 +153,35 @@ final class Scheduler {
   /** The tasks that threw on a node, with what the node said. */
   List<TaskFailure> failures() {
     return List.copyOf(failures);
+  }
+
+  /** At most this many spans per node in a timeline. */
+  static final int MAX_SPANS = 32;
+
+  /** What each node computed when, on the map's time axis (ms from its start), at most {@link #MAX_SPANS} spans each. */
+  List<NodeTimeline> timeline() {
+    List<NodeTimeline> timeline = new ArrayList<>();
+    for (NodeState node : all) {
+      List<Span> spans = node.spans;
+      while (spans.size() > MAX_SPANS) {
+        spans = halved(spans);
+      }
+      timeline.add(new NodeTimeline(node.nodeId, node.pid, List.copyOf(spans), node.lostAtMs));
+    }
+    return timeline;
+  }
+
+  /** Each pair of neighbouring spans as one. */
+  static List<Span> halved(List<Span> spans) {
+    List<Span> half = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i += 2) {
+      half.add(i + 1 < spans.size() ? spans.get(i).merge(spans.get(i + 1)) : spans.get(i));
+    }
+    return half;
+  }
+
+  private double msSinceStart(long nanos) {
+    return Math.round((nanos - startNanos) / 10_000.0) / 100.0;
   }
 
   int chunksTotal() {
@@ -200,6 +248,7 @@ final class Scheduler {
     long start = from + (long) chunk * chunkSize;
     int count = (int) Math.min(chunkSize, results.length - (long) chunk * chunkSize);
     node.inFlight.add(chunk);
+    sentAt.put(chunk, System.nanoTime());
     DeliveryOptions sent = failAt >= start && failAt < start + count
         ? new DeliveryOptions(options).addHeader(SquaresMessages.FAIL_AT, Long.toString(failAt)) : options;
     vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), sent)
@@ -225,6 +274,9 @@ final class Scheduler {
         results[offset + i] = squares.getLong(i * 8);
       }
       done[chunk] = true;
+      Long sent = sentAt.remove(chunk);
+      node.done(new Span(from + (long) chunk * chunkSize, count, 1, msSinceStart(sent == null ? startNanos : sent),
+          msSinceStart(System.nanoTime())));
       numbersDone += count;
       chunksLeft--; // before the progress, which reads it
       progress.accept(numbersDone);
@@ -267,6 +319,7 @@ final class Scheduler {
       queue.addFirst(requeue.get(i));
     }
     retries += requeue.size();
+    node.lostAtMs = msSinceStart(System.nanoTime());
     lost.add(new Lost(nodeId, node.pid, reason, requeue.size()));
     dispatch();
   }

@@ -183,7 +183,7 @@ public final class Sweep {
           double launch = ms(at[1] - at[0]);
           double compute = at[2] == 0 ? 0 : ms(at[2] - at[1]);
           SizeResult measured = new SizeResult(size, chunk, launch, compute, ms(end - at[3]), ms(end - at[0]),
-              pool.retries(), pool.lost(), nodes, stoppedIn, pool.failures());
+              pool.retries(), pool.lost(), nodes, stoppedIn, pool.failures(), pool.timeline());
           if (stoppedIn != null) {
             Throwable cause = result.failed() ? result.cause() : closed.cause();
             return Future.failedFuture(new Stopped(before.plus(measured, before.values()), cause));

@@ -61,6 +61,22 @@ class SchedulerTest {
     }
   }
 
+  /** The timeline: every number in some node's spans, at most MAX_SPANS a node, each span after the map began. */
+  @Test
+  void theTimelineHoldsEveryChunkInFewSpansPerNode() {
+    Scheduler[] seen = new Scheduler[1];
+    run(1, 100_000, 10, s -> seen[0] = s).await();
+    var timeline = seen[0].timeline();
+    assertThat(timeline).extracting(t -> t.nodeId()).containsExactly("a", "b", "c");
+    assertThat(timeline.stream().flatMap(t -> t.spans().stream()).mapToLong(sp -> sp.numbers()).sum()).isEqualTo(100_000);
+    assertThat(timeline.stream().flatMap(t -> t.spans().stream()).mapToInt(sp -> sp.chunks()).sum()).isEqualTo(10_000);
+    assertThat(timeline).allSatisfy(t -> {
+      assertThat(t.spans()).hasSizeLessThanOrEqualTo(Scheduler.MAX_SPANS);
+      assertThat(t.spans()).allMatch(sp -> sp.startMs() >= 0 && sp.endMs() >= sp.startMs());
+      assertThat(t.lostAtMs()).isEqualTo(-1);
+    });
+  }
+
   @Test
   void aNodeThatLeavesHasItsChunksRequeuedAtOnce() {
     Scheduler[] seen = new Scheduler[1];
@@ -73,6 +89,8 @@ class SchedulerTest {
     assertThat(seen[0].lost()).extracting(Lost::nodeId, Lost::reason).containsExactly(
         org.assertj.core.groups.Tuple.tuple("b", "left the cluster"));
     assertThat(seen[0].retries()).isEqualTo(seen[0].lost().get(0).requeued());
+    assertThat(seen[0].timeline()).filteredOn(t -> t.nodeId().equals("b")).singleElement()
+        .satisfies(t -> assertThat(t.lostAtMs()).isNotNegative());
   }
 
   @Test

@@ -102,6 +102,7 @@ class BrowserIT {
         By.id("squares-result"), Pattern.compile("run " + run + " cancelled: cancelled \\(on request from page-")));
     assertThat(io.concurrencylab.testing.Processes.labNodes(run)).as("no node left once cancelled").isEmpty();
     assertThat(driver.findElements(By.cssSelector("#squares-table tbody tr.stopped"))).hasSize(1);
+    assertThat(driver.findElements(By.cssSelector("#squares-timeline rect.span"))).as("the chunks it computed").isNotEmpty();
     assertThat(text(driver, "squares-table")).contains("stopped in compute").containsPattern("\\(pid \\d+, \\d+ MB\\)");
     assertThat(driver.findElement(By.cssSelector("#squares-history li")).getAttribute("class")).contains("cancelled");
     assertThat(driver.findElement(By.id("sq-start")).isEnabled()).isTrue();
@@ -250,6 +251,10 @@ class BrowserIT {
       wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#squares-table tbody tr"), 1));
       assertThat(driver.findElement(By.id("squares-progress")).isDisplayed()).isFalse();
       assertThat(driver.findElements(By.cssSelector("#squares-chart rect"))).hasSize(3); // 1 size x 3 phases
+      // the task stream: the one node's lane, its one chunk of 1..10
+      assertThat(driver.findElements(By.cssSelector("#squares-timeline rect.span"))).hasSize(1);
+      assertThat(driver.findElement(By.cssSelector("#squares-timeline rect.span title")).getAttribute("textContent"))
+          .matches("pid \\d+: 1 chunk, 10 numbers from 1, .* ms");
       assertThat(driver.findElements(By.cssSelector("#squares-history li"))).hasSize(1);
       assertThat(text(driver, "run-title")).startsWith("Run ").contains("1..10");
     }
