@@ -74,8 +74,9 @@ public final class SweepVerticle extends VerticleBase {
             bus.consumer(Addresses.SQUARES_RUN, msg -> begin(msg).onSuccess(id -> waiting.put(id, msg))).completion(),
             bus.consumer(Addresses.SQUARES_RUNS, this::runs).completion(),
             bus.consumer(Addresses.SQUARES_CANCEL, this::cancel).completion(),
-            // where the other serves pass on a cancel of the sweep this one runs
-            bus.consumer(Addresses.squaresCancelOn(String.valueOf(guard.nodeId())), this::cancelHere).completion()))
+            // where the other serves of the cluster pass on a cancel of the sweep this one runs
+            guard.nodeId() == null ? Future.succeededFuture()
+                : bus.consumer(Addresses.squaresCancelOn(guard.nodeId()), this::cancelHere).completion()))
         .compose(v -> {
           watch = new HistoryWatch(vertx, file, this::appeared);
           return watch.start();
@@ -168,7 +169,7 @@ public final class SweepVerticle extends VerticleBase {
                 new DeliveryOptions().setSendTimeout(config.squaresStopGraceMs() + 20_000))
             .onComplete(reply -> msg.reply(reply.body()), e -> Failures.reply(msg, e));
       } else if (runs.containsKey(cancel.run())) {
-        Failures.reply(msg, new LabException(Failures.CONFLICT, "squares run " + cancel.run() + " is not running (it "
+        Failures.reply(msg, new LabException(Failures.CONFLICT, "squares run " + cancel.run() + " is not running (it ended: "
             + runs.get(cancel.run()).status() + ")"));
       } else {
         Failures.reply(msg, new LabException(Failures.NOT_FOUND, "no squares run " + cancel.run()));

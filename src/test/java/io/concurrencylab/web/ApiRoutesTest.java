@@ -278,7 +278,7 @@ class ApiRoutesTest {
     squaresHandler();
     var delete = io.vertx.core.http.HttpMethod.DELETE;
     assertThat(assertError(web.call(delete, "/api/squares/runs/r-1", null), 409).error())
-        .isEqualTo("squares run r-1 is not running (it done)");
+        .isEqualTo("squares run r-1 is not running (it ended: done)");
     assertThat(assertError(web.call(delete, "/api/squares/runs/r-404", null), 404).error()).contains("r-404");
     assertError(web.call(delete, "/api/squares/runs/r-1", "{}"), 400);
     assertThat(web.get("/api/squares/runs").json().getValue("running")).isNull();

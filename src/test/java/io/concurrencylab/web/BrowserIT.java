@@ -79,10 +79,11 @@ class BrowserIT {
 
   private static void cancelAndFailure(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config)
       throws Exception {
-    fill(driver, Map.of("sq-sizes", "1", "sq-to", "10000000", "sq-chunk", "1000"));
+    // ten million chunks of one number: a run that goes on for a minute or more unless cancelled
+    fill(driver, Map.of("sq-sizes", "1", "sq-to", "10000000", "sq-chunk", "1"));
     driver.findElement(By.id("sq-start")).click();
     new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(20)).until(ExpectedConditions.textMatches(
-        By.id("squares-progress-text"), Pattern.compile("size 1 of 1: 1 node · compute · \\d+/10000 chunks")));
+        By.id("squares-progress-text"), Pattern.compile("size 1 of 1: 1 node · compute · \\d+/10000000 chunks")));
     String run = text(driver, "squares-result").replaceAll("^run (\\S+) started$", "$1");
     assertThat(driver.findElement(By.id("sq-start")).isEnabled()).as("one sweep at a time").isFalse();
     assertThat(driver.findElement(By.id("sq-cancel")).isEnabled()).isTrue();
@@ -103,7 +104,7 @@ class BrowserIT {
     assertThat(io.concurrencylab.testing.Processes.labNodes(run)).as("no node left once cancelled").isEmpty();
     assertThat(driver.findElements(By.cssSelector("#squares-table tbody tr.stopped"))).hasSize(1);
     assertThat(driver.findElements(By.cssSelector("#squares-timeline rect.span"))).as("the chunks it computed").isNotEmpty();
-    assertThat(text(driver, "squares-table")).contains("stopped in compute").containsPattern("\\(pid \\d+, \\d+ MB\\)");
+    assertThat(text(driver, "squares-table")).contains("stopped in compute");
     assertThat(driver.findElement(By.cssSelector("#squares-history li")).getAttribute("class")).contains("cancelled");
     assertThat(driver.findElement(By.id("sq-start")).isEnabled()).isTrue();
 
@@ -257,6 +258,8 @@ class BrowserIT {
           .matches("pid \\d+: 1 chunk, 10 numbers from 1, .* ms");
       assertThat(driver.findElements(By.cssSelector("#squares-history li"))).hasSize(1);
       assertThat(text(driver, "run-title")).startsWith("Run ").contains("1..10");
+      // units on every figure, the node's pid and peak RSS
+      assertThat(text(driver, "squares-table")).containsPattern("\n1 [\\d,]+(\\.\\d)? ms [\\d,]+(\\.\\d)? ms .* 10 \\(pid \\d+, \\d+ MB\\)");
     }
   }
 
