@@ -518,8 +518,10 @@ function selectRun(id) {
   const body = $('squares-table').tBodies[0];
   body.replaceChildren();
   for (const s of run.sizes) {
-    const nodes = s.nodes.map((n) => `${n.numbers.toLocaleString('en')} (pid ${n.pid}, `
-      + `${Math.round(n.peakRssMb >= 0 ? n.peakRssMb : n.rssMb)} MB)`).join(', ');
+    const nodes = s.nodes.map((n) => {
+      const mem = n.peakRssMb >= 0 ? n.peakRssMb : n.rssMb;
+      return `${n.numbers.toLocaleString('en')} (pid ${n.pid}, ${mem >= 0 ? Math.round(mem) + ' MB' : 'RSS unknown'})`;
+    }).join(', ');
     const extra = (s.retries ? ` · ${s.retries} chunks re-queued` : '') + (s.stoppedIn ? ` · stopped in ${s.stoppedIn}` : '');
     const computed = !s.stoppedIn || s.stoppedIn === 'compute';
     body.append(el('tr', { class: s.stoppedIn ? 'stopped' : null }, el('td', { class: 'num' }, s.size),
@@ -551,7 +553,8 @@ function drawTimeline(run) {
   const sizes = run.sizes.filter((x) => x.timeline && x.timeline.length);
   $('squares-timeline-box').hidden = sizes.length === 0;
   if (!sizes.length) return;
-  const W = 420, left = 96, right = 40, lane = 10, gap = 16;
+  // drawn at the width it is shown at, so its text keeps its size whatever the page's width
+  const W = Math.max(320, Math.round(svg.parentNode.clientWidth || 840)), left = 64, right = 56, lane = 10, gap = 14;
   let y = 4;
   for (const x of sizes) {
     const end = Math.max(0.01, ...x.timeline.flatMap((t) => t.spans.map((sp) => sp.endMs)),

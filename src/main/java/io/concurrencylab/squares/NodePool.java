@@ -187,10 +187,22 @@ final class NodePool {
 
   private Future<List<NodeStats>> stats(DeliveryOptions options) {
     List<Future<NodeStats>> all = new ArrayList<>();
-    ready.keySet().forEach(nodeId -> all.add(cluster.vertx().eventBus()
-        .<JsonObject>request(Addresses.squaresNode(nodeId), null, options).map(m -> NodeStats.fromJson(m.body()))));
+    ready.forEach((nodeId, pid) -> all.add(cluster.vertx().eventBus()
+        .<JsonObject>request(Addresses.squaresNode(nodeId), null, options).map(m -> NodeStats.fromJson(m.body()))
+        .recover(e -> seenFromHere(nodeId, pid))));
     return Future.join(all).transform(ar -> Future.succeededFuture(all.stream().filter(Future::succeeded)
         .map(Future::result).toList()));
+  }
+
+  /**
+   * A node that did not say what it did in time (busy with a backlog of chunks when its run is cancelled, hung):
+   * what this side knows, the chunks and numbers it answered and its memory read from /proc (the nodes run on this
+   * machine); its busy time and start CPU unknown (-1).
+   */
+  private Future<NodeStats> seenFromHere(String nodeId, long pid) {
+    long[] done = mapping == null ? null : mapping.doneByNode().get(nodeId);
+    return cluster.vertx().executeBlocking(() -> new NodeStats(nodeId, pid, done == null ? 0 : (int) done[0],
+        done == null ? 0 : done[1], -1, Rss.megabytes(pid), Rss.peakMegabytes(pid), -1), false);
   }
 
   /**
@@ -216,7 +228,7 @@ final class NodePool {
     }
   }
 
-  /** Ends a wait or a computation under way with {@code why} (the run was interrupted). */
+  /** Ends a wait or a computation under way with {@code why} (the run was cancelled). */
   void abort(String why) {
     allReady.tryFail(why);
     if (scheduler != null) {

@@ -65,15 +65,38 @@ final class Scheduler {
     final String nodeId;
     final long pid;
     final Set<Integer> inFlight = new HashSet<>();
-    /** Its chunks as done, coalesced as they come so that a map of millions of tiny chunks stays small. */
+    /**
+     * Its chunks as done, coalesced as they come so that a map of millions of tiny chunks stays small: every span
+     * holds {@code per} chunks (the last one, {@code open}, fewer); when there are too many, neighbours merge and
+     * {@code per} doubles, so the spans stay alike.
+     */
     List<Span> spans = new ArrayList<>();
+    Span open;
+    int per = 1;
+    long chunks;
+    long numbers;
     double lostAtMs = -1;
 
     void done(Span span) {
-      spans.add(span);
-      if (spans.size() >= 2 * MAX_SPANS) {
-        spans = halved(spans);
+      chunks++;
+      numbers += span.numbers();
+      open = open == null ? span : open.merge(span);
+      if (open.chunks() >= per) {
+        spans.add(open);
+        open = null;
+        if (spans.size() >= 2 * MAX_SPANS) {
+          spans = halved(spans);
+          per *= 2;
+        }
       }
+    }
+
+    List<Span> all() {
+      List<Span> all = new ArrayList<>(spans);
+      if (open != null) {
+        all.add(open);
+      }
+      return all;
     }
 
     NodeState(String nodeId, long pid) {
@@ -162,13 +185,20 @@ final class Scheduler {
   List<NodeTimeline> timeline() {
     List<NodeTimeline> timeline = new ArrayList<>();
     for (NodeState node : all) {
-      List<Span> spans = node.spans;
+      List<Span> spans = node.all();
       while (spans.size() > MAX_SPANS) {
         spans = halved(spans);
       }
       timeline.add(new NodeTimeline(node.nodeId, node.pid, List.copyOf(spans), node.lostAtMs));
     }
     return timeline;
+  }
+
+  /** Chunks and numbers each node computed (lost nodes included), by node id. */
+  Map<String, long[]> doneByNode() {
+    Map<String, long[]> done = new LinkedHashMap<>();
+    all.forEach(n -> done.put(n.nodeId, new long[] {n.chunks, n.numbers}));
+    return done;
   }
 
   /** Each pair of neighbouring spans as one. */

@@ -75,9 +75,11 @@ public final class SquaresProgram {
 
   static String perNode(List<NodeStats> nodes) {
     // the peak (VmHWM): what the node needed at its busiest, not what it holds once the work is done
-    return nodes.stream().map(n -> String.format(Locale.ROOT, "%d (pid %d, %.0f MB)", n.numbers(), n.pid(),
-            n.peakRssMb() >= 0 ? n.peakRssMb() : n.rssMb()))
-        .collect(Collectors.joining(", "));
+    return nodes.stream().map(n -> {
+      double mb = n.peakRssMb() >= 0 ? n.peakRssMb() : n.rssMb();
+      return String.format(Locale.ROOT, "%d (pid %d, %s)", n.numbers(), n.pid(),
+          mb >= 0 ? String.format(Locale.ROOT, "%.0f MB", mb) : "RSS unknown");
+    }).collect(Collectors.joining(", "));
   }
 
   /** All values when at most 20, else the first ten, an ellipsis and the last three. */

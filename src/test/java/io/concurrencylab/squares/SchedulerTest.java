@@ -74,6 +74,9 @@ class SchedulerTest {
       assertThat(t.spans()).hasSizeLessThanOrEqualTo(Scheduler.MAX_SPANS);
       assertThat(t.spans()).allMatch(sp -> sp.startMs() >= 0 && sp.endMs() >= sp.startMs());
       assertThat(t.lostAtMs()).isEqualTo(-1);
+      // spans alike (the last may be short): not a first span holding nearly everything
+      var closed = t.spans().subList(0, Math.max(0, t.spans().size() - 1)).stream().mapToInt(sp -> sp.chunks()).summaryStatistics();
+      assertThat(closed.getMax()).isLessThanOrEqualTo(2 * Math.max(1, closed.getMin()));
     });
   }
 
