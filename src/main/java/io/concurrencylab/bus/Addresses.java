@@ -63,7 +63,10 @@ public final class Addresses {
   public static final String SQUARES_RUNS = "lab.squares.runs";
   /** Published by {@code squares.SweepVerticle} while a sweep runs (phases and counts). */
   public static final String SQUARES_PROGRESS = "lab.squares.progress";
-  /** Published by {@code squares.SweepVerticle} with the whole run record when a sweep ends (done or failed). */
+  /**
+   * Published by {@code squares.SweepVerticle} with the whole run record when a sweep ends (done, failed or
+   * cancelled), and for a run another process appended to its history file (a {@code lab squares} on the machine).
+   */
   public static final String SQUARES_FINISHED = "lab.squares.finished";
   /** Request: the members of the app's cluster. Handled by {@code cluster.MembershipVerticle}. */
   public static final String CLUSTER_MEMBERS = "lab.cluster.members";

@@ -120,6 +120,14 @@ class BrowserIT {
         .matches("size 1 · chunk 51\\.\\.60 · node pid \\d+ at \\S+ · thread vert\\.x-eventloop-thread-\\d+");
     assertThat(driver.findElement(By.cssSelector("#squares-failure-list pre.stack")).getText())
         .contains("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
+
+    // a run another process appends to the history (as lab squares does) appears without a reload
+    var request = io.concurrencylab.bus.SquaresMessages.RunRequest.validated(List.of(3), 1, 10, null, 8, 100);
+    new io.concurrencylab.squares.RunHistory(config.dataDir()).append(new io.concurrencylab.bus.SquaresMessages.RunRecord(
+        "20261129-000000-c1i0", "2026-11-29T00:00:00Z", "2026-11-29T00:00:03Z", request, true, null, List.of(),
+        io.concurrencylab.squares.Sweep.results(new long[] {1, 4, 9, 16, 25, 36, 49, 64, 81, 100}, 1),
+        io.concurrencylab.squares.Sweep.machine()));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("squares-history"), "20261129-000000-c1i0"));
   }
 
   /** The Q1 panel: a comparison started and cancelled, then one run to its end: progress, chart, table. */
