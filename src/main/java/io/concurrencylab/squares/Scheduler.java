@@ -117,7 +117,7 @@ final class Scheduler {
     this.vertx = vertx;
     this.from = from;
     this.chunkSize = chunkSize;
-    this.window = Math.max(window, WINDOW_NUMBERS / chunkSize);
+    this.window = Math.max(window, Math.min(MAX_WINDOW, WINDOW_NUMBERS / chunkSize));
     this.progress = progress;
     this.options = new DeliveryOptions().setSendTimeout(chunkTimeoutMs).addHeader(SquaresMessages.OP, NodeOp.CHUNK.name());
     this.results = new long[(int) count];
@@ -138,6 +138,14 @@ final class Scheduler {
    * chunks; large chunks keep the configured window (the memory in flight stays bounded).
    */
   static final int WINDOW_NUMBERS = 65_536;
+
+  /**
+   * But never more than this many chunks in flight per node: with chunks of one number the window above was 65,536
+   * requests, sent in one pass of the event loop (it was blocked for 2-4 s) and queued unsent on the connection, and
+   * a cancel or a lost node then failed every one of them at once (thousands of Vert.x errors in the log). A
+   * thousand in flight keep a node as busy.
+   */
+  static final int MAX_WINDOW = 1_024;
 
   /**
    * The automatic chunk size: about four chunks per node, like Pool.map's, but never under {@link #MIN_AUTO_CHUNK}

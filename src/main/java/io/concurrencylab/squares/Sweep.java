@@ -69,8 +69,8 @@ public final class Sweep {
   /**
    * Runs the sweep; returns at once, from any thread. The run's own Vert.x is built on a thread of its own (not
    * from inside another Vert.x, which Vert.x warns against). The future always succeeds, with the record, once every
-   * node it started has exited, the record is in the history and the cluster is left; a failed run has
-   * {@code ok == false} and its error. Its callbacks run on the run's threads, not the caller's.
+   * node it started has exited, the record is in the history and the cluster is left; a failed or cancelled run
+   * has that status, its error and every size it measured. Its callbacks run on the run's threads, not the caller's.
    */
   public Future<RunRecord> run() {
     String started = Instant.now().toString();
