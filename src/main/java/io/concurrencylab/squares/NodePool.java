@@ -187,9 +187,18 @@ final class NodePool {
 
   private Future<List<NodeStats>> stats(DeliveryOptions options) {
     List<Future<NodeStats>> all = new ArrayList<>();
-    ready.forEach((nodeId, pid) -> all.add(cluster.vertx().eventBus()
+    // not the nodes the map lost or whose process is gone (its leaving not seen yet): a request to one would only
+    // fail, after a connection attempt that Vert.x logs with its stack
+    Set<String> lost = new java.util.HashSet<>();
+    lost().forEach(l -> lost.add(l.nodeId()));
+    ready.forEach((nodeId, pid) -> {
+      if (lost.contains(nodeId) || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        return;
+      }
+      all.add(cluster.vertx().eventBus()
         .<JsonObject>request(Addresses.squaresNode(nodeId), null, options).map(m -> NodeStats.fromJson(m.body()))
-        .recover(e -> seenFromHere(nodeId, pid))));
+        .recover(e -> seenFromHere(nodeId, pid)));
+    });
     return Future.join(all).transform(ar -> Future.succeededFuture(all.stream().filter(Future::succeeded)
         .map(Future::result).toList()));
   }

@@ -301,6 +301,9 @@ final class Scheduler {
 
   private void received(NodeState node, int chunk, int count, Message<Buffer> reply) {
     node.inFlight.remove(chunk);
+    if (finished.future().isComplete()) {
+      return; // an answer after the map failed or was cancelled: no progress to report, nothing to send
+    }
     if (!done[chunk]) { // a late answer for a chunk re-queued and done elsewhere changes nothing
       Buffer squares = reply.body();
       if (squares.length() != count * 8) {
