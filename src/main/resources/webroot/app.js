@@ -15,7 +15,7 @@ const EVENT = {
 const TAP_ADDRESSES = [
   'lab.list.add', 'lab.list.remove', 'lab.list.snapshot', 'lab.list.changed', 'lab.list.owner',
   'lab.list.owner.changed', 'lab.factorial.compute',
-  'lab.squares.run', 'lab.squares.start', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
+  'lab.squares.run', 'lab.squares.start', 'lab.squares.cancel', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
   'lab.cluster.members', 'lab.cluster.changed',
   'lab.compare.start', 'lab.compare.cancel', 'lab.compare.latest', 'lab.compare.progress', 'lab.compare.finished',
 ];
@@ -379,8 +379,10 @@ function renderMembers() {
 
 // ---------------------------------------------------------------- squares
 
-const squares = { runs: [], selected: null, started: null, available: false };
+const squares = { runs: [], selected: null, started: null, going: null, available: false };
 const PHASES = ['launch', 'compute', 'teardown'];
+/** A phase's share of a size when no earlier run of that size says better (launch is mostly JVM start). */
+const PHASE_SHARE = { launch: 0.7, compute: 0.2, teardown: 0.1 };
 
 async function loadRuns() {
   try {
@@ -394,11 +396,22 @@ async function loadRuns() {
     if (awaited) {
       squaresFinished(awaited); // it ended while the stream was down (a slow page is cut off): its end, as if heard
     }
+    // a sweep going on this serve or another (started from another page, lab eb, the API)
+    setGoing(r.running ? r.running.run : null);
+    if (!r.running) $('squares-progress').hidden = true;
   } catch (err) {
     squares.available = false;
     $('squares-empty').hidden = true;
     unavailable($('squares-state'), 'Squares sweeps', err);
   }
+}
+
+/** One sweep at a time: while one goes, Start is off and Cancel on, on every open page. */
+function setGoing(run) {
+  squares.going = run;
+  $('sq-start').disabled = !!run;
+  $('sq-start').title = run ? `run ${run} is going: one sweep at a time (cancel it first)` : '';
+  $('sq-cancel').disabled = !run;
 }
 
 async function startSweep(event) {
@@ -408,10 +421,12 @@ async function startSweep(event) {
   const num = (id) => (/^-?\d+$/.test($(id).value.trim()) ? Number($(id).value) : $(id).value);
   const request = { sizes, from: num('sq-from'), to: num('sq-to') };
   if ($('sq-chunk').value.trim() !== '') request.chunk = num('sq-chunk'); // empty: automatic chunks
+  if ($('sq-fail-at').value.trim() !== '') request.failAt = num('sq-fail-at'); // empty: no task fails on purpose
   try {
     const r = await api('POST', '/api/squares/runs', request);
     if (squares.runs.some((x) => x.id === r.run)) return; // its end came over the stream before this reply
     squares.started = { run: r.run, sizes };
+    setGoing(r.run);
     say($('squares-result'), `run ${r.run} started`);
     showProgress(0, `run ${r.run}: starting…`);
   } catch (err) {
@@ -424,28 +439,72 @@ async function startSweep(event) {
   }
 }
 
+async function cancelSweep() {
+  const run = squares.going;
+  if (!run) return;
+  $('sq-cancel').disabled = true;
+  say($('squares-result'), `cancelling run ${run}…`);
+  try {
+    const record = await api('DELETE', '/api/squares/runs/' + encodeURIComponent(run));
+    squaresFinished(record); // answered once its nodes are stopped, with the record as kept
+  } catch (err) {
+    say($('squares-result'), `not cancelled (${err.status}): ${err.message}`, true);
+    $('sq-cancel').disabled = !squares.going;
+  }
+}
+
 function showProgress(fraction, text) {
   $('squares-progress').hidden = false;
   $('squares-bar').style.width = Math.round(Math.max(0, Math.min(1, fraction)) * 100) + '%';
   $('squares-progress-text').textContent = text;
 }
 
+/** Each phase's share of a size of {@code size} nodes: as the latest completed run measured it, else a guess. */
+function phaseShares(size) {
+  for (let i = squares.runs.length - 1; i >= 0; i--) {
+    const s = squares.runs[i].sizes.find((x) => x.size === size && !x.stoppedIn);
+    const sum = s ? s.launchMs + s.computeMs + s.teardownMs : 0;
+    if (sum > 0) return { launch: s.launchMs / sum, compute: s.computeMs / sum, teardown: s.teardownMs / sum };
+  }
+  return PHASE_SHARE;
+}
+
+/** The whole run: sizes done of sizes, each size's phases in proportion, chunks of chunks while computing. */
 function squaresProgress(p) {
-  const sizes = squares.started && squares.started.run === p.run ? squares.started.sizes : [p.size];
-  const step = Math.max(0, sizes.indexOf(p.size)) * PHASES.length + Math.max(0, PHASES.indexOf(p.phase));
-  const within = p.total > 0 ? p.done / p.total : 1;
-  const fraction = p.phase === 'done' ? (sizes.indexOf(p.size) + 1) / sizes.length
-    : (step + within) / (sizes.length * PHASES.length);
-  showProgress(fraction, `run ${p.run} · ${p.size} node${p.size === 1 ? "" : "s"} · ${p.phase} ${p.done}/${p.total}`);
+  if (squares.going !== p.run) setGoing(p.run);
+  const steps = p.steps || 1, step = p.step || 1;
+  const shares = phaseShares(p.size);
+  let within = 0;
+  for (const phase of PHASES) {
+    if (phase === p.phase) {
+      within += shares[phase] * (p.total > 0 ? p.done / p.total : 1);
+      break;
+    }
+    within += shares[phase];
+  }
+  if (p.phase === 'done') within = 1;
+  const what = p.phase === 'launch' ? `${p.done}/${p.total} nodes ready`
+    : p.phase === 'compute' ? `${p.chunks || 0}/${p.chunksTotal || 0} chunks · ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')} numbers`
+      : p.phase === 'teardown' ? `${p.done}/${p.total} nodes stopped` : 'done';
+  showProgress((step - 1 + within) / steps, `run ${p.run} · size ${step} of ${steps}: ${p.size} node${p.size === 1 ? '' : 's'}`
+    + ` · ${p.phase} · ${what}`);
 }
 
 function squaresFinished(record) {
   if (squares.started && squares.started.run === record.id) squares.started = null;
+  if (squares.going === record.id) setGoing(null);
   squares.runs = squares.runs.filter((r) => r.id !== record.id).concat([record]);
   $('squares-progress').hidden = true;
-  say($('squares-result'), record.ok ? `run ${record.id} done` : `run ${record.id} failed: ${record.error}`, !record.ok);
+  const status = record.status || (record.ok ? 'done' : 'failed');
+  say($('squares-result'), status === 'done' ? `run ${record.id} done` : `run ${record.id} ${status}: ${record.error}`,
+    status !== 'done');
   renderHistory();
   selectRun(record.id);
+}
+
+/** "12.3 ms", "1,234 ms"; a dash for a phase the run never reached. */
+function msCell(v, reached) {
+  return reached ? ms(v) + ' ms' : '–';
 }
 
 function selectRun(id) {
@@ -454,18 +513,94 @@ function selectRun(id) {
   renderHistory();
   if (!run) return;
   const req = run.request;
+  const status = run.status || (run.ok ? 'done' : 'failed');
   $('run-title').textContent = `Run ${run.id} · ${req.from}..${req.to}, chunk ${req.chunk || 'auto'}`
-    + (run.ok ? '' : ` · failed: ${run.error}`);
+    + (req.failAt !== undefined ? `, failAt ${req.failAt}` : '') + (status === 'done' ? '' : ` · ${status}: ${run.error}`);
   const body = $('squares-table').tBodies[0];
   body.replaceChildren();
   for (const s of run.sizes) {
-    const nodes = s.nodes.map((n) => n.numbers).join(', ');
-    const extra = (s.retries ? ` · ${s.retries} retries` : '') + (s.lost.length ? ` · ${s.lost.length} lost` : '');
-    body.append(el('tr', {}, el('td', { class: 'num' }, s.size), el('td', { class: 'num' }, ms(s.launchMs)),
-      el('td', { class: 'num' }, ms(s.computeMs)), el('td', { class: 'num' }, ms(s.teardownMs)),
-      el('td', { class: 'num' }, ms(s.totalMs)), el('td', {}, nodes + extra)));
+    const nodes = s.nodes.map((n) => {
+      const mem = n.peakRssMb >= 0 ? n.peakRssMb : n.rssMb;
+      return `${n.numbers.toLocaleString('en')} (pid ${n.pid}, ${mem >= 0 ? Math.round(mem) + ' MB' : 'RSS unknown'})`;
+    }).join(', ');
+    const extra = (s.retries ? ` · ${s.retries} chunks re-queued` : '') + (s.stoppedIn ? ` · stopped in ${s.stoppedIn}` : '');
+    const computed = !s.stoppedIn || s.stoppedIn === 'compute';
+    body.append(el('tr', { class: s.stoppedIn ? 'stopped' : null }, el('td', { class: 'num' }, s.size),
+      el('td', { class: 'num' }, msCell(s.launchMs, true)), el('td', { class: 'num' }, msCell(s.computeMs, computed)),
+      el('td', { class: 'num' }, msCell(s.teardownMs, true)), el('td', { class: 'num' }, msCell(s.totalMs, true)),
+      el('td', { class: 'num' }, s.chunk.toLocaleString('en')), el('td', {}, (nodes || 'no node reported') + extra)));
+    for (const l of s.lost) {
+      body.append(el('tr', { class: 'lost' }, el('td', {}, ''), el('td', { class: 'lost', colspan: 6 },
+        `lost node pid ${l.pid} (${l.reason}): ${l.requeued} chunk(s) re-queued`)));
+    }
   }
+  renderFailures(run);
   drawChart(run);
+  drawTimeline(run);
+}
+
+/** The task stream of each size: a lane per node, a bar per span of chunks, on that size's compute time axis. */
+function drawTimeline(run) {
+  const svg = $('squares-timeline');
+  const ns = 'http://www.w3.org/2000/svg';
+  const s = (tag, attrs, text) => {
+    const node = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+    if (text !== undefined) node.textContent = text;
+    svg.append(node);
+    return node;
+  };
+  svg.replaceChildren();
+  const sizes = run.sizes.filter((x) => x.timeline && x.timeline.length);
+  $('squares-timeline-box').hidden = sizes.length === 0;
+  if (!sizes.length) return;
+  // drawn at the width it is shown at, so its text keeps its size whatever the page's width
+  const W = Math.max(320, Math.round(svg.parentNode.clientWidth || 840)), left = 64, right = 56, lane = 10, gap = 14;
+  let y = 4;
+  for (const x of sizes) {
+    const end = Math.max(0.01, ...x.timeline.flatMap((t) => t.spans.map((sp) => sp.endMs)),
+      ...x.timeline.map((t) => t.lostAtMs));
+    const px = (v) => left + (W - left - right) * (v / end);
+    s('text', { x: 0, y: y + 8 }, `${x.size} node${x.size === 1 ? '' : 's'} · compute ${ms(x.computeMs)} ms`);
+    s('text', { x: W - right + 2, y: y + 8 }, `${ms(end)} ms`);
+    y += 12;
+    for (const t of x.timeline) {
+      s('line', { x1: left, x2: W - right, y1: y + lane / 2, y2: y + lane / 2, class: 'lane' });
+      s('text', { x: 4, y: y + lane - 2 }, `pid ${t.pid}`);
+      for (const sp of t.spans) {
+        s('rect', { x: px(sp.startMs), y: y + 1, width: Math.max(0.8, px(sp.endMs) - px(sp.startMs)), height: lane - 2,
+          class: 'span' }).append(Object.assign(document.createElementNS(ns, 'title'), {
+          textContent: `pid ${t.pid}: ${sp.chunks} chunk${sp.chunks === 1 ? '' : 's'}, ${sp.numbers.toLocaleString('en')}`
+            + ` numbers from ${sp.from}, ${ms(sp.startMs)}–${ms(sp.endMs)} ms` }));
+      }
+      if (t.lostAtMs >= 0) {
+        const lx = px(t.lostAtMs);
+        s('line', { x1: lx - 3, x2: lx + 3, y1: y + 1, y2: y + lane - 1, class: 'lost' });
+        s('line', { x1: lx - 3, x2: lx + 3, y1: y + lane - 1, y2: y + 1, class: 'lost' })
+          .append(Object.assign(document.createElementNS(ns, 'title'), { textContent: `pid ${t.pid} lost at ${ms(t.lostAtMs)} ms` }));
+      }
+      y += lane + 2;
+    }
+    y += gap;
+  }
+  svg.setAttribute('viewBox', `0 0 ${W} ${y}`);
+}
+
+/** Every task that threw on a node: where (size, chunk, pid, host, thread), what, and the node's own stack. */
+function renderFailures(run) {
+  const list = $('squares-failure-list');
+  list.replaceChildren();
+  const failures = run.sizes.flatMap((s) => (s.failures || []).map((f) => ({ size: s.size, ...f })));
+  for (const f of failures) {
+    const o = f.origin || {};
+    list.append(el('div', { class: 'failure' },
+      el('div', { class: 'where' }, `size ${f.size} · chunk ${f.from}..${f.from + f.count - 1} · node pid ${f.pid}`
+        + ` at ${o.host} · thread ${o.thread}`),
+      el('div', { class: 'what' }, `${o.type}${o.message ? ': ' + o.message : ''}`),
+      el('pre', { class: 'stack' }, (o.stack || []).map((line) => (line.startsWith('Caused by') ? line : '    ' + line))
+        .join('\n'))));
+  }
+  $('squares-failures').hidden = failures.length === 0;
 }
 
 function renderHistory() {
@@ -474,10 +609,12 @@ function renderHistory() {
   const list = $('squares-history');
   list.replaceChildren();
   for (const run of squares.runs.slice().reverse()) {
+    const status = run.status || (run.ok ? 'done' : 'failed');
     const total = run.sizes.reduce((sum, s) => sum + s.totalMs, 0);
-    const item = el('li', { class: (run.id === squares.selected ? 'selected ' : '') + (run.ok ? '' : 'failed') },
+    const item = el('li', { class: (run.id === squares.selected ? 'selected ' : '') + (status === 'done' ? '' : status) },
       `${run.id} · ${(run.started || '').replace('T', ' ').slice(0, 19)} · sizes ${run.request.sizes.join(',')}`
-      + ` · ${(total / 1000).toFixed(1)} s${run.ok ? '' : ' · failed'}`);
+      + ` · ${(total / 1000).toFixed(1)} s${status === 'done' ? '' : ` · ${status} after ${run.sizes.length} of `
+      + `${run.request.sizes.length} size${run.request.sizes.length === 1 ? '' : 's'}`}`);
     item.addEventListener('click', () => selectRun(run.id));
     list.append(item);
   }
@@ -516,7 +653,8 @@ function drawChart(run) {
       acc += v;
     }
     s('text', { x: cx, y: y(acc) - 3, 'text-anchor': 'middle', class: 'value' }, ms(acc) + ' ms');
-    s('text', { x: cx, y: H - bottom + 13, 'text-anchor': 'middle' }, `${x.size} node${x.size === 1 ? '' : 's'}`);
+    s('text', { x: cx, y: H - bottom + 13, 'text-anchor': 'middle' }, `${x.size} node${x.size === 1 ? '' : 's'}`
+      + (x.stoppedIn ? ` (stopped in ${x.stoppedIn})` : ''));
   });
 }
 
@@ -606,6 +744,7 @@ function init() {
   $('fact-form').addEventListener('submit', computeOne);
   $('fact-batch').addEventListener('click', runBatch);
   $('squares-form').addEventListener('submit', startSweep);
+  $('sq-cancel').addEventListener('click', cancelSweep);
   setInterval(() => { if (cluster.members.size) renderMembers(); }, 1000);
   renderList();
   connect();

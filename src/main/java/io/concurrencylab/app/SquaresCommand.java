@@ -29,13 +29,16 @@ final class SquaresCommand implements Callable<Integer> {
   long to;
   @Option(names = "--chunk", description = "Numbers per chunk (default: automatic, about four chunks per node).")
   Long chunk;
+  @Option(names = "--fail-at", paramLabel = "NUMBER", description = "Q6 on purpose: the node that gets the chunk "
+      + "holding NUMBER throws; the run fails with that node's exception, thread, pid and stack (default: off).")
+  Long failAt;
 
   @Override
   public Integer call() throws Exception {
     LabConfig config = options.load();
     RunRequest request;
     try {
-      request = RunRequest.validated(sizes == null ? config.squaresSizes() : sizes, from, to, chunk,
+      request = RunRequest.validated(sizes == null ? config.squaresSizes() : sizes, from, to, chunk, failAt,
           config.squaresMaxNodes(), config.squaresMaxNumbers());
     } catch (LabException e) {
       System.err.println("lab squares: " + e.getMessage());
@@ -47,14 +50,14 @@ final class SquaresCommand implements Callable<Integer> {
         config.dataDir().resolve("logs").resolve(runId));
     Sweep sweep = new Sweep(config, request, runId, history, processes,
         new SquaresProgram.ProgressView(System.err, System.console() != null));
-    // Ctrl-C or SIGTERM: the sweep is interrupted; it stops its nodes and records the run itself, once. Should
+    // Ctrl-C or SIGTERM: the sweep is cancelled; it stops its nodes and records the run itself, once. Should
     // that not finish within the grace period, kill the nodes from here and leave (they would also notice we are
     // gone, at once: their stdin is a pipe from us).
     Lifecycle lifecycle = new Lifecycle();
     lifecycle.onSignal(() -> {
       System.err.println();
       System.err.println("lab squares: interrupted, stopping " + processes.started().size() + " node(s)");
-      sweep.interrupt("Ctrl-C or SIGTERM");
+      sweep.cancel("Ctrl-C or SIGTERM");
       Thread fallback = new Thread(() -> {
         try {
           Thread.sleep(config.squaresStopGraceMs() + 20_000);
@@ -70,11 +73,12 @@ final class SquaresCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(processes::killAllNow));
 
     RunRecord record = sweep.run().await();
-    if (sweep.isInterrupted()) {
-      System.err.println("lab squares: run " + runId + " interrupted and recorded; every node it started is stopped");
+    SquaresProgram.report(record, history.appended(record.id())).forEach(System.out::println);
+    if (record.cancelled()) {
+      System.err.println("lab squares: run " + runId + " cancelled and recorded with what it measured; every node it "
+          + "started is stopped");
       return ExitCodes.INTERRUPTED;
     }
-    SquaresProgram.report(record, history.appended(record.id())).forEach(System.out::println);
     if (!record.ok()) {
       System.err.println("lab squares: run failed: " + record.error());
       return ExitCodes.FAILURE_REPLY;

@@ -47,11 +47,26 @@ public final class Addresses {
   public static final String SQUARES_RUN = "lab.squares.run";
   /** Request: start a sweep, reply {@code {"run": id}} at once (409 while one is going). Handled by {@code squares.SweepVerticle}. */
   public static final String SQUARES_START = "lab.squares.start";
+  /**
+   * Request: cancel a running sweep, {@code {"run": id}}; replies with its record once its nodes are stopped and it
+   * is recorded as cancelled (404 for an unknown run, 409 for one that is not running). Handled by
+   * {@code squares.SweepVerticle}, which passes it to the serve running the sweep ({@link #squaresCancelOn}).
+   */
+  public static final String SQUARES_CANCEL = "lab.squares.cancel";
+
+  /** Internal: cancel the sweep running on the serve with this Vert.x node id. Handled by {@code squares.SweepVerticle}. */
+  public static String squaresCancelOn(String nodeId) {
+    return "lab.squares.cancel." + nodeId;
+  }
+
   /** Request: the run records kept in the history, newest last. Handled by {@code squares.SweepVerticle}. */
   public static final String SQUARES_RUNS = "lab.squares.runs";
   /** Published by {@code squares.SweepVerticle} while a sweep runs (phases and counts). */
   public static final String SQUARES_PROGRESS = "lab.squares.progress";
-  /** Published by {@code squares.SweepVerticle} with the whole run record when a sweep ends (done or failed). */
+  /**
+   * Published by {@code squares.SweepVerticle} with the whole run record when a sweep ends (done, failed or
+   * cancelled), and for a run another process appended to its history file (a {@code lab squares} on the machine).
+   */
   public static final String SQUARES_FINISHED = "lab.squares.finished";
   /** Request: the members of the app's cluster. Handled by {@code cluster.MembershipVerticle}. */
   public static final String CLUSTER_MEMBERS = "lab.cluster.members";
@@ -96,7 +111,7 @@ public final class Addresses {
   }
 
   public static final List<String> PUBLIC_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT, LIST_OWNER, FACTORIAL_COMPUTE,
-      SQUARES_RUN, SQUARES_START, SQUARES_RUNS, CLUSTER_MEMBERS, COMPARE_START, COMPARE_CANCEL, COMPARE_LATEST);
+      SQUARES_RUN, SQUARES_START, SQUARES_CANCEL, SQUARES_RUNS, CLUSTER_MEMBERS, COMPARE_START, COMPARE_CANCEL, COMPARE_LATEST);
   public static final List<String> PUBLIC_EVENTS = List.of(LIST_CHANGED, LIST_OWNER_CHANGED, SQUARES_PROGRESS,
       SQUARES_FINISHED, CLUSTER_CHANGED, COMPARE_PROGRESS, COMPARE_FINISHED);
   /** The requests to the list's owner: carry a {@code requestId}, are held across a failover ({@code bus.OwnerRequests}). */

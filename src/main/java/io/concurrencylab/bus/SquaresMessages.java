@@ -13,16 +13,23 @@ public final class SquaresMessages {
 
   /**
    * {@code lab.squares.run} / {@code lab.squares.start} body: {@code {"sizes": [2, 4, 8], "from": 1, "to": 10,
-   * "chunk": 1000}}; every field optional (sizes, from and to default as shown; without a chunk, its size is
-   * automatic, like Pool.map's). In the record, chunk 0 stands for automatic.
+   * "chunk": 1000, "failAt": 7}}; every field optional (sizes, from and to default as shown; without a chunk, its size
+   * is automatic, like Pool.map's). In the record, chunk 0 stands for automatic. {@code failAt} (off unless given):
+   * the node that gets the chunk holding that number throws instead of answering (Q6, a task that fails on purpose);
+   * -1 in the record stands for off.
    */
-  public record RunRequest(List<Integer> sizes, long from, long to, int chunk) {
+  public record RunRequest(List<Integer> sizes, long from, long to, int chunk, long failAt) {
     public static final List<Integer> DEFAULT_SIZES = List.of(2, 4, 8);
-    private static final List<String> KEYS = List.of("sizes", "from", "to", "chunk");
+    private static final List<String> KEYS = List.of("sizes", "from", "to", "chunk", "failAt");
+
+    /** A request without a forced failure. */
+    public RunRequest(List<Integer> sizes, long from, long to, int chunk) {
+      this(sizes, from, to, chunk, -1);
+    }
 
     /**
      * @throws LabException 400 for sizes that are empty, not integers, below 1 or above {@code maxNodes}; from
-     *     below 0 or above to; a range of more than {@code maxNumbers}; a negative chunk
+     *     below 0 or above to; a range of more than {@code maxNumbers}; a negative chunk; a failAt outside from..to
      */
     public static RunRequest fromBody(Object body, int maxNodes, long maxNumbers) {
       JsonObject json = body == null ? new JsonObject() : body instanceof JsonObject j ? j : null;
@@ -49,12 +56,19 @@ public final class SquaresMessages {
       long from = json.containsKey("from") ? Bodies.integer(json, "from") : 1;
       long to = json.containsKey("to") ? Bodies.integer(json, "to") : 10;
       Long chunk = json.getValue("chunk") != null ? Bodies.integer(json, "chunk") : null;
-      return validated(sizes, from, to, chunk, maxNodes, maxNumbers);
+      Long failAt = json.getValue("failAt") != null ? Bodies.integer(json, "failAt") : null;
+      return validated(sizes, from, to, chunk, failAt, maxNodes, maxNumbers);
+    }
+
+    /** The same checks for values parsed elsewhere (the command line), without a forced failure. */
+    public static RunRequest validated(List<Integer> sizes, long from, long to, Long chunk, int maxNodes,
+        long maxNumbers) {
+      return validated(sizes, from, to, chunk, null, maxNodes, maxNumbers);
     }
 
     /** The same checks for values parsed elsewhere (the command line). */
-    public static RunRequest validated(List<Integer> sizes, long from, long to, Long chunk, int maxNodes,
-        long maxNumbers) {
+    public static RunRequest validated(List<Integer> sizes, long from, long to, Long chunk, Long failAt,
+        int maxNodes, long maxNumbers) {
       if (sizes.isEmpty()) {
         throw LabException.badInput("give at least one cluster size");
       }
@@ -81,7 +95,11 @@ public final class SquaresMessages {
       if (chunk != null && chunk > Integer.MAX_VALUE) {
         throw LabException.badInput("chunk must be at most " + Integer.MAX_VALUE + ", got " + chunk);
       }
-      return new RunRequest(List.copyOf(sizes), from, to, chunk == null ? 0 : chunk.intValue());
+      if (failAt != null && (failAt < from || failAt > to)) {
+        throw LabException.badInput("failAt must be one of the numbers from " + from + " to " + to + ", got " + failAt);
+      }
+      return new RunRequest(List.copyOf(sizes), from, to, chunk == null ? 0 : chunk.intValue(),
+          failAt == null ? -1 : failAt);
     }
 
     private static LabException badSize(String size, int maxNodes) {
@@ -92,16 +110,39 @@ public final class SquaresMessages {
       return to - from + 1;
     }
 
-    /** Without "chunk" when automatic, so a recorded request can be sent again as it is. */
+    /** Whether a task is asked to fail ({@link #failAt}). */
+    public boolean failing() {
+      return failAt >= 0;
+    }
+
+    /** Without "chunk" when automatic (nor "failAt" when off), so a recorded request can be sent again as it is. */
     public JsonObject toJson() {
       JsonObject json = new JsonObject().put("sizes", new JsonArray(new ArrayList<Object>(sizes))).put("from", from)
           .put("to", to);
-      return chunk > 0 ? json.put("chunk", chunk) : json;
+      if (chunk > 0) {
+        json.put("chunk", chunk);
+      }
+      return failing() ? json.put("failAt", failAt) : json;
     }
 
     public static RunRequest fromJson(JsonObject json) {
       return new RunRequest(ints(json.getJsonArray("sizes")), json.getLong("from"), json.getLong("to"),
-          json.getInteger("chunk", 0));
+          json.getInteger("chunk", 0), json.getLong("failAt", -1L));
+    }
+  }
+
+  /** {@code lab.squares.cancel} body: {@code {"run": id}}, the run to cancel. */
+  public record Cancel(String run) {
+    public static Cancel fromBody(Object body) {
+      if (!(body instanceof JsonObject json) || !(json.getValue("run") instanceof String run) || run.isBlank()) {
+        throw LabException.badInput("expected {\"run\": \"<run id>\"}");
+      }
+      Bodies.only(json, List.of("run"), "a cancel");
+      return new Cancel(Bodies.cut(run, 100));
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("run", run);
     }
   }
 
@@ -145,16 +186,34 @@ public final class SquaresMessages {
     }
   }
 
-  /** {@code lab.squares.progress}: {@code done} of {@code total} (nodes ready, numbers computed, nodes stopped). */
-  public record Progress(String run, int size, Phase phase, long done, long total) {
+  /**
+   * {@code lab.squares.progress}: {@code done} of {@code total} (nodes ready, numbers computed, nodes stopped) of the
+   * size {@code size}, the {@code step}-th (from 1) of the run's {@code steps} sizes; in the compute phase also the
+   * chunks done of all ({@code chunks}, {@code chunksTotal}; 0 elsewhere).
+   */
+  public record Progress(String run, int size, Phase phase, long done, long total, int step, int steps, long chunks,
+      long chunksTotal) {
+    /** Without the run's position (a single size, in tests). */
+    public Progress(String run, int size, Phase phase, long done, long total) {
+      this(run, size, phase, done, total, 1, 1, 0, 0);
+    }
+
+    /** The same, as the {@code step}-th of {@code steps} sizes. */
+    public Progress at(int step, int steps) {
+      return new Progress(run, size, phase, done, total, step, steps, chunks, chunksTotal);
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("run", run).put("size", size).put("phase", phase.wire()).put("done", done)
-          .put("total", total);
+          .put("total", total).put("step", step).put("steps", steps).put("chunks", chunks)
+          .put("chunksTotal", chunksTotal);
     }
 
     public static Progress fromJson(JsonObject json) {
       return new Progress(json.getString("run"), json.getInteger("size"),
-          Phase.valueOf(json.getString("phase").toUpperCase()), json.getLong("done"), json.getLong("total"));
+          Phase.valueOf(json.getString("phase").toUpperCase()), json.getLong("done"), json.getLong("total"),
+          json.getInteger("step", 1), json.getInteger("steps", 1), json.getLong("chunks", 0L),
+          json.getLong("chunksTotal", 0L));
     }
   }
 
@@ -189,20 +248,112 @@ public final class SquaresMessages {
     }
   }
 
-  /** The timings of one cluster size, split into phases (ms), and what each node did. */
-  public record SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
-      int retries, List<Lost> lost, List<NodeStats> nodes) {
+  /**
+   * A task that threw on a node (Q6): the chunk (its first number and count), the node (id, pid) and the failure as
+   * the node sent it ({@link io.concurrencylab.bus.RemoteFailure#origin()}: type, message, thread, pid, host, stack).
+   */
+  public record TaskFailure(long from, int count, String nodeId, long pid, JsonObject origin) {
     public JsonObject toJson() {
-      return new JsonObject().put("size", size).put("chunk", chunk).put("launchMs", launchMs)
+      return new JsonObject().put("from", from).put("count", count).put("nodeId", nodeId).put("pid", pid)
+          .put("origin", origin);
+    }
+
+    public static TaskFailure fromJson(JsonObject json) {
+      return new TaskFailure(json.getLong("from"), json.getInteger("count"), json.getString("nodeId"),
+          json.getLong("pid"), json.getJsonObject("origin"));
+    }
+
+    /** "RuntimeException: boom (node pid 42 at host, thread vert.x-eventloop-thread-0)". */
+    public String describe() {
+      String type = origin.getString("type", "?");
+      return type.substring(type.lastIndexOf('.') + 1) + ": " + origin.getString("message") + " (chunk " + from + ".."
+          + (from + count - 1) + ", node pid " + pid + " at " + origin.getString("host") + ", thread "
+          + origin.getString("thread") + ")";
+    }
+  }
+
+  /**
+   * One bar of a node's task timeline: {@code chunks} chunks ({@code numbers} numbers, the first from {@code from})
+   * sent at {@code startMs} and all answered by {@code endMs}, in ms from the start of the size's compute phase. A
+   * node with few chunks has a span per chunk; with many, neighbouring chunks share a span (the record stays small).
+   */
+  public record Span(long from, long numbers, int chunks, double startMs, double endMs) {
+    public JsonObject toJson() {
+      return new JsonObject().put("from", from).put("numbers", numbers).put("chunks", chunks).put("startMs", startMs)
+          .put("endMs", endMs);
+    }
+
+    public static Span fromJson(JsonObject json) {
+      return new Span(json.getLong("from"), json.getLong("numbers"), json.getInteger("chunks"),
+          json.getDouble("startMs"), json.getDouble("endMs"));
+    }
+
+    /** This span and the next one of the same node as one. */
+    public Span merge(Span next) {
+      return new Span(from, numbers + next.numbers, chunks + next.chunks, Math.min(startMs, next.startMs),
+          Math.max(endMs, next.endMs));
+    }
+  }
+
+  /** The chunks one node computed in a size, on the compute phase's time axis; {@code lostAtMs} when it was lost, else -1. */
+  public record NodeTimeline(String nodeId, long pid, List<Span> spans, double lostAtMs) {
+    public JsonObject toJson() {
+      return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("spans", array(spans, Span::toJson))
+          .put("lostAtMs", lostAtMs);
+    }
+
+    public static NodeTimeline fromJson(JsonObject json) {
+      return new NodeTimeline(json.getString("nodeId"), json.getLong("pid"), list(json.getJsonArray("spans"),
+          Span::fromJson), json.getDouble("lostAtMs", -1.0));
+    }
+  }
+
+  /**
+   * The timings of one cluster size, split into phases (ms), and what each node did. A size the run stopped in (a
+   * failure, a cancel) is kept with what it measured: {@code stoppedIn} names the phase it stopped in ("launch" or
+   * "compute"; null for a size that completed), the phases after it are 0, and {@code failures} holds the tasks
+   * that threw.
+   */
+  public record SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
+      int retries, List<Lost> lost, List<NodeStats> nodes, String stoppedIn, List<TaskFailure> failures,
+      List<NodeTimeline> timeline) {
+    /** A size that completed, without a timeline. */
+    public SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
+        int retries, List<Lost> lost, List<NodeStats> nodes) {
+      this(size, chunk, launchMs, computeMs, teardownMs, totalMs, retries, lost, nodes, null, List.of(), List.of());
+    }
+
+    /** Without a timeline. */
+    public SizeResult(int size, int chunk, double launchMs, double computeMs, double teardownMs, double totalMs,
+        int retries, List<Lost> lost, List<NodeStats> nodes, String stoppedIn, List<TaskFailure> failures) {
+      this(size, chunk, launchMs, computeMs, teardownMs, totalMs, retries, lost, nodes, stoppedIn, failures, List.of());
+    }
+
+    public boolean complete() {
+      return stoppedIn == null;
+    }
+
+    public JsonObject toJson() {
+      JsonObject json = new JsonObject().put("size", size).put("chunk", chunk).put("launchMs", launchMs)
           .put("computeMs", computeMs).put("teardownMs", teardownMs).put("totalMs", totalMs).put("retries", retries)
           .put("lost", array(lost, Lost::toJson)).put("nodes", array(nodes, NodeStats::toJson));
+      if (stoppedIn != null) {
+        json.put("stoppedIn", stoppedIn);
+      }
+      if (!timeline.isEmpty()) {
+        json.put("timeline", array(timeline, NodeTimeline::toJson));
+      }
+      return failures.isEmpty() ? json : json.put("failures", array(failures, TaskFailure::toJson));
     }
 
     public static SizeResult fromJson(JsonObject json) {
+      JsonArray failures = json.getJsonArray("failures");
       return new SizeResult(json.getInteger("size"), json.getInteger("chunk"), json.getDouble("launchMs"),
           json.getDouble("computeMs"), json.getDouble("teardownMs"), json.getDouble("totalMs"),
           json.getInteger("retries"), list(json.getJsonArray("lost"), Lost::fromJson),
-          list(json.getJsonArray("nodes"), NodeStats::fromJson));
+          list(json.getJsonArray("nodes"), NodeStats::fromJson), json.getString("stoppedIn"),
+          failures == null ? List.of() : list(failures, TaskFailure::fromJson),
+          json.getJsonArray("timeline") == null ? List.of() : list(json.getJsonArray("timeline"), NodeTimeline::fromJson));
     }
   }
 
@@ -226,20 +377,52 @@ public final class SquaresMessages {
     }
   }
 
-  /** One sweep: what was asked, how each size went, the results, and the machine it ran on. */
-  public record RunRecord(String id, String started, String finished, RunRequest request, boolean ok, String error,
-      List<SizeResult> sizes, Results results, JsonObject machine) {
+  /** How a run ended: every size done, failed (a node or task failed, every node lost, ...), or cancelled. */
+  public static final String DONE = "done";
+  public static final String FAILED = "failed";
+  public static final String CANCELLED = "cancelled";
+
+  /**
+   * One sweep: what was asked, how it ended ({@code status}: done, failed, cancelled; {@code ok} is "done"), how
+   * each size went (a failed or cancelled run keeps every size it measured), the results, and the machine it ran on.
+   */
+  public record RunRecord(String id, String started, String finished, RunRequest request, String status,
+      String error, List<SizeResult> sizes, Results results, JsonObject machine) {
+    /** With {@code ok} for the status: done when true, failed when not. */
+    public RunRecord(String id, String started, String finished, RunRequest request, boolean ok, String error,
+        List<SizeResult> sizes, Results results, JsonObject machine) {
+      this(id, started, finished, request, ok ? DONE : FAILED, error, sizes, results, machine);
+    }
+
+    public boolean ok() {
+      return DONE.equals(status);
+    }
+
+    public boolean cancelled() {
+      return CANCELLED.equals(status);
+    }
+
+    /** Every task failure of every size, in order. */
+    public List<TaskFailure> failures() {
+      return sizes.stream().flatMap(s -> s.failures().stream()).toList();
+    }
+
     public JsonObject toJson() {
       return new JsonObject().put("id", id).put("started", started).put("finished", finished)
-          .put("request", request.toJson()).put("ok", ok).put("error", error)
+          .put("request", request.toJson()).put("status", status).put("ok", ok()).put("error", error)
           .put("sizes", array(sizes, SizeResult::toJson)).put("results", results == null ? null : results.toJson())
           .put("machine", machine);
     }
 
     public static RunRecord fromJson(JsonObject json) {
       JsonObject results = json.getJsonObject("results");
+      boolean ok = json.getBoolean("ok");
+      String error = json.getString("error");
+      // records kept before "status" existed: a run stopped by Ctrl-C or serve said "interrupted"
+      String status = json.getString("status", ok ? DONE : error != null && error.startsWith("interrupted")
+          ? CANCELLED : FAILED);
       return new RunRecord(json.getString("id"), json.getString("started"), json.getString("finished"),
-          RunRequest.fromJson(json.getJsonObject("request")), json.getBoolean("ok"), json.getString("error"),
+          RunRequest.fromJson(json.getJsonObject("request")), status, error,
           list(json.getJsonArray("sizes"), SizeResult::fromJson), results == null ? null : Results.fromJson(results),
           json.getJsonObject("machine"));
     }
@@ -250,6 +433,8 @@ public final class SquaresMessages {
 
   /** The header naming the {@link NodeOp} of a request to a node. */
   public static final String OP = "op";
+  /** The header of a chunk whose node must throw at this number instead of answering (the run's failAt). */
+  public static final String FAIL_AT = "failAt";
 
   /** Internal, {@code lab.squares.ready}: a node of a sweep is serving its work address. */
   public record Ready(String nodeId, long pid) {

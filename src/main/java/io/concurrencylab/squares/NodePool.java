@@ -50,6 +50,8 @@ final class NodePool {
   private final Promise<Void> allReady = Promise.promise();
   private final Runnable unwatch;
   private Scheduler scheduler;
+  /** The map of this pool, kept after it ends (what it lost, re-queued and saw fail, also when it failed). */
+  private Scheduler mapping;
   private Promise<String> watched;
   private long lastProgress;
 
@@ -125,11 +127,15 @@ final class NodePool {
     return Future.succeededFuture();
   }
 
-  /** The squares of from..from+count-1 on the ready nodes, in chunks of {@code chunk}, checked, in input order. */
-  Future<Mapped> map(long from, long count, int chunk) {
+  /**
+   * The squares of from..from+count-1 on the ready nodes, in chunks of {@code chunk}, checked, in input order; the
+   * node that gets the chunk holding {@code failAt} (when 0 or more) throws instead.
+   */
+  Future<Mapped> map(long from, long count, int chunk, long failAt) {
     Scheduler work = new Scheduler(cluster.vertx(), from, count, chunk, config.squaresWindow(),
-        config.squaresChunkTimeoutMs(), ready, done -> computeProgress(done, count));
+        config.squaresChunkTimeoutMs(), ready, done -> computeProgress(done, count)).failingAt(failAt);
     scheduler = work;
+    mapping = work;
     return work.run().map(values -> {
       check(values, from);
       progress(Phase.COMPUTE, count, count);
@@ -149,13 +155,63 @@ final class NodePool {
     }
   }
 
+  /** Chunks re-queued by the map (0 before it began). */
+  int retries() {
+    return mapping == null ? 0 : mapping.retries();
+  }
+
+  /** Nodes the map lost. */
+  List<Lost> lost() {
+    return mapping == null ? List.of() : mapping.lost();
+  }
+
+  /** What each node computed when, in the map (empty before it began). */
+  List<SquaresMessages.NodeTimeline> timeline() {
+    return mapping == null ? List.of() : mapping.timeline();
+  }
+
+  /** Tasks that threw on a node. */
+  List<SquaresMessages.TaskFailure> failures() {
+    return mapping == null ? List.of() : mapping.failures();
+  }
+
   /** What each node still in the cluster did, its memory and the CPU it took to start. */
   Future<List<NodeStats>> stats() {
+    return stats(STATS);
+  }
+
+  /** The same, waiting at most {@code timeoutMs} for a node (a run being cancelled must not wait long). */
+  Future<List<NodeStats>> stats(long timeoutMs) {
+    return stats(new DeliveryOptions(STATS).setSendTimeout(timeoutMs));
+  }
+
+  private Future<List<NodeStats>> stats(DeliveryOptions options) {
     List<Future<NodeStats>> all = new ArrayList<>();
-    ready.keySet().forEach(nodeId -> all.add(cluster.vertx().eventBus()
-        .<JsonObject>request(Addresses.squaresNode(nodeId), null, STATS).map(m -> NodeStats.fromJson(m.body()))));
+    // not the nodes the map lost or whose process is gone (its leaving not seen yet): a request to one would only
+    // fail, after a connection attempt that Vert.x logs with its stack
+    Set<String> lost = new java.util.HashSet<>();
+    lost().forEach(l -> lost.add(l.nodeId()));
+    ready.forEach((nodeId, pid) -> {
+      if (lost.contains(nodeId) || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+        return;
+      }
+      all.add(cluster.vertx().eventBus()
+        .<JsonObject>request(Addresses.squaresNode(nodeId), null, options).map(m -> NodeStats.fromJson(m.body()))
+        .recover(e -> seenFromHere(nodeId, pid)));
+    });
     return Future.join(all).transform(ar -> Future.succeededFuture(all.stream().filter(Future::succeeded)
         .map(Future::result).toList()));
+  }
+
+  /**
+   * A node that did not say what it did in time (busy with a backlog of chunks when its run is cancelled, hung):
+   * what this side knows, the chunks and numbers it answered and its memory read from /proc (the nodes run on this
+   * machine); its busy time and start CPU unknown (-1).
+   */
+  private Future<NodeStats> seenFromHere(String nodeId, long pid) {
+    long[] done = mapping == null ? null : mapping.doneByNode().get(nodeId);
+    return cluster.vertx().executeBlocking(() -> new NodeStats(nodeId, pid, done == null ? 0 : (int) done[0],
+        done == null ? 0 : done[1], -1, Rss.megabytes(pid), Rss.peakMegabytes(pid), -1), false);
   }
 
   /**
@@ -181,7 +237,7 @@ final class NodePool {
     }
   }
 
-  /** Ends a wait or a computation under way with {@code why} (the run was interrupted). */
+  /** Ends a wait or a computation under way with {@code why} (the run was cancelled). */
   void abort(String why) {
     allReady.tryFail(why);
     if (scheduler != null) {
@@ -214,6 +270,8 @@ final class NodePool {
   }
 
   private void progress(Phase phase, long done, long total) {
-    progress.accept(new Progress(runId, size, phase, done, total));
+    Scheduler work = phase == Phase.COMPUTE ? mapping : null;
+    progress.accept(new Progress(runId, size, phase, done, total, 1, 1, work == null ? 0 : work.chunksDone(),
+        work == null ? 0 : work.chunksTotal()));
   }
 }

@@ -5,6 +5,10 @@ import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.Chunk;
 import io.concurrencylab.bus.SquaresMessages.Lost;
 import io.concurrencylab.bus.SquaresMessages.NodeOp;
+import io.concurrencylab.bus.SquaresMessages.NodeTimeline;
+import io.concurrencylab.bus.SquaresMessages.Span;
+import io.concurrencylab.bus.SquaresMessages.TaskFailure;
+import io.concurrencylab.bus.RemoteFailure;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -40,7 +44,15 @@ final class Scheduler {
   private final boolean[] done;
   private final ArrayDeque<Integer> queue = new ArrayDeque<>();
   private final Map<String, NodeState> active = new LinkedHashMap<>();
+  /** Every node that took part, lost ones included: the timeline. */
+  private final List<NodeState> all = new ArrayList<>();
+  private long startNanos = System.nanoTime();
+  /** When each chunk in flight was sent (ns). */
+  private final Map<Integer, Long> sentAt = new java.util.HashMap<>();
   private final List<Lost> lost = new ArrayList<>();
+  private final List<TaskFailure> failures = new ArrayList<>();
+  private final int chunksTotal;
+  private long failAt = -1;
   private final LongConsumer progress;
   private final Promise<long[]> finished = Promise.promise();
   private int chunksLeft;
@@ -53,6 +65,39 @@ final class Scheduler {
     final String nodeId;
     final long pid;
     final Set<Integer> inFlight = new HashSet<>();
+    /**
+     * Its chunks as done, coalesced as they come so that a map of millions of tiny chunks stays small: every span
+     * holds {@code per} chunks (the last one, {@code open}, fewer); when there are too many, neighbours merge and
+     * {@code per} doubles, so the spans stay alike.
+     */
+    List<Span> spans = new ArrayList<>();
+    Span open;
+    int per = 1;
+    long chunks;
+    long numbers;
+    double lostAtMs = -1;
+
+    void done(Span span) {
+      chunks++;
+      numbers += span.numbers();
+      open = open == null ? span : open.merge(span);
+      if (open.chunks() >= per) {
+        spans.add(open);
+        open = null;
+        if (spans.size() >= 2 * MAX_SPANS) {
+          spans = halved(spans);
+          per *= 2;
+        }
+      }
+    }
+
+    List<Span> all() {
+      List<Span> all = new ArrayList<>(spans);
+      if (open != null) {
+        all.add(open);
+      }
+      return all;
+    }
 
     NodeState(String nodeId, long pid) {
       this.nodeId = nodeId;
@@ -72,17 +117,19 @@ final class Scheduler {
     this.vertx = vertx;
     this.from = from;
     this.chunkSize = chunkSize;
-    this.window = Math.max(window, WINDOW_NUMBERS / chunkSize);
+    this.window = Math.max(window, Math.min(MAX_WINDOW, WINDOW_NUMBERS / chunkSize));
     this.progress = progress;
     this.options = new DeliveryOptions().setSendTimeout(chunkTimeoutMs).addHeader(SquaresMessages.OP, NodeOp.CHUNK.name());
     this.results = new long[(int) count];
     int chunks = (int) ((count + chunkSize - 1) / chunkSize);
     this.done = new boolean[chunks];
     this.chunksLeft = chunks;
+    this.chunksTotal = chunks;
     for (int i = 0; i < chunks; i++) {
       queue.add(i);
     }
     nodes.forEach((id, pid) -> active.put(id, new NodeState(id, pid)));
+    all.addAll(active.values());
   }
 
   /**
@@ -91,6 +138,14 @@ final class Scheduler {
    * chunks; large chunks keep the configured window (the memory in flight stays bounded).
    */
   static final int WINDOW_NUMBERS = 65_536;
+
+  /**
+   * But never more than this many chunks in flight per node: with chunks of one number the window above was 65,536
+   * requests, sent in one pass of the event loop (it was blocked for 2-4 s) and queued unsent on the connection, and
+   * a cancel or a lost node then failed every one of them at once (thousands of Vert.x errors in the log). A
+   * thousand in flight keep a node as busy.
+   */
+  static final int MAX_WINDOW = 1_024;
 
   /**
    * The automatic chunk size: about four chunks per node, like Pool.map's, but never under {@link #MIN_AUTO_CHUNK}
@@ -105,6 +160,7 @@ final class Scheduler {
   static final int MIN_AUTO_CHUNK = 1_000;
 
   Future<long[]> run() {
+    startNanos = System.nanoTime();
     if (chunksLeft == 0) {
       finished.tryComplete(results);
     }
@@ -114,6 +170,64 @@ final class Scheduler {
 
   int retries() {
     return retries;
+  }
+
+  /**
+   * The node that gets the chunk holding {@code number} must throw instead of answering (the run's failAt, Q6): the
+   * map then fails as Pool.map raises, with the node's failure.
+   */
+  Scheduler failingAt(long number) {
+    this.failAt = number;
+    return this;
+  }
+
+  /** The tasks that threw on a node, with what the node said. */
+  List<TaskFailure> failures() {
+    return List.copyOf(failures);
+  }
+
+  /** At most this many spans per node in a timeline. */
+  static final int MAX_SPANS = 32;
+
+  /** What each node computed when, on the map's time axis (ms from its start), at most {@link #MAX_SPANS} spans each. */
+  List<NodeTimeline> timeline() {
+    List<NodeTimeline> timeline = new ArrayList<>();
+    for (NodeState node : all) {
+      List<Span> spans = node.all();
+      while (spans.size() > MAX_SPANS) {
+        spans = halved(spans);
+      }
+      timeline.add(new NodeTimeline(node.nodeId, node.pid, List.copyOf(spans), node.lostAtMs));
+    }
+    return timeline;
+  }
+
+  /** Chunks and numbers each node computed (lost nodes included), by node id. */
+  Map<String, long[]> doneByNode() {
+    Map<String, long[]> done = new LinkedHashMap<>();
+    all.forEach(n -> done.put(n.nodeId, new long[] {n.chunks, n.numbers}));
+    return done;
+  }
+
+  /** Each pair of neighbouring spans as one. */
+  static List<Span> halved(List<Span> spans) {
+    List<Span> half = new ArrayList<>();
+    for (int i = 0; i < spans.size(); i += 2) {
+      half.add(i + 1 < spans.size() ? spans.get(i).merge(spans.get(i + 1)) : spans.get(i));
+    }
+    return half;
+  }
+
+  private double msSinceStart(long nanos) {
+    return Math.round((nanos - startNanos) / 10_000.0) / 100.0;
+  }
+
+  int chunksTotal() {
+    return chunksTotal;
+  }
+
+  int chunksDone() {
+    return chunksTotal - chunksLeft;
   }
 
   List<Lost> lost() {
@@ -172,18 +286,24 @@ final class Scheduler {
     long start = from + (long) chunk * chunkSize;
     int count = (int) Math.min(chunkSize, results.length - (long) chunk * chunkSize);
     node.inFlight.add(chunk);
-    vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), options)
+    sentAt.put(chunk, System.nanoTime());
+    DeliveryOptions sent = failAt >= start && failAt < start + count
+        ? new DeliveryOptions(options).addHeader(SquaresMessages.FAIL_AT, Long.toString(failAt)) : options;
+    vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), sent)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             received(node, chunk, count, ar.result());
           } else {
-            failed(node, chunk, ar.cause());
+            failed(node, chunk, start, count, ar.cause());
           }
         });
   }
 
   private void received(NodeState node, int chunk, int count, Message<Buffer> reply) {
     node.inFlight.remove(chunk);
+    if (finished.future().isComplete()) {
+      return; // an answer after the map failed or was cancelled: no progress to report, nothing to send
+    }
     if (!done[chunk]) { // a late answer for a chunk re-queued and done elsewhere changes nothing
       Buffer squares = reply.body();
       if (squares.length() != count * 8) {
@@ -195,9 +315,13 @@ final class Scheduler {
         results[offset + i] = squares.getLong(i * 8);
       }
       done[chunk] = true;
+      Long sent = sentAt.remove(chunk);
+      node.done(new Span(from + (long) chunk * chunkSize, count, 1, msSinceStart(sent == null ? startNanos : sent),
+          msSinceStart(System.nanoTime())));
       numbersDone += count;
+      chunksLeft--; // before the progress, which reads it
       progress.accept(numbersDone);
-      if (--chunksLeft == 0) {
+      if (chunksLeft == 0) {
         finished.tryComplete(results);
         return;
       }
@@ -205,9 +329,16 @@ final class Scheduler {
     dispatch();
   }
 
-  private void failed(NodeState node, int chunk, Throwable cause) {
+  private void failed(NodeState node, int chunk, long start, int count, Throwable cause) {
     if (!active.containsKey(node.nodeId)) {
       return; // already dropped, its chunks already re-queued
+    }
+    if (cause instanceof RemoteFailure remote && remote.origin() != null) {
+      // the task threw on the node: like Pool.map, the map fails with the worker's exception, kept with its story
+      TaskFailure failure = new TaskFailure(start, count, node.nodeId, node.pid, remote.origin());
+      failures.add(failure);
+      finished.tryFail("a task failed on a node: " + failure.describe());
+      return;
     }
     if (cause instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
       finished.tryFail("node " + node.nodeId + " refused a chunk: " + re.getMessage()); // a bug, not a lost node
@@ -229,6 +360,7 @@ final class Scheduler {
       queue.addFirst(requeue.get(i));
     }
     retries += requeue.size();
+    node.lostAtMs = msSinceStart(System.nanoTime());
     lost.add(new Lost(nodeId, node.pid, reason, requeue.size()));
     dispatch();
   }

@@ -32,6 +32,7 @@ public final class SquaresNodeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     SquaresCodec.register(vertx.eventBus());
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // a task's failure goes back with its story
     // completion(): started only once the address is known cluster-wide, so the coordinator never gets NO_HANDLERS
     return vertx.eventBus().<Object>consumer(Addresses.squaresNode(nodeId), this::handle).completion();
   }
@@ -48,6 +49,10 @@ public final class SquaresNodeVerticle extends VerticleBase {
         case CHUNK -> {
           long start = System.nanoTime();
           Chunk chunk = Chunk.fromBuffer((Buffer) msg.body());
+          String failAt = msg.headers().get(SquaresMessages.FAIL_AT);
+          if (failAt != null) {
+            failAt(chunk, Long.parseLong(failAt));
+          }
           msg.reply(new SquaresCodec.Squares(chunk.from(), chunk.count())); // computed as the reply is written
           busyNanos += System.nanoTime() - start;
           chunks++;
@@ -60,6 +65,13 @@ public final class SquaresNodeVerticle extends VerticleBase {
       Failures.reply(msg, LabException.badInput("bad request to a squares node: " + e.getMessage()));
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
+    }
+  }
+
+  /** The run asked this chunk to fail at {@code number}: thrown here, on the node's thread, as a bug would be. */
+  private static void failAt(Chunk chunk, long number) {
+    if (number >= chunk.from() && number < chunk.from() + chunk.count()) {
+      throw new ForcedFailure(number);
     }
   }
 

@@ -6,6 +6,9 @@ import io.concurrencylab.bus.SquaresMessages.Progress;
 import io.concurrencylab.bus.SquaresMessages.Results;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
 import io.concurrencylab.bus.SquaresMessages.SizeResult;
+import io.concurrencylab.bus.SquaresMessages.TaskFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,37 +20,66 @@ public final class SquaresProgram {
   private SquaresProgram() {}
 
   /**
-   * The lesson's two lines per size, then one table for all sizes (and any lost nodes).
+   * The lesson's two lines per completed size, then one table for every size measured (a size a failure or a cancel
+   * stopped is marked so), its lost nodes, and the tasks that failed on a node with the node's stack (Python prints
+   * the worker's traceback the same way, as the cause of the exception it raises in the caller).
    *
    * @param kept whether the record is on disk: only then does the report say it is kept
    */
   public static List<String> report(RunRecord record, boolean kept) {
     List<String> lines = new ArrayList<>();
     for (SizeResult size : record.sizes()) {
-      lines.add(String.format(Locale.ROOT, "Cluster size %d: Time taken = %.4f seconds", size.size(), size.totalMs() / 1000));
-      lines.add("Results with cluster size " + size.size() + ": " + shown(record.results()));
+      if (size.complete() && record.results() != null) {
+        lines.add(String.format(Locale.ROOT, "Cluster size %d: Time taken = %.4f seconds", size.size(), size.totalMs() / 1000));
+        lines.add("Results with cluster size " + size.size() + ": " + shown(record.results()));
+      }
     }
     if (!record.sizes().isEmpty()) {
       lines.add("");
       lines.add(String.format(Locale.ROOT, "%4s  %12s  %10s  %10s  %10s  %6s  %s", "size", "launch+join", "compute",
-          "teardown", "total", "chunk", "numbers per node"));
+          "teardown", "total", "chunk", "numbers per node (pid, peak RSS)"));
       for (SizeResult s : record.sizes()) {
         lines.add(String.format(Locale.ROOT, "%4d  %10.1f ms  %7.1f ms  %7.1f ms  %7.1f ms  %6d  %s", s.size(),
-            s.launchMs(), s.computeMs(), s.teardownMs(), s.totalMs(), s.chunk(), perNode(s.nodes())));
+            s.launchMs(), s.computeMs(), s.teardownMs(), s.totalMs(), s.chunk(), perNode(s.nodes()))
+            + (s.complete() ? "" : "  (stopped in " + s.stoppedIn() + ")"));
         for (Lost l : s.lost()) {
           lines.add("      lost node pid " + l.pid() + " (" + l.reason() + "): " + l.requeued() + " chunk(s) re-queued");
         }
       }
-      lines.add("run " + record.id() + (kept ? " kept in the history" : " NOT kept in the history (could not write it)"));
+    }
+    for (SizeResult s : record.sizes()) {
+      for (TaskFailure f : s.failures()) {
+        lines.add("");
+        lines.addAll(failure(s.size(), f));
+      }
+    }
+    lines.add("run " + record.id() + (record.ok() ? "" : " " + record.status())
+        + (kept ? " kept in the history" : " NOT kept in the history (could not write it)"));
+    return lines;
+  }
+
+  /** A task's failure as the node told it: where, then the exception and its stack, as Java prints one. */
+  static List<String> failure(int size, TaskFailure f) {
+    List<String> lines = new ArrayList<>();
+    JsonObject origin = f.origin();
+    lines.add(String.format(Locale.ROOT, "Task failed on a node (size %d, chunk %d..%d): node pid %d at %s, thread %s",
+        size, f.from(), f.from() + f.count() - 1, f.pid(), origin.getString("host"), origin.getString("thread")));
+    lines.add(origin.getString("type") + (origin.getString("message") == null ? "" : ": " + origin.getString("message")));
+    JsonArray stack = origin.getJsonArray("stack", new JsonArray());
+    for (int i = 0; i < stack.size(); i++) {
+      String frame = String.valueOf(stack.getValue(i));
+      lines.add(frame.startsWith("Caused by") ? frame : "\t" + frame);
     }
     return lines;
   }
 
   static String perNode(List<NodeStats> nodes) {
     // the peak (VmHWM): what the node needed at its busiest, not what it holds once the work is done
-    return nodes.stream().map(n -> String.format(Locale.ROOT, "%d (pid %d, %.0f MB)", n.numbers(), n.pid(),
-            n.peakRssMb() >= 0 ? n.peakRssMb() : n.rssMb()))
-        .collect(Collectors.joining(", "));
+    return nodes.stream().map(n -> {
+      double mb = n.peakRssMb() >= 0 ? n.peakRssMb() : n.rssMb();
+      return String.format(Locale.ROOT, "%d (pid %d, %s)", n.numbers(), n.pid(),
+          mb >= 0 ? String.format(Locale.ROOT, "%.0f MB", mb) : "RSS unknown");
+    }).collect(Collectors.joining(", "));
   }
 
   /** All values when at most 20, else the first ten, an ellipsis and the last three. */

@@ -1,5 +1,6 @@
 package io.concurrencylab.squares;
 
+import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.NodeStats;
 import io.concurrencylab.bus.SquaresMessages.Progress;
 import io.concurrencylab.bus.SquaresMessages.Results;
@@ -40,7 +41,7 @@ public final class Sweep {
   private final RunHistory history;
   private final NodeProcesses processes;
   private final Consumer<Progress> progress;
-  private volatile String interrupted;
+  private volatile String cancelled;
   private volatile SweepCluster cluster;
   /** The size under way; only touched on the run's event loop. */
   private NodePool current;
@@ -68,8 +69,8 @@ public final class Sweep {
   /**
    * Runs the sweep; returns at once, from any thread. The run's own Vert.x is built on a thread of its own (not
    * from inside another Vert.x, which Vert.x warns against). The future always succeeds, with the record, once every
-   * node it started has exited, the record is in the history and the cluster is left; a failed run has
-   * {@code ok == false} and its error. Its callbacks run on the run's threads, not the caller's.
+   * node it started has exited, the record is in the history and the cluster is left; a failed or cancelled run
+   * has that status, its error and every size it measured. Its callbacks run on the run's threads, not the caller's.
    */
   public Future<RunRecord> run() {
     String started = Instant.now().toString();
@@ -94,25 +95,30 @@ public final class Sweep {
         e -> Future.succeededFuture(keep(failed(started, "could not form the sweep cluster: " + e.getMessage()))));
   }
 
+  public String runId() {
+    return runId;
+  }
+
   /**
-   * Ends the run from outside (Ctrl-C, serve stopping), from any thread: the current wait or computation fails, so
-   * the usual path stops this size's nodes and records the run, as interrupted, once.
+   * Cancels the run from outside (the API, the event bus, Ctrl-C, serve stopping), from any thread: the current
+   * wait or computation fails, so the usual path stops this size's nodes and records the run, as cancelled with
+   * what it measured so far, once.
    */
-  public void interrupt(String why) {
-    interrupted = "interrupted (" + why + "); every node it started was stopped";
+  public void cancel(String why) {
+    cancelled = "cancelled (" + why + "); every node it started was stopped";
     SweepCluster joined = cluster;
     if (joined != null) {
       joined.call(() -> {
         if (current != null) {
-          current.abort(interrupted);
+          current.abort(cancelled);
         }
         return Future.succeededFuture();
       });
     }
   }
 
-  public boolean isInterrupted() {
-    return interrupted != null;
+  public boolean isCancelled() {
+    return cancelled != null;
   }
 
   /** The sizes done so far and the squares of the last one (every size computes the same numbers). */
@@ -124,57 +130,89 @@ public final class Sweep {
     }
   }
 
+  /** The run stopped (a failure, a cancel) after measuring {@code done}. */
+  private static final class Stopped extends RuntimeException {
+    final transient Done done;
+
+    Stopped(Done done, Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+      this.done = done;
+    }
+  }
+
   /** Every size in order; stops at the first failure (after stopping that size's nodes). */
   private Future<Done> everySize(SweepCluster cluster) {
     Future<Done> chain = Future.succeededFuture(new Done(List.of(), new long[0]));
-    for (int size : request.sizes()) {
-      chain = chain.compose(done -> oneSize(cluster, size, done));
+    List<Integer> sizes = request.sizes();
+    for (int i = 0; i < sizes.size(); i++) {
+      int size = sizes.get(i);
+      int step = i + 1;
+      chain = chain.compose(done -> oneSize(cluster, size, done, p -> progress.accept(p.at(step, sizes.size()))));
     }
     return chain;
   }
 
-  /** One size: launch until ready, map, stats, stop; timed phase by phase. */
-  private Future<Done> oneSize(SweepCluster cluster, int size, Done before) {
-    if (interrupted != null) {
-      return Future.failedFuture(interrupted);
+  /**
+   * One size: launch until ready, map, stats, stop; timed phase by phase. A size that fails or is cancelled still
+   * asks its nodes for their stats and stops them, and is kept with the phases it measured ({@link Stopped}).
+   */
+  private Future<Done> oneSize(SweepCluster cluster, int size, Done before, Consumer<Progress> progress) {
+    if (cancelled != null) {
+      return Future.failedFuture(new Stopped(before, new IllegalStateException(cancelled)));
     }
     int chunk = request.chunk() > 0 ? request.chunk() : Scheduler.autoChunk(request.count(), size);
     NodePool pool = new NodePool(cluster, config, processes, runId, size, progress);
     current = pool;
     long[] at = {System.nanoTime(), 0, 0, 0}; // start, ready, computed, stopping
-    Future<Computed> computed = pool.open()
+    Future<NodePool.Mapped> mapped = pool.open()
         .compose(v -> {
           at[1] = System.nanoTime();
-          return pool.map(request.from(), request.count(), chunk);
-        })
-        .compose(mapped -> {
-          at[2] = System.nanoTime();
-          return pool.stats().map(stats -> new Computed(mapped, stats));
+          return pool.map(request.from(), request.count(), chunk, request.failAt());
         });
-    // Whatever happened, this size's nodes are stopped before the next size (or the end) begins.
-    return computed.eventually(() -> {
-      at[3] = System.nanoTime();
-      return pool.close();
-    }).map(c -> {
-      long end = System.nanoTime();
-      progress.accept(new Progress(runId, size, io.concurrencylab.bus.SquaresMessages.Phase.DONE, size, size));
-      return before.plus(new SizeResult(size, chunk, ms(at[1] - at[0]), ms(at[2] - at[1]), ms(end - at[3]),
-          ms(end - at[0]), c.mapped.retries(), c.mapped.lost(), c.stats), c.mapped.values());
+    // Whatever happened: what the nodes did (quickly when cancelled), then this size's nodes are stopped before the
+    // next size (or the end) begins.
+    return mapped.transform(result -> {
+      at[at[1] == 0 ? 1 : 2] = System.nanoTime();
+      Future<List<NodeStats>> stats = cancelled != null ? pool.stats(STATS_WHEN_CANCELLED_MS) : pool.stats();
+      return stats.transform(s -> {
+        at[3] = System.nanoTime();
+        List<NodeStats> nodes = s.succeeded() ? s.result() : List.of();
+        return pool.close().transform(closed -> {
+          long end = System.nanoTime();
+          String stoppedIn = result.succeeded() && closed.succeeded() ? null : at[2] == 0 ? "launch" : "compute";
+          double launch = ms(at[1] - at[0]);
+          double compute = at[2] == 0 ? 0 : ms(at[2] - at[1]);
+          SizeResult measured = new SizeResult(size, chunk, launch, compute, ms(end - at[3]), ms(end - at[0]),
+              pool.retries(), pool.lost(), nodes, stoppedIn, pool.failures(), pool.timeline());
+          if (stoppedIn != null) {
+            Throwable cause = result.failed() ? result.cause() : closed.cause();
+            return Future.failedFuture(new Stopped(before.plus(measured, before.values()), cause));
+          }
+          progress.accept(new Progress(runId, size, io.concurrencylab.bus.SquaresMessages.Phase.DONE, size, size));
+          return Future.succeededFuture(before.plus(measured, result.result().values()));
+        });
+      });
     });
   }
 
-  private record Computed(NodePool.Mapped mapped, List<NodeStats> stats) {}
+  /** How long a node may take to say what it did while its run is being cancelled. */
+  private static final long STATS_WHEN_CANCELLED_MS = 1_000;
 
   private RunRecord record(String started, io.vertx.core.AsyncResult<Done> done) throws Exception {
     if (done.failed()) {
-      return failed(started, interrupted != null ? interrupted : done.cause().getMessage());
+      List<SizeResult> sizes = done.cause() instanceof Stopped stopped ? stopped.done.sizes() : List.of();
+      return new RunRecord(runId, started, Instant.now().toString(), request,
+          cancelled != null ? SquaresMessages.CANCELLED : SquaresMessages.FAILED,
+          cancelled != null ? cancelled : done.cause().getMessage(), sizes, null, machine());
     }
     return new RunRecord(runId, started, Instant.now().toString(), request, true, null, done.result().sizes(),
         results(done.result().values(), request.from()), machine());
   }
 
   private RunRecord failed(String started, String error) {
-    return new RunRecord(runId, started, Instant.now().toString(), request, false, error, List.of(), null, machine());
+    return new RunRecord(runId, started, Instant.now().toString(), request, cancelled != null
+        ? SquaresMessages.CANCELLED : SquaresMessages.FAILED, cancelled != null ? cancelled : error, List.of(), null,
+        machine());
   }
 
   /** Appends the record to the history (blocking); a record that cannot be written is still the run's record. */

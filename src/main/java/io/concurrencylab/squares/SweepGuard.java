@@ -28,6 +28,11 @@ final class SweepGuard {
     this.cluster = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager() : null;
   }
 
+  /** This serve's Vert.x node id (null when not clustered). */
+  String nodeId() {
+    return cluster == null ? null : cluster.getNodeId();
+  }
+
   /** This serve, running {@code runId}. */
   RunningSweep mine(String runId) {
     return new RunningSweep(runId, cluster == null ? null : cluster.getNodeId(), ProcessHandle.current().pid(),
@@ -48,6 +53,17 @@ final class SweepGuard {
       return map.replaceIfPresent(KEY, held, mine.toJson())
           .compose(replaced -> replaced ? Future.succeededFuture(null) : claim(mine));
     }));
+  }
+
+  /** The sweep running now on any serve of the cluster (null when none, or when its serve has left). */
+  Future<RunningSweep> running() {
+    return map().compose(map -> map.get(KEY)).map(held -> {
+      if (held == null) {
+        return null;
+      }
+      RunningSweep running = RunningSweep.fromJson(held);
+      return cluster == null || cluster.getNodes().contains(running.nodeId()) ? running : null;
+    });
   }
 
   /** Gives the claim back (only if it is still {@code mine}). */

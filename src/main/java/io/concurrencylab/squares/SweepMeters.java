@@ -25,6 +25,9 @@ final class SweepMeters {
     remember(Counter.builder("lab.squares.runs").tag("ok", String.valueOf(run.ok()))
         .description("Squares sweeps finished").register(registry)).increment();
     for (SizeResult size : run.sizes()) {
+      if (!size.complete()) {
+        continue; // a size a failure or cancel stopped: its phases are partial, not a timing of the size
+      }
       phase(size.size(), "launch").record(size.launchMs());
       phase(size.size(), "compute").record(size.computeMs());
       phase(size.size(), "teardown").record(size.teardownMs());

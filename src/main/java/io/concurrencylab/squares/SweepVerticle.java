@@ -18,6 +18,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Squares runs from the event bus, in {@code serve}: {@code lab.squares.start} (reply at once with the run id),
- * {@code lab.squares.run} (reply with the record when done), {@code lab.squares.runs} (the history). One sweep at a
+ * {@code lab.squares.run} (reply with the record when done), {@code lab.squares.cancel} (reply with the cancelled
+ * run's record once its nodes are stopped), {@code lab.squares.runs} (the history). One sweep at a
  * time per cluster ({@link SweepGuard}): a start while one runs on any serve is a 409 naming it. Publishes
  * {@code lab.squares.progress} while a run goes and {@code lab.squares.finished} with its record.
  *
@@ -42,11 +44,14 @@ public final class SweepVerticle extends VerticleBase {
   private final SweepMeters meters = new SweepMeters();
   private final Map<String, RunRecord> runs = new HashMap<>();
   private final Map<String, Message<Object>> waiting = new HashMap<>();
+  /** The cancel requests of the run going, answered with its record. */
+  private final List<Message<Object>> cancelling = new ArrayList<>();
   private RunHistory file;
   private SweepGuard guard;
   private Sweep sweep;
   private NodeProcesses processes;
   private Future<RunRecord> runDone;
+  private HistoryWatch watch;
 
   public SweepVerticle(LabConfig config) {
     this.config = config;
@@ -67,7 +72,15 @@ public final class SweepVerticle extends VerticleBase {
             bus.consumer(Addresses.SQUARES_START, msg -> begin(msg).onSuccess(id -> msg.reply(new Started(id).toJson())))
                 .completion(),
             bus.consumer(Addresses.SQUARES_RUN, msg -> begin(msg).onSuccess(id -> waiting.put(id, msg))).completion(),
-            bus.consumer(Addresses.SQUARES_RUNS, this::runs).completion()));
+            bus.consumer(Addresses.SQUARES_RUNS, this::runs).completion(),
+            bus.consumer(Addresses.SQUARES_CANCEL, this::cancel).completion(),
+            // where the other serves of the cluster pass on a cancel of the sweep this one runs
+            guard.nodeId() == null ? Future.succeededFuture()
+                : bus.consumer(Addresses.squaresCancelOn(guard.nodeId()), this::cancelHere).completion()))
+        .compose(v -> {
+          watch = new HistoryWatch(vertx, file, this::appeared);
+          return watch.start();
+        });
   }
 
   /**
@@ -98,6 +111,19 @@ public final class SweepVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * The history file changed: runs this serve does not know yet were made by another process (a {@code lab squares}
+   * here, a serve sharing the folder). Each is shown, and announced as finished, so open pages show it live.
+   */
+  private void appeared(List<RunRecord> records) {
+    for (RunRecord r : records) {
+      if (!runs.containsKey(r.id()) && (sweep == null || !sweep.runId().equals(r.id()))) {
+        runs.put(r.id(), r);
+        vertx.eventBus().publish(Addresses.SQUARES_FINISHED, r.toJson());
+      }
+    }
+  }
+
   private Future<Void> keep(List<RunRecord> records) {
     records.forEach(r -> runs.put(r.id(), r));
     return vertx.executeBlocking(() -> file.appendMissing(records))
@@ -105,13 +131,70 @@ public final class SweepVerticle extends VerticleBase {
         .<Void>mapEmpty().otherwiseEmpty();
   }
 
+  /** The history, and the sweep running now on any serve of the cluster ({@code "running"}, null when none). */
   private void runs(Message<Object> msg) {
     try {
       Bodies.none(msg.body(), Addresses.SQUARES_RUNS);
-      msg.reply(SquaresMessages.runs(runs.values().stream()
-          .sorted(Comparator.comparing(RunRecord::started).thenComparing(RunRecord::id)).toList()));
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
+      return;
+    }
+    JsonObject reply = SquaresMessages.runs(runs.values().stream()
+        .sorted(Comparator.comparing(RunRecord::started).thenComparing(RunRecord::id)).toList());
+    guard.running().onComplete(running -> msg.reply(reply.put("running",
+        running.succeeded() && running.result() != null ? running.result().toJson() : null)));
+  }
+
+  /**
+   * Cancels a running sweep: here when this serve runs it, else on the serve that does (the one sweep of the
+   * cluster); answered with the run's record once its nodes are stopped. 404 for a run nobody knows, 409 for one
+   * that is not running.
+   */
+  private void cancel(Message<Object> msg) {
+    SquaresMessages.Cancel cancel;
+    try {
+      cancel = SquaresMessages.Cancel.fromBody(msg.body());
+    } catch (LabException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    if (sweep != null && sweep.runId().equals(cancel.run())) {
+      cancelHere(msg);
+      return;
+    }
+    guard.running().onComplete(ar -> {
+      RunningSweep running = ar.succeeded() ? ar.result() : null;
+      if (running != null && running.run().equals(cancel.run()) && running.nodeId() != null) {
+        vertx.eventBus().request(Addresses.squaresCancelOn(running.nodeId()), msg.body(),
+                new DeliveryOptions().setSendTimeout(config.squaresStopGraceMs() + 20_000))
+            .onComplete(reply -> msg.reply(reply.body()), e -> Failures.reply(msg, e));
+      } else if (runs.containsKey(cancel.run())) {
+        Failures.reply(msg, new LabException(Failures.CONFLICT, "squares run " + cancel.run() + " is not running (it ended: "
+            + runs.get(cancel.run()).status() + ")"));
+      } else {
+        Failures.reply(msg, new LabException(Failures.NOT_FOUND, "no squares run " + cancel.run()));
+      }
+    });
+  }
+
+  /** Cancels the sweep this serve runs, if it is the one asked for; the reply comes with its record. */
+  private void cancelHere(Message<Object> msg) {
+    SquaresMessages.Cancel cancel;
+    try {
+      cancel = SquaresMessages.Cancel.fromBody(msg.body());
+    } catch (LabException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    if (sweep == null || !sweep.runId().equals(cancel.run())) {
+      Failures.reply(msg, new LabException(Failures.CONFLICT, "squares run " + cancel.run() + " is not running here"));
+      return;
+    }
+    String who = msg.headers().get(io.concurrencylab.bus.WebMessages.ORIGIN);
+    cancelling.add(msg);
+    if (!sweep.isCancelled()) {
+      log.info("squares run {} cancelled on request ({})", cancel.run(), who == null ? "event bus" : who);
+      sweep.cancel("on request" + (who == null ? "" : " from " + who));
     }
   }
 
@@ -144,6 +227,8 @@ public final class SweepVerticle extends VerticleBase {
 
   private void finish(String runId, RunRecord record) {
     sweep = null;
+    cancelling.forEach(m -> m.reply(record.toJson()));
+    cancelling.clear();
     runs.put(record.id(), record);
     meters.record(record);
     vertx.eventBus().publish(Addresses.SQUARES_FINISHED, record.toJson());
@@ -151,18 +236,22 @@ public final class SweepVerticle extends VerticleBase {
     if (requester != null && record.ok()) {
       requester.reply(record.toJson());
     } else if (requester != null) {
-      requester.fail(Failures.UNEXPECTED, "run " + runId + " failed: " + record.error());
+      requester.fail(record.cancelled() ? Failures.CONFLICT : Failures.UNEXPECTED,
+          "run " + runId + " " + record.status() + ": " + record.error());
     }
   }
 
-  /** Serve is stopping: a run still going is interrupted (it stops its nodes and is recorded as interrupted). */
+  /** Serve is stopping: a run still going is cancelled (it stops its nodes and is recorded as cancelled). */
   @Override
   public Future<?> stop() {
     meters.remove();
+    if (watch != null) {
+      watch.stop();
+    }
     if (sweep == null) {
       return Future.succeededFuture();
     }
-    sweep.interrupt("serve stopped");
+    sweep.cancel("serve stopped");
     NodeProcesses started = processes;
     // should the sweep not wind down in time, stop its nodes from here
     long timer = vertx.setTimer(config.squaresStopGraceMs() + 20_000, id -> started.killAllNow());

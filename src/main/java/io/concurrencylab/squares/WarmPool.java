@@ -60,7 +60,7 @@ public final class WarmPool implements AutoCloseable {
   public long[] map(long from, long to, Integer chunk) {
     long count = to - from + 1;
     int c = chunk != null ? chunk : Scheduler.autoChunk(count, pool.size());
-    return cluster.call(() -> pool.map(from, count, c)).await().values();
+    return cluster.call(() -> pool.map(from, count, c, -1)).await().values();
   }
 
   /** kill -9 of one node, and the time until the coordinator is told it left (ms); one node less after. */

@@ -71,6 +71,9 @@ final class ApiRoutes {
     router.post("/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_START, RequestBody.json(ctx), 202));
     get(router, "/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_RUNS, null, 200));
     get(router, "/api/squares/runs/:id").handler(this::run);
+    // cancel a running sweep: answered with its record once its nodes are stopped (404 unknown, 409 not running)
+    router.delete("/api/squares/runs/:id").handler(ctx -> relay(ctx, Addresses.SQUARES_CANCEL,
+        noBody(ctx) == null ? new SquaresMessages.Cancel(ctx.pathParam("id")).toJson() : null, 200));
     // Q1 measured (compare.CompareVerticle, in this serve): start one (202 and its run id), cancel it, the latest
     router.post("/api/compare/runs").handler(ctx -> relay(ctx, Addresses.COMPARE_START, RequestBody.json(ctx), 202));
     router.delete("/api/compare/runs/current").handler(ctx -> relay(ctx, Addresses.COMPARE_CANCEL, noBody(ctx), 200));

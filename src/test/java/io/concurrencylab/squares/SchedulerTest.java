@@ -61,6 +61,25 @@ class SchedulerTest {
     }
   }
 
+  /** The timeline: every number in some node's spans, at most MAX_SPANS a node, each span after the map began. */
+  @Test
+  void theTimelineHoldsEveryChunkInFewSpansPerNode() {
+    Scheduler[] seen = new Scheduler[1];
+    run(1, 100_000, 10, s -> seen[0] = s).await();
+    var timeline = seen[0].timeline();
+    assertThat(timeline).extracting(t -> t.nodeId()).containsExactly("a", "b", "c");
+    assertThat(timeline.stream().flatMap(t -> t.spans().stream()).mapToLong(sp -> sp.numbers()).sum()).isEqualTo(100_000);
+    assertThat(timeline.stream().flatMap(t -> t.spans().stream()).mapToInt(sp -> sp.chunks()).sum()).isEqualTo(10_000);
+    assertThat(timeline).allSatisfy(t -> {
+      assertThat(t.spans()).hasSizeLessThanOrEqualTo(Scheduler.MAX_SPANS);
+      assertThat(t.spans()).allMatch(sp -> sp.startMs() >= 0 && sp.endMs() >= sp.startMs());
+      assertThat(t.lostAtMs()).isEqualTo(-1);
+      // spans alike (the last may be short): not a first span holding nearly everything
+      var closed = t.spans().subList(0, Math.max(0, t.spans().size() - 1)).stream().mapToInt(sp -> sp.chunks()).summaryStatistics();
+      assertThat(closed.getMax()).isLessThanOrEqualTo(2 * Math.max(1, closed.getMin()));
+    });
+  }
+
   @Test
   void aNodeThatLeavesHasItsChunksRequeuedAtOnce() {
     Scheduler[] seen = new Scheduler[1];
@@ -73,6 +92,8 @@ class SchedulerTest {
     assertThat(seen[0].lost()).extracting(Lost::nodeId, Lost::reason).containsExactly(
         org.assertj.core.groups.Tuple.tuple("b", "left the cluster"));
     assertThat(seen[0].retries()).isEqualTo(seen[0].lost().get(0).requeued());
+    assertThat(seen[0].timeline()).filteredOn(t -> t.nodeId().equals("b")).singleElement()
+        .satisfies(t -> assertThat(t.lostAtMs()).isNotNegative());
   }
 
   @Test
@@ -107,6 +128,30 @@ class SchedulerTest {
     Future<long[]> run = run(1, 200_000, 50, s -> deployments.values().forEach(vertx::undeploy));
     assertThatThrownBy(run::await).hasMessageContaining("all nodes were lost (3)");
     assertThat(uncaught).isEmpty();
+  }
+
+  /** Q6 on purpose: the node given the chunk holding failAt throws; the map fails with the node's own story. */
+  @Test
+  void aChunkAskedToFailFailsTheMapWithTheNodesExceptionThreadAndStack() {
+    io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus());
+    Promise<long[]> result = Promise.promise();
+    Scheduler[] self = new Scheduler[1];
+    vertx.runOnContext(v -> {
+      self[0] = new Scheduler(vertx, 1, 1_000, 100, 2, 5_000, nodes, done -> { }).failingAt(457);
+      self[0].run().onComplete(result);
+    });
+    assertThatThrownBy(() -> result.future().await()).hasMessageStartingWith(
+        "a task failed on a node: ForcedFailure: square(457) failed on purpose: the run asked for failAt=457 "
+            + "(chunk 401..500, node pid");
+    assertThat(self[0].failures()).hasSize(1);
+    var failure = self[0].failures().get(0);
+    assertThat(failure.from()).isEqualTo(401);
+    assertThat(failure.count()).isEqualTo(100);
+    assertThat(failure.origin().getString("type")).isEqualTo(ForcedFailure.class.getName());
+    assertThat(failure.origin().getString("thread")).startsWith("vert.x-eventloop-thread-");
+    assertThat(failure.origin().getLong("pid")).isEqualTo(ProcessHandle.current().pid());
+    assertThat(failure.origin().getJsonArray("stack").getString(0))
+        .startsWith("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
   }
 
   @Test

@@ -183,10 +183,11 @@ class SquaresIT {
   void losingEveryNodeIsOneLineAndExitCode3() throws Exception {
     // a wider window: more chunks in flight when the nodes die, more ways for their failures to interleave (with
     // window 8 the old scheduler threw "Promise already completed" in about half the runs)
+    List<ProcessHandle> nodes;
     try (LabProcess lab = LabProcess.start("squares", "--sizes", "2", "--to", "10000000", "--chunk", "1000",
         "--set", "squares.window=8", "--set", "data.dir=" + data)) {
       lab.awaitErrLine(Pattern.compile("size 2 compute: "), RUN);
-      List<ProcessHandle> nodes = lab.handle().children().toList();
+      nodes = lab.handle().children().toList();
       toKill.addAll(nodes);
       assertThat(nodes).hasSize(2);
       nodes.forEach(ProcessHandle::destroyForcibly);
@@ -195,16 +196,26 @@ class SquaresIT {
       assertThat(lab.stderr().lines().filter(l -> l.contains("all nodes were lost"))).as(lab.stderr()).hasSize(1)
           .allMatch(l -> l.startsWith("lab squares: run failed: all nodes were lost (2)"));
       assertThat(lab.stderr()).doesNotContain("Exception").doesNotContainPattern("(?m)^\\s+at ");
-      assertThat(lab.stdoutLines()).isEmpty();
+      // what it measured before it failed: the size, stopped in compute, its lost nodes with their pids
+      assertThat(lab.stdoutLines()).anyMatch(l -> l.matches("\\s+2\\s+\\d+\\.\\d ms.*\\(stopped in compute\\)"))
+          .anyMatch(l -> l.contains("lost node pid " + nodes.get(0).pid()))
+          .noneMatch(l -> l.startsWith("Cluster size"));
     }
     List<RunRecord> history = new RunHistory(data).readAll();
     assertThat(history).hasSize(1);
     assertThat(history.get(0).error()).startsWith("all nodes were lost (2)");
+    assertThat(history.get(0).status()).isEqualTo("failed");
+    SizeResult stopped = history.get(0).sizes().get(0);
+    assertThat(stopped.stoppedIn()).isEqualTo("compute");
+    assertThat(stopped.launchMs()).isPositive();
+    assertThat(stopped.computeMs()).isPositive();
+    assertThat(stopped.lost()).extracting(Lost::pid).containsExactlyInAnyOrderElementsOf(
+        nodes.stream().map(ProcessHandle::pid).toList());
     assertThat(Processes.labNodes(history.get(0).id())).as("no node process left").isEmpty();
   }
 
   @Test
-  void ctrlCStopsTheNodesAndRecordsTheRunAsInterrupted() throws Exception {
+  void ctrlCStopsTheNodesAndRecordsTheRunAsCancelledWithWhatItMeasured() throws Exception {
     List<ProcessHandle> nodes;
     try (LabProcess lab = LabProcess.start("squares", "--sizes", "2", "--to", "10000000", "--chunk", "1000",
         "--set", "data.dir=" + data)) {
@@ -213,20 +224,119 @@ class SquaresIT {
       toKill.addAll(nodes);
       lab.terminate(); // SIGTERM; Ctrl-C (SIGINT) takes the same path
       assertThat(lab.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);
-      assertThat(lab.stderr()).contains("interrupted and recorded");
+      assertThat(lab.stderr()).contains("cancelled and recorded");
+      assertThat(lab.stdoutLines()).anyMatch(l -> l.contains("(stopped in compute)"));
     }
     assertThat(nodes).hasSize(2).noneMatch(ProcessHandle::isAlive);
     List<RunRecord> history = new RunHistory(data).readAll();
     assertThat(history).hasSize(1);
     assertThat(history.get(0).ok()).isFalse();
-    assertThat(history.get(0).error()).startsWith("interrupted");
+    assertThat(history.get(0).status()).isEqualTo("cancelled");
+    assertThat(history.get(0).error()).startsWith("cancelled (Ctrl-C or SIGTERM)");
+    SizeResult stopped = history.get(0).sizes().get(0);
+    assertThat(stopped.stoppedIn()).isEqualTo("compute");
+    assertThat(stopped.nodes()).extracting(n -> n.pid()).containsExactlyInAnyOrderElementsOf(
+        nodes.stream().map(ProcessHandle::pid).toList());
+  }
+
+  /**
+   * Q6 on purpose: the node that gets the chunk holding 57 throws. The run fails as Pool.map raises, and the
+   * caller gets the node's story: the exception's type and message, the node's pid, host and thread, its stack.
+   */
+  @Test
+  void aTaskThatThrowsOnANodeFailsTheRunWithTheNodesStack() throws Exception {
+    try (LabProcess lab = LabProcess.start("squares", "--sizes", "1,2", "--to", "100", "--chunk", "10",
+        "--fail-at", "57", "--set", "data.dir=" + data)) {
+      assertThat(lab.awaitExit(RUN)).as(lab.stderr()).isEqualTo(3);
+      assertThat(lab.stderr()).contains("lab squares: run failed: a task failed on a node: ForcedFailure: "
+          + "square(57) failed on purpose");
+      List<String> out = lab.stdoutLines();
+      assertThat(out).anyMatch(l -> l.matches("Task failed on a node \\(size 1, chunk 51\\.\\.60\\): node pid \\d+ at \\S+, "
+              + "thread vert\\.x-eventloop-thread-\\d+"))
+          .contains("io.concurrencylab.squares.ForcedFailure: square(57) failed on purpose: the run asked for failAt=57")
+          .anyMatch(l -> l.startsWith("\tat io.concurrencylab.squares.SquaresNodeVerticle.failAt("));
+    }
+    RunRecord record = new RunHistory(data).readAll().get(0);
+    assertThat(record.status()).isEqualTo("failed");
+    assertThat(record.request().failAt()).isEqualTo(57);
+    assertThat(record.sizes()).hasSize(1);
+    SizeResult one = record.sizes().get(0);
+    assertThat(one.stoppedIn()).isEqualTo("compute");
+    assertThat(one.failures()).hasSize(1);
+    var failure = one.failures().get(0);
+    assertThat(failure.from()).isEqualTo(51);
+    assertThat(failure.origin().getString("type")).isEqualTo(ForcedFailure.class.getName());
+    assertThat(failure.origin().getLong("pid")).isEqualTo(failure.pid()).isNotEqualTo(ProcessHandle.current().pid());
+    assertThat(one.nodes()).extracting(n -> n.pid()).contains(failure.pid());
+    assertThat(failure.origin().getJsonArray("stack").getString(0))
+        .startsWith("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
+    assertThat(Processes.labNodes(record.id())).as("no node process left").isEmpty();
+  }
+
+  /**
+   * lab.squares.cancel on a sweep running in serve's handler: the reply is the record, once every node is stopped;
+   * the run is cancelled with the size it completed and the one it was computing; a second cancel is a 409, an
+   * unknown run a 404. Progress events say where the run is as a whole (the size's step, the chunks).
+   */
+  @Test
+  void aSweepCancelledOnTheBusStopsItsNodesAndKeepsWhatItMeasured() throws Exception {
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    String run = null;
+    try {
+      vertx.deployVerticle(new SweepVerticle(config())).await();
+      CompletableFuture<Progress> computing = new CompletableFuture<>();
+      vertx.eventBus().<io.vertx.core.json.JsonObject>consumer(io.concurrencylab.bus.Addresses.SQUARES_PROGRESS, m -> {
+        Progress p = Progress.fromJson(m.body());
+        if (p.size() == 2 && p.phase() == Phase.COMPUTE && p.done() > 0) {
+          computing.complete(p);
+        }
+      }).completion().await();
+      var bus = vertx.eventBus();
+      run = bus.<io.vertx.core.json.JsonObject>request(io.concurrencylab.bus.Addresses.SQUARES_START,
+          new io.vertx.core.json.JsonObject().put("sizes", new io.vertx.core.json.JsonArray().add(1).add(2))
+              .put("to", 10_000_000).put("chunk", 1000)).await().body().getString("run");
+      Progress seen = computing.get(RUN.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(seen.step()).isEqualTo(2);
+      assertThat(seen.steps()).isEqualTo(2);
+      assertThat(seen.chunksTotal()).isEqualTo(10_000);
+      assertThat(seen.chunks()).isPositive().isLessThanOrEqualTo(10_000);
+      List<ProcessHandle> nodes = Processes.labNodes(run);
+      assertThat(nodes).hasSize(2);
+      toKill.addAll(nodes);
+
+      RunRecord record = RunRecord.fromJson(bus.<io.vertx.core.json.JsonObject>request(
+          io.concurrencylab.bus.Addresses.SQUARES_CANCEL, new io.vertx.core.json.JsonObject().put("run", run),
+          new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(60_000)).await().body());
+      assertThat(Processes.labNodes(run)).as("no node process left once the cancel is answered").isEmpty();
+      assertThat(record.status()).isEqualTo("cancelled");
+      assertThat(record.error()).startsWith("cancelled (on request)");
+      assertThat(record.sizes()).extracting(SizeResult::size).containsExactly(1, 2);
+      assertThat(record.sizes().get(0).complete()).isTrue();
+      assertThat(record.sizes().get(1).stoppedIn()).isEqualTo("compute");
+      assertThat(record.sizes().get(1).nodes()).extracting(n -> n.pid()).containsExactlyInAnyOrderElementsOf(
+          nodes.stream().map(ProcessHandle::pid).toList());
+      assertThat(new RunHistory(data).readAll()).extracting(RunRecord::status).containsExactly("cancelled");
+
+      String again = run;
+      assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(io.vertx.core.eventbus.ReplyException.class,
+          () -> bus.request(io.concurrencylab.bus.Addresses.SQUARES_CANCEL,
+              new io.vertx.core.json.JsonObject().put("run", again)).await()).failureCode()).isEqualTo(409);
+      assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(io.vertx.core.eventbus.ReplyException.class,
+          () -> bus.request(io.concurrencylab.bus.Addresses.SQUARES_CANCEL,
+              new io.vertx.core.json.JsonObject().put("run", "nope")).await()).failureCode()).isEqualTo(404);
+    } finally {
+      vertx.close().await();
+      if (run != null) {
+        toKill.addAll(Processes.labNodes(run));
+      }
+    }
   }
 
   @Test
   void badInputIsOneLineAndANonZeroExitAndLaunchesNothing() throws Exception {
     String[][] cases = {
         {"--sizes", "0"}, {"--sizes", "-2"}, {"--sizes", "two"}, {"--sizes", "9"}, {"--from", "5", "--to", "1"},
-        {"--chunk", "0"}, {"--to", "20000000"}, {"--from", "-1"}, {"--to", "ten"}};
+        {"--chunk", "0"}, {"--to", "20000000"}, {"--from", "-1"}, {"--to", "ten"}, {"--fail-at", "11"}};
     for (String[] args : cases) {
       List<String> command = new ArrayList<>(List.of("squares", "--set", "data.dir=" + data));
       command.addAll(List.of(args));

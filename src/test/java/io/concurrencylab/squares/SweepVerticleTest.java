@@ -40,4 +40,27 @@ class SweepVerticleTest {
     JsonObject runs = vertx.eventBus().<JsonObject>request(Addresses.SQUARES_RUNS, null).await().body();
     assertThat(SquaresMessages.runsFromJson(runs)).extracting(RunRecord::id).containsExactly("good");
   }
+
+  /** A run that another process (lab squares) appends to the history is announced live, once. */
+  @Test
+  void aRunAppendedByAnotherProcessIsAnnouncedLive(Vertx vertx) throws Exception {
+    vertx.deployVerticle(new SweepVerticle(LabConfig.defaults().with("data.dir", data.toString()))).await();
+    java.util.concurrent.LinkedBlockingQueue<JsonObject> finished = new java.util.concurrent.LinkedBlockingQueue<>();
+    vertx.eventBus().<JsonObject>consumer(Addresses.SQUARES_FINISHED, m -> finished.add(m.body())).completion().await();
+    RunRecord cli = new RunRecord("cli-1", "s", "f", RunRequest.validated(List.of(1), 1, 10, null, 8, 100), true,
+        null, List.of(), Sweep.results(new long[] {1, 4, 9}, 1), Sweep.machine());
+    new RunHistory(data).append(cli); // as lab squares does, from another process
+
+    JsonObject announced = finished.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(announced).as("lab.squares.finished within 10 s").isNotNull();
+    assertThat(RunRecord.fromJson(announced)).isEqualTo(cli);
+    JsonObject runs = vertx.eventBus().<JsonObject>request(Addresses.SQUARES_RUNS, null).await().body();
+    assertThat(SquaresMessages.runsFromJson(runs)).extracting(RunRecord::id).containsExactly("cli-1");
+    // the next change of the file announces only what is new
+    RunRecord second = new RunRecord("cli-2", "s2", "f", cli.request(), true, null, List.of(), cli.results(),
+        cli.machine());
+    new RunHistory(data).append(second);
+    assertThat(RunRecord.fromJson(finished.poll(10, java.util.concurrent.TimeUnit.SECONDS)).id()).isEqualTo("cli-2");
+    assertThat(finished).isEmpty();
+  }
 }

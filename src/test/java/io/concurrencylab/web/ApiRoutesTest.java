@@ -254,6 +254,9 @@ class ApiRoutesTest {
     assertThat(assertError(web.post("/api/squares/runs", "{\"from\": 5, \"to\": 1}"), 400).error())
         .contains("from must not be above to");
     assertThat(assertError(web.post("/api/squares/runs", "{\"chunk\": 0}"), 400).error()).contains("chunk");
+    assertThat(assertError(web.post("/api/squares/runs", "{\"failAt\": 11}"), 400).error())
+        .isEqualTo("failAt must be one of the numbers from 1 to 10, got 11");
+    assertThat(assertError(web.post("/api/squares/runs", "{\"failAt\": \"7\"}"), 400).error()).contains("failAt");
     assertError(web.post("/api/squares/runs", "{\"sizes\": [2]"), 400);
     assertThat(SquaresMessages.runsFromJson(web.get("/api/squares/runs").json())).containsExactly(RUN);
   }
@@ -268,6 +271,17 @@ class ApiRoutesTest {
     assertThat(one.status()).isEqualTo(200);
     assertThat(RunRecord.fromJson(one.json())).isEqualTo(RUN);
     assertThat(assertError(web.get("/api/squares/runs/r-404"), 404).error()).contains("r-404");
+  }
+
+  @Test
+  void cancellingARunThatIsNotRunningIs409AndAnUnknownOne404() throws Exception {
+    squaresHandler();
+    var delete = io.vertx.core.http.HttpMethod.DELETE;
+    assertThat(assertError(web.call(delete, "/api/squares/runs/r-1", null), 409).error())
+        .isEqualTo("squares run r-1 is not running (it ended: done)");
+    assertThat(assertError(web.call(delete, "/api/squares/runs/r-404", null), 404).error()).contains("r-404");
+    assertError(web.call(delete, "/api/squares/runs/r-1", "{}"), 400);
+    assertThat(web.get("/api/squares/runs").json().getValue("running")).isNull();
   }
 
   @Test

@@ -67,6 +67,68 @@ class BrowserIT {
     withPage("status-page-sweep.png", true, BrowserIT::sweepAndMembers);
   }
 
+  /**
+   * Cancel and Q6 in the page, against real node processes: a sweep cancelled with the page's button (Start is off
+   * while it goes, on this page and on one opened during the run), its nodes gone and the run kept as cancelled;
+   * then a sweep with failAt whose node throws, its exception, process, thread and stack in the failures panel.
+   */
+  @Test
+  void aSweepIsCancelledFromThePageAndAForcedFailureShowsTheNodesStack() throws Exception {
+    withPage("status-page-failure.png", false, BrowserIT::cancelAndFailure);
+  }
+
+  private static void cancelAndFailure(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config)
+      throws Exception {
+    // six sizes of one node over ten million numbers: half a minute or more unless cancelled
+    fill(driver, Map.of("sq-sizes", "1,1,1,1,1,1", "sq-to", "10000000", "sq-chunk", "1000"));
+    driver.findElement(By.id("sq-start")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(20)).until(ExpectedConditions.textMatches(
+        By.id("squares-progress-text"), Pattern.compile("size 1 of 6: 1 node · compute · \\d+/10000 chunks")));
+    String run = text(driver, "squares-result").replaceAll("^run (\\S+) started$", "$1");
+    assertThat(driver.findElement(By.id("sq-start")).isEnabled()).as("one sweep at a time").isFalse();
+    assertThat(driver.findElement(By.id("sq-cancel")).isEnabled()).isTrue();
+
+    // another page opened while it goes: Start is off there too
+    String first = driver.getWindowHandle();
+    String url = driver.getCurrentUrl();
+    driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB).get(url);
+    wait.until(ExpectedConditions.textToBe(By.id("live"), "live"));
+    wait.until(d -> !d.findElement(By.id("sq-start")).isEnabled());
+    driver.close();
+    driver.switchTo().window(first);
+
+    driver.findElement(By.id("sq-cancel")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50)).until(ExpectedConditions.textMatches(
+        By.id("squares-result"), Pattern.compile("run " + run + " cancelled: cancelled \\(on request from page-")));
+    assertThat(io.concurrencylab.testing.Processes.labNodes(run)).as("no node left once cancelled").isEmpty();
+    assertThat(driver.findElements(By.cssSelector("#squares-table tbody tr.stopped"))).hasSize(1); // the size it was in
+    assertThat(driver.findElements(By.cssSelector("#squares-timeline rect.span"))).as("the chunks it computed").isNotEmpty();
+    assertThat(text(driver, "squares-table")).containsPattern("stopped in (launch|compute)");
+    assertThat(driver.findElement(By.cssSelector("#squares-history li")).getAttribute("class")).contains("cancelled");
+    assertThat(driver.findElement(By.id("sq-start")).isEnabled()).isTrue();
+
+    // Q6 on purpose: the chunk holding 57 throws on its node
+    fill(driver, Map.of("sq-to", "100", "sq-chunk", "10", "sq-fail-at", "57"));
+    driver.findElement(By.id("sq-start")).click();
+    new WebDriverWait(driver, Duration.ofSeconds(90), Duration.ofMillis(50)).until(ExpectedConditions.textMatches(
+        By.id("squares-result"), Pattern.compile("run \\S+ failed: a task failed on a node: ForcedFailure")));
+    wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("squares-failures")));
+    assertThat(driver.findElement(By.cssSelector("#squares-failure-list .what")).getText())
+        .isEqualTo("io.concurrencylab.squares.ForcedFailure: square(57) failed on purpose: the run asked for failAt=57");
+    assertThat(driver.findElement(By.cssSelector("#squares-failure-list .where")).getText())
+        .matches("size 1 · chunk 51\\.\\.60 · node pid \\d+ at \\S+ · thread vert\\.x-eventloop-thread-\\d+");
+    assertThat(driver.findElement(By.cssSelector("#squares-failure-list pre.stack")).getText())
+        .contains("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
+
+    // a run another process appends to the history (as lab squares does) appears without a reload
+    var request = io.concurrencylab.bus.SquaresMessages.RunRequest.validated(List.of(3), 1, 10, null, 8, 100);
+    new io.concurrencylab.squares.RunHistory(config.dataDir()).append(new io.concurrencylab.bus.SquaresMessages.RunRecord(
+        "20261129-000000-c1i0", "2026-11-29T00:00:00Z", "2026-11-29T00:00:03Z", request, true, null, List.of(),
+        io.concurrencylab.squares.Sweep.results(new long[] {1, 4, 9, 16, 25, 36, 49, 64, 81, 100}, 1),
+        io.concurrencylab.squares.Sweep.machine()));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("squares-history"), "20261129-000000-c1i0"));
+  }
+
   /** The Q1 panel: a comparison started and cancelled, then one run to its end: progress, chart, table. */
   @Test
   void theComparisonPanelRunsOneShowsItsProgressAndDrawsItsChart() throws Exception {
@@ -189,19 +251,22 @@ class BrowserIT {
       sizes.sendKeys("1");
       driver.findElement(By.id("sq-start")).click();
       wait.until(ExpectedConditions.textMatches(By.id("squares-result"), Pattern.compile("run \\S+ started")));
-      // a second start while one runs: the handler's 409, shown
-      driver.findElement(By.id("sq-start")).click();
-      wait.until(ExpectedConditions.textMatches(By.id("squares-result"), Pattern.compile("not started \\(409\\)")));
-      new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(20)).until(
-          ExpectedConditions.textMatches(By.id("squares-progress-text"), Pattern.compile("1 node · (launch|compute)")));
+      new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(20)).until(ExpectedConditions.textMatches(
+          By.id("squares-progress-text"), Pattern.compile("size 1 of 1: 1 node · (launch|compute)")));
 
       new WebDriverWait(driver, Duration.ofSeconds(90), Duration.ofMillis(50))
           .until(ExpectedConditions.textMatches(By.id("squares-result"), Pattern.compile("run \\S+ done")));
       wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#squares-table tbody tr"), 1));
       assertThat(driver.findElement(By.id("squares-progress")).isDisplayed()).isFalse();
       assertThat(driver.findElements(By.cssSelector("#squares-chart rect"))).hasSize(3); // 1 size x 3 phases
+      // the task stream: the one node's lane, its one chunk of 1..10
+      assertThat(driver.findElements(By.cssSelector("#squares-timeline rect.span"))).hasSize(1);
+      assertThat(driver.findElement(By.cssSelector("#squares-timeline rect.span title")).getAttribute("textContent"))
+          .matches("pid \\d+: 1 chunk, 10 numbers from 1, .* ms");
       assertThat(driver.findElements(By.cssSelector("#squares-history li"))).hasSize(1);
       assertThat(text(driver, "run-title")).startsWith("Run ").contains("1..10");
+      // units on every figure, the node's pid and peak RSS
+      assertThat(text(driver, "squares-table")).containsPattern("\n1 [\\d,]+(\\.\\d)? ms [\\d,]+(\\.\\d)? ms .* 10 \\(pid \\d+, \\d+ MB\\)");
     }
   }
 
