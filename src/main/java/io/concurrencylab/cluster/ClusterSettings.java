@@ -195,6 +195,10 @@ public record ClusterSettings(String name, String host, int port, int portCount,
    * {@link #join} (unreachable, or another cluster name), or its event-bus port is taken.
    */
   public Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties) {
+    String notHere = notLocal(host);
+    if (notHere != null) { // before Hazelcast, which logs its own stack trace for it
+      return Future.failedFuture(new JoinException(notHere));
+    }
     Config config = hazelcastConfig();
     properties.forEach(config::setProperty);
     EventBusOptions eventBus = new EventBusOptions().setHost(host).setPort(0);
@@ -207,6 +211,21 @@ public record ClusterSettings(String name, String host, int port, int portCount,
           io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures from other members decode
           return new Clustered(vertx, manager);
         });
+  }
+
+  /** Why {@code host} cannot be bound here, or null (loopback, the default, is not looked at). */
+  static String notLocal(String host) {
+    if (host.equals("127.0.0.1")) {
+      return null;
+    }
+    try {
+      if (java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(host)) != null) {
+        return null;
+      }
+    } catch (java.io.IOException e) {
+      return "cannot bind " + host + " (cluster.host, --host): " + e.getMessage();
+    }
+    return "cannot bind " + host + " (cluster.host, --host): not an address of this machine";
   }
 
   /** Why a member could not join as configured: one line for the user, a configuration error (exit 2). */

@@ -99,7 +99,7 @@ final class JoiningManager extends HazelcastClusterManager {
                 + settings.eventBusOffset() + "): stop what holds it, or set another offset"
             : "a port on " + settings.host() + " is in use: " + message);
       }
-      if (message.contains("Cannot assign requested address")) {
+      if (message.contains("Cannot assign requested address") || message.contains("No matching network interface")) {
         return new ClusterSettings.JoinException("cannot bind " + settings.host() + " (cluster.host, --host): not an "
             + "address of this machine");
       }

@@ -143,6 +143,11 @@ class JoinIT {
       assertThat(start.stderr()).startsWith("lab cluster: node 1 did not become ready: lab: nobody answered at "
           + "127.0.0.1:6999");
     }
+    try (LabProcess node = lab("node", elsewhere("--host", "192.0.2.7"))) { // TEST-NET-1: on no machine
+      assertThat(node.awaitExit(CMD)).isEqualTo(2);
+      assertThat(node.stderr()).isEqualTo("lab: cannot bind 192.0.2.7 (cluster.host, --host): not an address of this "
+          + "machine");
+    }
     try (LabProcess node = lab("node", cluster(NAME, "--join", "127.0.0.1:57o1"))) {
       assertThat(node.awaitExit(CMD)).isEqualTo(2);
       assertThat(node.stderr()).isEqualTo("lab: --join takes HOST:PORT (or HOST, for port " + PORT
