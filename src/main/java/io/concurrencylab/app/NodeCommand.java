@@ -36,10 +36,11 @@ final class NodeCommand implements Callable<Integer> {
   java.util.List<String> members;
   @Option(names = "--join", paramLabel = "HOST:PORT", split = ",", description = "Join the cluster through these "
       + "members on other hosts (repeatable, or comma separated; HOST alone: port --port), besides this host's own "
-      + "range; finding nobody there is an error. Also cluster.join.")
+      + "range; finding nobody there is an error. Also cluster.join (without --cluster-name).")
   java.util.List<String> join;
   @Option(names = "--event-bus-port-offset", paramLabel = "N", description = "The event bus listens on this "
-      + "member's Hazelcast port + N (default: cluster.eventBusPortOffset; 0: any free port).")
+      + "member's Hazelcast port + N (default: cluster.eventBusPortOffset, or 0 with --cluster-name; 0: any free "
+      + "port).")
   Integer eventBusPortOffset;
   @Option(names = "--lite", description = "Join as a Hazelcast lite member (holds no data; joins and leaves move nothing).")
   boolean lite;
@@ -70,8 +71,8 @@ final class NodeCommand implements Callable<Integer> {
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
         portCount != null ? portCount : config.clusterPortCount(), lite, role, members, java.util.List.of(),
-        eventBusPortOffset != null ? eventBusPortOffset : config != null ? config.clusterEventBusPortOffset() : 0)
-        .joining(config != null ? config.clusterJoin() : java.util.List.of()).joining(join);
+        eventBusPortOffset != null ? eventBusPortOffset : appCluster(config) ? config.clusterEventBusPortOffset() : 0)
+        .joining(appCluster(config) ? config.clusterJoin() : java.util.List.of()).joining(join);
     // (parseQuickly insists on --ready-timeout-ms only with --report-ready: a node without it never reads this)
     long readyTimeout = readyTimeoutMs != null ? readyTimeoutMs
         : config != null ? config.squaresReadyTimeoutMs() : LabConfig.defaults().squaresReadyTimeoutMs();
@@ -122,6 +123,15 @@ final class NodeCommand implements Callable<Integer> {
     System.out.println("node stopped (signed out in " + (signedOut[0] - stopStart) / 1_000_000 + " ms, left the "
         + "cluster in " + (end - signedOut[0]) / 1_000_000 + " ms)");
     return 0;
+  }
+
+  /**
+   * Whether this node joins the app's cluster as configured, so cluster.join and cluster.eventBusPortOffset apply.
+   * A node of a cluster named on its command line (a sweep's, lab compare's) takes any free event-bus port, as its
+   * coordinator does, unless told otherwise (lab cluster start names the app's cluster and passes both).
+   */
+  private boolean appCluster(LabConfig config) {
+    return config != null && clusterName == null;
   }
 
   /** What parseQuickly reads: option to whether it takes a value. */
