@@ -32,8 +32,7 @@ final class ClusterCommand implements Runnable {
   }
 
   static ClusterSettings settings(LabConfig config, String role, boolean lite) {
-    return new ClusterSettings(config.clusterName(), config.clusterHost(), config.clusterPort(),
-        config.clusterPortCount(), lite, role);
+    return ClusterSettings.app(config, role, lite);
   }
 
   @Command(name = "start", description = "Start N nodes in the background; returns once all are ready.")
@@ -42,6 +41,12 @@ final class ClusterCommand implements Runnable {
     ConfigOptions options;
     @Parameters(paramLabel = "N", description = "How many nodes (1 to squares.maxNodes).")
     int count;
+    @picocli.CommandLine.Option(names = "--join", paramLabel = "HOST:PORT", split = ",", description = "The nodes "
+        + "join through these members on other hosts (repeatable or comma separated), besides this host's range.")
+    List<String> join;
+    @picocli.CommandLine.Option(names = "--host", description = "Interface the nodes bind and advertise (default: "
+        + "cluster.host).")
+    String host;
 
     @Override
     public Integer call() throws Exception {
@@ -51,9 +56,14 @@ final class ClusterCommand implements Runnable {
       }
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
-      ClusterSettings cluster = settings(config, "node", false);
-      List<String> args = List.of("--cluster-name", cluster.name(), "--host", cluster.host(), "--port",
-          Integer.toString(cluster.port()), "--port-count", Integer.toString(cluster.portCount()), "--role", "node");
+      ClusterSettings cluster = settings(config, "node", false).joining(join);
+      List<String> args = new ArrayList<>(List.of("--cluster-name", cluster.name(), "--host",
+          host != null ? host : cluster.host(), "--port", Integer.toString(cluster.port()), "--port-count",
+          Integer.toString(cluster.portCount()), "--role", "node", "--event-bus-port-offset",
+          Integer.toString(cluster.eventBusOffset())));
+      if (!cluster.join().isEmpty()) {
+        args.addAll(List.of("--join", String.join(",", cluster.join())));
+      }
       int first = run.nextIndex();
       List<NodeProcesses.Node> nodes = new ArrayList<>();
       for (int i = first; i < first + count; i++) {
@@ -68,11 +78,13 @@ final class ClusterCommand implements Runnable {
         // the node writes "node ready" to its log once it serves; poll the log (it is a file, not our pipe)
         while ((id = run.readyNodeId(index)).isEmpty()) {
           if (!nodes.get(i).process().isAlive() || System.nanoTime() > deadline) {
-            System.err.println("lab cluster: node " + index + " did not become ready (log: " + run.log(index)
-                + "); stopping the nodes just started");
+            System.err.println("lab cluster: node " + index + " did not become ready" + lastLine(run, index)
+                + " (log: " + run.log(index) + "); stopping the nodes just started");
+            boolean misconfigured = !nodes.get(i).process().isAlive()
+                && nodes.get(i).process().exitValue() == ExitCodes.USAGE; // e.g. --join found nobody: say so
             processes.stopAll(config.squaresStopGraceMs()).await();
             nodes.forEach(n -> deleteQuietly(run, n));
-            return ExitCodes.UNEXPECTED;
+            return misconfigured ? ExitCodes.USAGE : ExitCodes.UNEXPECTED;
           }
           Thread.sleep(100); // product code polling a file, not a test waiting for an event
         }
@@ -80,6 +92,16 @@ final class ClusterCommand implements Runnable {
       }
       System.out.println(count + " node(s) running on cluster " + cluster.name() + "; logs and PID files in " + run.dir());
       return ExitCodes.OK;
+    }
+
+    /** What a node that gave up said last (a join error is one line): ": ..." or nothing. */
+    private static String lastLine(ClusterRun run, int index) {
+      try {
+        List<String> lines = Files.readAllLines(run.log(index)).stream().filter(l -> l.startsWith("lab")).toList();
+        return lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1);
+      } catch (Exception e) {
+        return "";
+      }
     }
 
     private static void deleteQuietly(ClusterRun run, NodeProcesses.Node node) {
@@ -111,6 +133,7 @@ final class ClusterCommand implements Runnable {
           System.out.println("no members on cluster " + config.clusterName() + " (port " + config.clusterPort() + ")");
         } else {
           printMembers(members, probe.nodeId());
+          System.out.println(owner(probe, members));
         }
         for (ClusterRun.Recorded r : recorded) {
           boolean member = members.stream().anyMatch(m -> m.pid() == r.pid());
@@ -121,6 +144,28 @@ final class ClusterCommand implements Runnable {
         Lifecycle.stopAndClose(probe.vertx(), io.vertx.core.Future::succeededFuture, Duration.ofSeconds(10));
       }
       return ExitCodes.OK;
+    }
+
+    /** Who owns the list, as the serves answer lab.list.owner (the owner's own answer, or a voter's view). */
+    static String owner(ClusterSettings.Clustered probe, List<Member> members) {
+      if (members.stream().noneMatch(m -> m.role().equals("serve"))) {
+        return "list owner: none (no serve in the cluster: the list lives in serves)";
+      }
+      try {
+        var info = io.concurrencylab.bus.ListMessages.OwnerInfo.fromJson(probe.vertx().eventBus()
+            .<io.vertx.core.json.JsonObject>request(io.concurrencylab.bus.Addresses.LIST_OWNER, null,
+                new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(5_000)).await().body());
+        if (info.owner() == null) {
+          return "list owner: none yet (epoch " + info.epoch() + "; a serve is failing over or has no majority)";
+        }
+        Member owner = members.stream().filter(m -> info.owner().equals(m.nodeId())).findFirst().orElse(null);
+        return "list owner: " + info.owner() + (owner == null ? " (not a member any more)"
+            : " (pid " + owner.pid() + ", " + owner.host() + ")") + ", epoch " + info.epoch() + ", "
+            + info.voters().size() + " voter(s)";
+      } catch (Exception e) {
+        return "list owner: unknown (no answer to " + io.concurrencylab.bus.Addresses.LIST_OWNER + ": "
+            + e.getMessage() + ")";
+      }
     }
 
     private static void printMembers(List<Member> members, String self) {

@@ -34,6 +34,14 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--members", paramLabel = "HOST:PORT", split = ",", description = "Ask only these members when "
       + "joining, instead of every port of the range (sweeps set it: their coordinator and the ports after it).")
   java.util.List<String> members;
+  @Option(names = "--join", paramLabel = "HOST:PORT", split = ",", description = "Join the cluster through these "
+      + "members on other hosts (repeatable, or comma separated; HOST alone: port --port), besides this host's own "
+      + "range; finding nobody there is an error. Also cluster.join (without --cluster-name).")
+  java.util.List<String> join;
+  @Option(names = "--event-bus-port-offset", paramLabel = "N", description = "The event bus listens on this "
+      + "member's Hazelcast port + N (default: cluster.eventBusPortOffset, or 0 with --cluster-name; 0: any free "
+      + "port).")
+  Integer eventBusPortOffset;
   @Option(names = "--lite", description = "Join as a Hazelcast lite member (holds no data; joins and leaves move nothing).")
   boolean lite;
   @Option(names = "--role", defaultValue = "node", description = "What this member is, shown by cluster status (default: node).")
@@ -62,7 +70,9 @@ final class NodeCommand implements Callable<Integer> {
     LabConfig config = options == null ? null : options.load();
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
-        portCount != null ? portCount : config.clusterPortCount(), lite, role, members);
+        portCount != null ? portCount : config.clusterPortCount(), lite, role, members, java.util.List.of(),
+        eventBusPortOffset != null ? eventBusPortOffset : appCluster(config) ? config.clusterEventBusPortOffset() : 0)
+        .joining(appCluster(config) ? config.clusterJoin() : java.util.List.of()).joining(join);
     // (parseQuickly insists on --ready-timeout-ms only with --report-ready: a node without it never reads this)
     long readyTimeout = readyTimeoutMs != null ? readyTimeoutMs
         : config != null ? config.squaresReadyTimeoutMs() : LabConfig.defaults().squaresReadyTimeoutMs();
@@ -94,9 +104,11 @@ final class NodeCommand implements Callable<Integer> {
       return io.concurrencylab.bus.ExitCodes.UNEXPECTED;
     }
     ProcessHandle.Info self = ProcessHandle.current().info(); // (not the JMX beans: their start costs a node ~40 ms)
+    var hazelcast = node.manager().getHazelcastInstance().getCluster();
     System.out.println("node ready: nodeId=" + node.nodeId() + " pid=" + ProcessHandle.current().pid() + " cluster="
         + settings.name() + " role=" + role + " (" + self.totalCpuDuration().map(d -> d.toMillis() + " ms CPU, ")
-        .orElse("") + "joining the cluster " + joinMs + " ms)");
+        .orElse("") + "joining the cluster " + joinMs + " ms) address=" + hazelcast.getLocalMember().getAddress()
+        + " members=" + hazelcast.getMembers().size());
     if (exitWhenReady) {
       lifecycle.requestStop("--exit-when-ready");
     }
@@ -113,11 +125,21 @@ final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Whether this node joins the app's cluster as configured, so cluster.join and cluster.eventBusPortOffset apply.
+   * A node of a cluster named on its command line (a sweep's, lab compare's) takes any free event-bus port, as its
+   * coordinator does, unless told otherwise (lab cluster start names the app's cluster and passes both).
+   */
+  private boolean appCluster(LabConfig config) {
+    return config != null && clusterName == null;
+  }
+
   /** What parseQuickly reads: option to whether it takes a value. */
   private static final java.util.Map<String, Boolean> QUICK = java.util.Map.ofEntries(
       java.util.Map.entry("--cluster-name", true), java.util.Map.entry("--host", true),
       java.util.Map.entry("--port", true), java.util.Map.entry("--port-count", true),
       java.util.Map.entry("--members", true), java.util.Map.entry("--role", true),
+      java.util.Map.entry("--join", true), java.util.Map.entry("--event-bus-port-offset", true),
       java.util.Map.entry("--parent-pid", true), java.util.Map.entry("--ready-timeout-ms", true),
       java.util.Map.entry("--lite", false), java.util.Map.entry(ParentWatch.PIPE_OPTION, false),
       java.util.Map.entry("--report-ready", false), java.util.Map.entry("--exit-when-ready", false));
@@ -146,6 +168,9 @@ final class NodeCommand implements Callable<Integer> {
           case "--port" -> node.port = Integer.valueOf(value);
           case "--port-count" -> node.portCount = Integer.valueOf(value);
           case "--members" -> node.members = java.util.List.of(value.split(","));
+          case "--join" -> node.join = java.util.stream.Stream.concat(node.join == null ? java.util.stream.Stream.of()
+              : node.join.stream(), java.util.Arrays.stream(value.split(","))).toList();
+          case "--event-bus-port-offset" -> node.eventBusPortOffset = Integer.valueOf(value);
           case "--role" -> node.role = value;
           case "--parent-pid" -> node.parentPid = Long.valueOf(value);
           case "--ready-timeout-ms" -> node.readyTimeoutMs = Long.valueOf(value);

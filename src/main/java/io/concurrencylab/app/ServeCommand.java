@@ -20,6 +20,10 @@ final class ServeCommand implements Callable<Integer> {
   @picocli.CommandLine.Option(names = "--parent-pid", hidden = true,
       description = "Stop when this process is gone (benchmarks that start serves set it).")
   Long parentPid;
+  @picocli.CommandLine.Option(names = "--join", paramLabel = "HOST:PORT", split = ",", description = "Join the app's "
+      + "cluster through these members on other hosts (repeatable or comma separated), besides this host's range "
+      + "(also cluster.join); finding nobody there is an error. Bind and advertise with --set cluster.host=ADDRESS.")
+  java.util.List<String> join;
 
   @Override
   public Integer call() throws Exception {
@@ -38,8 +42,7 @@ final class ServeCommand implements Callable<Integer> {
     // serve is a member of the app's cluster (where `lab cluster start` nodes run) unless cluster.enabled=false
     VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options());
     ClusterSettings.Clustered clustered = config.clusterEnabled()
-        ? new ClusterSettings(config.clusterName(), config.clusterHost(), config.clusterPort(), config.clusterPortCount(),
-            false, "serve").join(options).await()
+        ? ClusterSettings.app(config, "serve", false).joining(join).join(options).await()
         : null;
     Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx(options);
     ServeApp app;
@@ -54,7 +57,10 @@ final class ServeCommand implements Callable<Integer> {
         + "  (health: /health; Ctrl-C to stop)");
     System.out.println("event-bus bridge on " + config.bridgeHost() + ":" + app.bridgePort());
     System.out.println(clustered == null ? "not clustered (cluster.enabled=false)"
-        : "member of cluster " + config.clusterName() + " as node " + clustered.nodeId());
+        : "member of cluster " + config.clusterName() + " as node " + clustered.nodeId() + " at "
+            + clustered.manager().getHazelcastInstance().getCluster().getLocalMember().getAddress() + " (event bus port "
+            + options.getEventBusOptions().getPort() + ", " + clustered.manager().getHazelcastInstance().getCluster()
+            .getMembers().size() + " member(s))");
     String signal = lifecycle.await(null);
     System.out.println("lab serve: " + signal + ", closing Vert.x");
     Lifecycle.stopAndClose(vertx, Future::succeededFuture);

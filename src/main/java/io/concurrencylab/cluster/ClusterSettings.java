@@ -32,11 +32,62 @@ import org.w3c.dom.Document;
  * @param members the {@code host:port} addresses asked when joining, or null for every port of the range. Each
  *     address asked costs a connection attempt and leaves a Hazelcast thread idle for a minute: a sweep's nodes ask
  *     only their coordinator and the few ports after it where their peers bind
+ * @param join members on other hosts ({@code host:port}, from {@code --join} or {@code cluster.join}), asked besides
+ *     this host's own range; when not empty, finding nobody there is an error, not a cluster of one
+ * @param eventBusOffset the clustered event bus listens on this member's Hazelcast port + this, advertised on
+ *     {@code host} (a fixed port another host can be let through to); 0: any free port (sweeps, one host)
  */
 public record ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role,
-    java.util.List<String> members) {
+    java.util.List<String> members, java.util.List<String> join, int eventBusOffset) {
+  public ClusterSettings {
+    join = join == null ? java.util.List.of() : java.util.List.copyOf(join);
+  }
+
   public ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role) {
     this(name, host, port, portCount, lite, role, null);
+  }
+
+  public ClusterSettings(String name, String host, int port, int portCount, boolean lite, String role,
+      java.util.List<String> members) {
+    this(name, host, port, portCount, lite, role, members, java.util.List.of(), 0);
+  }
+
+  /** The app's cluster as configured ({@code cluster.*}): what serve, {@code lab node} and cluster start join. */
+  public static ClusterSettings app(io.concurrencylab.config.LabConfig config, String role, boolean lite) {
+    return new ClusterSettings(config.clusterName(), config.clusterHost(), config.clusterPort(),
+        config.clusterPortCount(), lite, role, null, java.util.List.of(), config.clusterEventBusPortOffset())
+        .joining(config.clusterJoin());
+  }
+
+  /** The same, joining through {@code more} too (from {@code --join}; each HOST or HOST:PORT). */
+  public ClusterSettings joining(java.util.List<String> more) {
+    java.util.List<String> all = new java.util.ArrayList<>(join);
+    for (String address : more == null ? java.util.List.<String>of() : more) {
+      String normal = joinAddress(address, port);
+      if (!all.contains(normal)) {
+        all.add(normal);
+      }
+    }
+    return new ClusterSettings(name, host, port, portCount, lite, role, members, all, eventBusOffset);
+  }
+
+  /**
+   * {@code HOST:PORT}, or {@code HOST} alone for {@code HOST:defaultPort}, checked.
+   *
+   * @throws IllegalArgumentException one line naming what is wrong
+   */
+  public static String joinAddress(String address, int defaultPort) {
+    String a = address.trim();
+    int colon = a.lastIndexOf(':');
+    String host = colon < 0 ? a : a.substring(0, colon);
+    String port = colon < 0 ? Integer.toString(defaultPort) : a.substring(colon + 1);
+    boolean ok = !host.isEmpty() && host.matches("[A-Za-z0-9.-]+") && port.matches("[0-9]{1,5}")
+        && Integer.parseInt(port) >= 1 && Integer.parseInt(port) <= 65535;
+    if (!ok) {
+      throw new IllegalArgumentException("--join takes HOST:PORT (or HOST, for port " + defaultPort
+          + "), e.g. 10.0.0.1:5701; got '" + address + "'");
+    }
+    return host + ":" + Integer.parseInt(port);
   }
 
   /** Member attributes (Hazelcast allows only these characters in names). */
@@ -45,7 +96,7 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   public static final String STARTED = "lab.started";
 
   public ClusterSettings withRole(String role, boolean lite) {
-    return new ClusterSettings(name, host, port, portCount, lite, role, members);
+    return new ClusterSettings(name, host, port, portCount, lite, role, members, join, eventBusOffset);
   }
 
   /** The same cluster, asking only {@code count} ports from {@code first} (within the range) when joining. */
@@ -54,7 +105,8 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     for (int p = Math.max(first, port); p < Math.min(first + count, port + portCount); p++) {
       asked.add(host + ":" + p);
     }
-    return new ClusterSettings(name, host, port, portCount, lite, role, java.util.List.copyOf(asked));
+    return new ClusterSettings(name, host, port, portCount, lite, role, java.util.List.copyOf(asked), join,
+        eventBusOffset);
   }
 
   /** The Hazelcast config: conf/cluster.xml of the checkout (or the copy in the jar) plus these settings. */
@@ -65,11 +117,11 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     config.getNetworkConfig().setPort(port).setPortAutoIncrement(true).setPortCount(portCount);
     config.getNetworkConfig().getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(host));
     TcpIpConfig tcp = config.getNetworkConfig().getJoin().getTcpIpConfig();
-    java.util.List<String> asked = new java.util.ArrayList<>();
+    java.util.List<String> asked = new java.util.ArrayList<>(join); // other hosts first, then this one's range
     for (int p = port; p < port + portCount && members == null; p++) {
       asked.add(host + ":" + p); // one by one: a "5701-5720" range breaks with interfaces enabled (shared notes)
     }
-    tcp.setMembers(members != null ? members : asked);
+    tcp.setMembers(members != null ? members : asked); // (cluster.xml's <member>s are replaced: cluster.join)
     config.getMemberAttributeConfig().setAttribute(PID, Long.toString(ProcessHandle.current().pid()));
     config.getMemberAttributeConfig().setAttribute(ROLE, role);
     config.getMemberAttributeConfig().setAttribute(STARTED, Long.toString(System.currentTimeMillis()));
@@ -137,18 +189,50 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     return join(options, java.util.Map.of());
   }
 
-  /** The same, with Hazelcast properties of this member only (over those of cluster.xml). */
+  /**
+   * The same, with Hazelcast properties of this member only (over those of cluster.xml). Fails with a
+   * {@link JoinException} (one line) when this member cannot be what it was asked to be: nobody let it in through
+   * {@link #join} (unreachable, or another cluster name), or its event-bus port is taken.
+   */
   public Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties) {
+    String notHere = notLocal(host);
+    if (notHere != null) { // before Hazelcast, which logs its own stack trace for it
+      return Future.failedFuture(new JoinException(notHere));
+    }
     Config config = hazelcastConfig();
     properties.forEach(config::setProperty);
-    HazelcastClusterManager manager = new HazelcastClusterManager(config);
-    options.setEventBusOptions(new EventBusOptions().setHost(host).setPort(0));
+    EventBusOptions eventBus = new EventBusOptions().setHost(host).setPort(0);
+    JoiningManager manager = new JoiningManager(config, this, eventBus);
+    options.setEventBusOptions(eventBus);
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+        .recover(e -> Future.failedFuture(manager.explain(e)))
         .map(vertx -> {
           SharedJsonCodec.register(vertx.eventBus());
           io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures from other members decode
           return new Clustered(vertx, manager);
         });
+  }
+
+  /** Why {@code host} cannot be bound here, or null (loopback, the default, is not looked at). */
+  static String notLocal(String host) {
+    if (host.equals("127.0.0.1")) {
+      return null;
+    }
+    try {
+      if (java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(host)) != null) {
+        return null;
+      }
+    } catch (java.io.IOException e) {
+      return "cannot bind " + host + " (cluster.host, --host): " + e.getMessage();
+    }
+    return "cannot bind " + host + " (cluster.host, --host): not an address of this machine";
+  }
+
+  /** Why a member could not join as configured: one line for the user, a configuration error (exit 2). */
+  public static final class JoinException extends IllegalArgumentException {
+    public JoinException(String message) {
+      super(message);
+    }
   }
 
   /** A clustered Vert.x and its cluster manager (for membership). */

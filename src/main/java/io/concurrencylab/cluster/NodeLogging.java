@@ -63,10 +63,14 @@ public final class NodeLogging implements SLF4JServiceProvider {
     if (name.equals(CONNECTION_BASE)) {
       return null; // off: a member that goes resets connections; see conf/logback.xml
     }
+    if (name.equals(VERTX_IMPL)) {
+      return null; // off: a failed clustered start, which the command reports in one line; see conf/logback.xml
+    }
     return name.startsWith("com.hazelcast") || name.equals(CLUSTERED_EVENT_BUS) ? Level.ERROR : Level.WARN;
   }
 
   private static final String CONNECTION_BASE = "io.vertx.core.net.impl.ConnectionBase";
+  private static final String VERTX_IMPL = "io.vertx.core.impl.VertxImpl";
   private static final String CLUSTERED_EVENT_BUS = "io.vertx.core.eventbus.impl.clustered.ClusteredEventBus";
 
   /** {@code com.hazelcast.internal.cluster.ClusterService} → {@code c.h.i.c.ClusterService}, like logback's %logger{20}. */

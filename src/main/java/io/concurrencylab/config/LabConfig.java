@@ -89,6 +89,18 @@ public final class LabConfig {
       range(positive, 1, Long.MAX_VALUE);
     }
     range("factorial.maxN", 0, 10_000_000);
+    for (String member : clusterJoin()) {
+      if (!member.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+        throw new IllegalArgumentException("configuration key 'cluster.join' takes HOST:PORT addresses separated by "
+            + "commas, e.g. 10.0.0.1:5701,10.0.0.2:5701; got '" + section("cluster").getString("join") + "'");
+      }
+    }
+    if (clusterEventBusPortOffset() != 0 && (clusterEventBusPortOffset() < clusterPortCount()
+        || clusterPort() + clusterPortCount() - 1 + clusterEventBusPortOffset() > 65535)) {
+      throw new IllegalArgumentException("configuration key 'cluster.eventBusPortOffset' must be 0 (any free port) or "
+          + "at least cluster.portCount (" + clusterPortCount() + "), so event-bus ports do not fall in the Hazelcast "
+          + "range, and keep them below 65536; got " + clusterEventBusPortOffset());
+    }
     range("squares.stopGraceMs", 0, Long.MAX_VALUE);
     interval("list.producerMinMs", "list.producerMaxMs");
     interval("list.consumerMinMs", "list.consumerMaxMs");
@@ -247,6 +259,13 @@ public final class LabConfig {
   public String clusterHost() { return section("cluster").getString("host"); }
   public int clusterPort() { return section("cluster").getInteger("port"); }
   public int clusterPortCount() { return section("cluster").getInteger("portCount"); }
+  /** Members on other hosts to join through ({@code host:port}, comma separated); empty: this host's range only. */
+  public java.util.List<String> clusterJoin() {
+    return java.util.Arrays.stream(section("cluster").getString("join").split(",")).map(String::trim)
+        .filter(h -> !h.isEmpty()).toList();
+  }
+  /** The event bus of a member listens on its Hazelcast port + this; 0: any free port. */
+  public int clusterEventBusPortOffset() { return section("cluster").getInteger("eventBusPortOffset"); }
   public boolean clusterEnabled() { return section("cluster").getBoolean("enabled"); }
   public java.nio.file.Path clusterRunDir() { return underHome(section("cluster").getString("runDir")); }
 

@@ -91,6 +91,45 @@ class ClusterSettingsTest {
         .as("binding still uses the whole range").isEqualTo(5);
   }
 
+  @Test
+  void joinAddressesAreAskedFirstThenThisHostsRange() throws Exception {
+    write(bundled());
+    io.concurrencylab.config.LabConfig config = io.concurrencylab.config.LabConfig.load(null, java.util.Map.of(),
+        java.util.List.of("cluster.join=10.0.0.1:5701", "cluster.host=10.0.0.2", "cluster.port=6400",
+            "cluster.portCount=3"));
+    ClusterSettings app = ClusterSettings.app(config, "node", false).joining(java.util.List.of("10.0.0.3",
+        "10.0.0.1:5701"));
+
+    assertThat(app.join()).as("HOST alone takes cluster.port; no address twice")
+        .containsExactly("10.0.0.1:5701", "10.0.0.3:6400");
+    assertThat(app.eventBusOffset()).isEqualTo(40);
+    Config hazelcast = app.hazelcastConfig();
+    assertThat(hazelcast.getNetworkConfig().getJoin().getTcpIpConfig().getMembers()).containsExactly(
+        "10.0.0.1:5701", "10.0.0.3:6400", "10.0.0.2:6400", "10.0.0.2:6401", "10.0.0.2:6402");
+    assertThat(hazelcast.getNetworkConfig().getInterfaces().getInterfaces()).as("binds and advertises cluster.host")
+        .containsExactly("10.0.0.2");
+    assertThat(hazelcast.getProperty("hazelcast.socket.bind.any")).isEqualTo("false");
+    assertThat(app.withRole("serve", false).join()).as("kept by withRole").hasSize(2);
+  }
+
+  @Test
+  void sweepsKeepTheirFastPathNoJoinAndAnyEventBusPort() {
+    ClusterSettings sweep = new ClusterSettings("lab-sweep-1", "127.0.0.1", 5801, 20, true, "coordinator");
+    assertThat(sweep.join()).isEmpty();
+    assertThat(sweep.eventBusOffset()).isZero();
+    assertThat(sweep.asking(5801, 3).eventBusOffset()).isZero();
+  }
+
+  @Test
+  void aBadJoinAddressIsOneLine() {
+    for (String bad : new String[] {"", ":5701", "10.0.0.1:", "10.0.0.1:0", "10.0.0.1:70000", "10.0.0.1:57o1",
+        "a b:5701"}) {
+      assertThatThrownBy(() -> ClusterSettings.joinAddress(bad, 5701)).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--join takes HOST:PORT");
+    }
+    assertThat(ClusterSettings.joinAddress(" host-1.lan ", 5701)).isEqualTo("host-1.lan:5701");
+  }
+
   /** Valid XML, but an element the schema does not know (the DOM reader ignores it). */
   private static String misspelled() throws Exception {
     return bundled().replace("<network>", "<heartbeat-intervall>1</heartbeat-intervall>\n  <network>");

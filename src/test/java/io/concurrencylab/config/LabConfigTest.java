@@ -56,6 +56,22 @@ class LabConfigTest {
   }
 
   @Test
+  void clusterJoinIsAListOfAddressesAndTheEventBusOffsetStaysOutOfTheHazelcastRange() {
+    assertThat(LabConfig.defaults().clusterJoin()).isEmpty();
+    assertThat(LabConfig.defaults().clusterEventBusPortOffset()).isEqualTo(40);
+    assertThat(LabConfig.load(null, Map.of(), List.of("cluster.join= 10.0.0.1:5701, host-2 ,")).clusterJoin())
+        .containsExactly("10.0.0.1:5701", "host-2");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("cluster.join=10.0.0.1:57o1")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'cluster.join' takes HOST:PORT");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("cluster.eventBusPortOffset=10")))
+        .hasMessageContaining("'cluster.eventBusPortOffset' must be 0 (any free port) or at least cluster.portCount (20)");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("cluster.port=65500")))
+        .hasMessageContaining("'cluster.eventBusPortOffset'");
+    assertThat(LabConfig.load(null, Map.of(), List.of("cluster.eventBusPortOffset=0")).clusterEventBusPortOffset())
+        .isZero();
+  }
+
+  @Test
   void everyKeyHasAnEnvironmentName() {
     assertThat(LabConfig.envName("list.producerMinMs")).isEqualTo("LAB_LIST_PRODUCERMINMS");
     assertThat(LabConfig.defaults().keys()).contains("http.port", "factorial.instances", "requestTimeoutMs");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.BridgeFrames;
 import io.concurrencylab.list.ThreeServes.Serve;
+import io.concurrencylab.testing.LabProcess;
 import java.net.Socket;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -97,6 +98,15 @@ class ClusterListIT {
       for (Serve serve : cluster.serves) {
         assertThat(cluster.awaitOwner(serve, o -> o.getJsonArray("voters").size() == 3, FAILOVER)
             .getString("owner")).isEqualTo(owner.getString("owner"));
+      }
+      // lab cluster status names the owner, with its process
+      try (LabProcess status = LabProcess.start("cluster", "status", "--set", "cluster.name=" + cluster.name, "--set",
+          "cluster.port=" + cluster.clusterPort, "--set", "cluster.runDir=" + data.resolve("status"))) {
+        assertThat(status.awaitExit(Duration.ofSeconds(90))).as(status.stderr()).isZero();
+        String line = "list owner: " + owner.getString("owner") + " \\(pid "
+            + cluster.byNode(owner.getString("owner")).process().pid() + ", 127\\.0\\.0\\.1:65\\d\\d\\), epoch "
+            + owner.getLong("epoch") + ", 3 voter\\(s\\)";
+        assertThat(status.stdoutLines()).anyMatch(l -> l.matches(line));
       }
 
       // the same list, whichever serve is asked, and the same changes in the same order from every serve

@@ -28,6 +28,9 @@ final class ThreeServes implements AutoCloseable {
   private static final Pattern NODE = Pattern.compile("as node ([0-9a-f-]+)");
 
   final List<Serve> serves = new ArrayList<>();
+  /** The cluster's name and first port, for commands that join it ({@code lab cluster status}). */
+  String name;
+  int clusterPort;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -37,6 +40,8 @@ final class ThreeServes implements AutoCloseable {
   static ThreeServes start(int count, int clusterPort, Path data, String... extra) throws Exception {
     ThreeServes cluster = new ThreeServes();
     String name = "it-list-" + UUID.randomUUID().toString().substring(0, 8);
+    cluster.name = name;
+    cluster.clusterPort = clusterPort;
     try {
       for (int i = 0; i < count; i++) {
         List<String> args = new ArrayList<>(List.of("serve", "--set", "http.port=0", "--set", "bridge.port=0",

@@ -59,6 +59,20 @@ public final class LabProcess implements AutoCloseable {
     return new LabProcess(new ProcessBuilder(command).start());
   }
 
+  /**
+   * {@code lab} run through {@code wrapper} (e.g. {@code launcher/hosts run 2}: in another network namespace), with
+   * {@code env} added to its environment. The wrapper must exec the command, so the process is the JVM itself.
+   */
+  public static LabProcess startWith(List<String> wrapper, java.util.Map<String, String> env, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(wrapper);
+    command.addAll(List.of(javaBin(), "-Dlab.home=" + home(), "-jar", jar()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    return new LabProcess(builder.start());
+  }
+
   public static String jar() {
     String jar = System.getProperty("lab.jar");
     if (jar == null) {
