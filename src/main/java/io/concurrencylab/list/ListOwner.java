@@ -251,7 +251,11 @@ final class ListOwner {
   }
 
   private void resign(String why) {
-    log.warn("list owner (epoch {}) stepping down: {}; it acknowledges nothing more", epoch, why);
+    if (!state.voters().contains(self)) { // it left the voters itself: its serve is stopping, a hand-over
+      log.info("list owner (epoch {}) stepping down: it has left the voters (its serve is stopping)", epoch);
+    } else {
+      log.warn("list owner (epoch {}) stepping down: {}; it acknowledges nothing more", epoch, why);
+    }
     stop();
     stepDown.accept(why);
   }
