@@ -539,17 +539,23 @@ function selectRun(id) {
   drawTimeline(run);
 }
 
-/** The task stream of each size: a lane per node, a bar per span of chunks, on that size's compute time axis. */
-function drawTimeline(run) {
-  const svg = $('squares-timeline');
-  const ns = 'http://www.w3.org/2000/svg';
-  const s = (tag, attrs, text) => {
-    const node = document.createElementNS(ns, tag);
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** A function that appends an SVG element (tag, attributes, text) to {@code svg} and returns it. */
+function svgDrawer(svg) {
+  return (tag, attrs, text) => {
+    const node = document.createElementNS(SVG_NS, tag);
     for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
     if (text !== undefined) node.textContent = text;
     svg.append(node);
     return node;
   };
+}
+
+/** The task stream of each size: a lane per node, a bar per span of chunks, on that size's compute time axis. */
+function drawTimeline(run) {
+  const svg = $('squares-timeline');
+  const s = svgDrawer(svg);
   svg.replaceChildren();
   const sizes = run.sizes.filter((x) => x.timeline && x.timeline.length);
   $('squares-timeline-box').hidden = sizes.length === 0;
@@ -569,7 +575,7 @@ function drawTimeline(run) {
       s('text', { x: 4, y: y + lane - 2 }, `pid ${t.pid}`);
       for (const sp of t.spans) {
         s('rect', { x: px(sp.startMs), y: y + 1, width: Math.max(0.8, px(sp.endMs) - px(sp.startMs)), height: lane - 2,
-          class: 'span' }).append(Object.assign(document.createElementNS(ns, 'title'), {
+          class: 'span' }).append(Object.assign(document.createElementNS(SVG_NS, 'title'), {
           textContent: `pid ${t.pid}: ${sp.chunks} chunk${sp.chunks === 1 ? '' : 's'}, ${sp.numbers.toLocaleString('en')}`
             + ` numbers from ${sp.from}, ${ms(sp.startMs)}–${ms(sp.endMs)} ms` }));
       }
@@ -577,7 +583,7 @@ function drawTimeline(run) {
         const lx = px(t.lostAtMs);
         s('line', { x1: lx - 3, x2: lx + 3, y1: y + 1, y2: y + lane - 1, class: 'lost' });
         s('line', { x1: lx - 3, x2: lx + 3, y1: y + lane - 1, y2: y + 1, class: 'lost' })
-          .append(Object.assign(document.createElementNS(ns, 'title'), { textContent: `pid ${t.pid} lost at ${ms(t.lostAtMs)} ms` }));
+          .append(Object.assign(document.createElementNS(SVG_NS, 'title'), { textContent: `pid ${t.pid} lost at ${ms(t.lostAtMs)} ms` }));
       }
       y += lane + 2;
     }
@@ -623,14 +629,7 @@ function renderHistory() {
 /** Time per cluster size, phases stacked: hand-drawn SVG. */
 function drawChart(run) {
   const svg = $('squares-chart');
-  const ns = 'http://www.w3.org/2000/svg';
-  const s = (tag, attrs, text) => {
-    const node = document.createElementNS(ns, tag);
-    for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-    if (text !== undefined) node.textContent = text;
-    svg.append(node);
-    return node;
-  };
+  const s = svgDrawer(svg);
   svg.replaceChildren();
   const W = 420, H = 220, left = 44, right = 10, top = 14, bottom = 28;
   const sizes = run.sizes;
@@ -649,7 +648,7 @@ function drawChart(run) {
     let acc = 0;
     for (const [phase, v] of [['launch', x.launchMs], ['compute', x.computeMs], ['teardown', x.teardownMs]]) {
       s('rect', { x: cx - barW / 2, y: y(acc + v), width: barW, height: Math.max(0, y(acc) - y(acc + v)), class: phase })
-        .append(Object.assign(document.createElementNS(ns, 'title'), { textContent: `${phase}: ${ms(v)} ms` }));
+        .append(Object.assign(document.createElementNS(SVG_NS, 'title'), { textContent: `${phase}: ${ms(v)} ms` }));
       acc += v;
     }
     s('text', { x: cx, y: y(acc) - 3, 'text-anchor': 'middle', class: 'value' }, ms(acc) + ' ms');

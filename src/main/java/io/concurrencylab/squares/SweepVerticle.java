@@ -159,7 +159,7 @@ public final class SweepVerticle extends VerticleBase {
       return;
     }
     if (sweep != null && sweep.runId().equals(cancel.run())) {
-      cancelHere(msg);
+      cancelHere(msg, cancel);
       return;
     }
     guard.running().onComplete(ar -> {
@@ -177,15 +177,17 @@ public final class SweepVerticle extends VerticleBase {
     });
   }
 
-  /** Cancels the sweep this serve runs, if it is the one asked for; the reply comes with its record. */
+  /** A cancel passed on by another serve (lab.squares.cancel.&lt;nodeId&gt;): checked here too, then as any other. */
   private void cancelHere(Message<Object> msg) {
-    SquaresMessages.Cancel cancel;
     try {
-      cancel = SquaresMessages.Cancel.fromBody(msg.body());
+      cancelHere(msg, SquaresMessages.Cancel.fromBody(msg.body()));
     } catch (LabException e) {
       Failures.reply(msg, e);
-      return;
     }
+  }
+
+  /** Cancels the sweep this serve runs, if it is the one asked for; the reply comes with its record. */
+  private void cancelHere(Message<Object> msg, SquaresMessages.Cancel cancel) {
     if (sweep == null || !sweep.runId().equals(cancel.run())) {
       Failures.reply(msg, new LabException(Failures.CONFLICT, "squares run " + cancel.run() + " is not running here"));
       return;
