@@ -10,6 +10,7 @@ const EVENT = {
   squaresProgress: 'lab.squares.progress',
   squaresFinished: 'lab.squares.finished',
   clusterChanged: 'lab.cluster.changed',
+  nodesChanged: 'lab.nodes.changed',
   wiretap: 'wiretap',
 };
 const TAP_ADDRESSES = [
@@ -17,6 +18,7 @@ const TAP_ADDRESSES = [
   'lab.list.owner.changed', 'lab.factorial.compute',
   'lab.squares.run', 'lab.squares.start', 'lab.squares.cancel', 'lab.squares.runs', 'lab.squares.progress', 'lab.squares.finished',
   'lab.cluster.members', 'lab.cluster.changed',
+  'lab.nodes.list', 'lab.nodes.add', 'lab.nodes.stop', 'lab.nodes.log', 'lab.nodes.changed',
   'lab.compare.start', 'lab.compare.cancel', 'lab.compare.latest', 'lab.compare.progress', 'lab.compare.finished',
 ];
 const LOG_LINES = 24;
@@ -125,6 +127,7 @@ function connect() {
   on(EVENT.listChanged, listChanged);
   on(EVENT.ownerChanged, ownerChanged);
   on(EVENT.clusterChanged, clusterChanged);
+  on(EVENT.nodesChanged, renderNodes);
   on(EVENT.squaresProgress, squaresProgress);
   on(EVENT.squaresFinished, squaresFinished);
   on(EVENT.wiretap, tapped);
@@ -134,6 +137,7 @@ function loadAll() {
   loadList();
   loadOwner();
   loadMembers();
+  loadNodes();
   loadRuns();
 }
 
@@ -377,6 +381,68 @@ function renderMembers() {
   }
 }
 
+// ---------------------------------------------------------------- node processes
+
+const SOURCES = { serve: 'this serve', cluster: 'lab cluster', sweep: 'sweep', member: 'other' };
+
+async function loadNodes() {
+  try {
+    renderNodes(await api('GET', '/api/cluster/nodes'));
+    say($('nodes-state'), '');
+  } catch (err) {
+    unavailable($('nodes-state'), 'Nodes', err);
+  }
+}
+
+/** The table as the server sent it (GET /api/cluster/nodes or lab.nodes.changed, at most once a second). */
+function renderNodes(t) {
+  const body = $('nodes-table').tBodies[0];
+  body.replaceChildren();
+  $('nodes-table').hidden = t.nodes.length === 0;
+  $('nodes-empty').hidden = t.nodes.length > 0;
+  const num = (v, digits) => (v == null || v < 0 ? '–' : v.toFixed(digits));
+  for (const n of t.nodes) {
+    const gone = n.state === 'gone';
+    const link = n.log ? el('a', { href: `/api/cluster/nodes/${encodeURIComponent(n.key)}/log`, target: '_blank',
+      rel: 'noopener', class: 'node-log' }, 'log') : '–';
+    const stop = n.source === 'serve' && !gone
+      ? el('button', { type: 'button', class: 'node-stop', title: 'SIGTERM, SIGKILL after squares.stopGraceMs' }, 'Stop')
+      : '';
+    if (stop) stop.addEventListener('click', () => stopNode(n.key, stop));
+    const state = gone ? el('span', { title: n.goneWhy || '' }, 'gone ', el('small', {}, `(${n.goneWhy || ''})`)) : n.state;
+    body.append(el('tr', { class: gone ? 'gone' : null, 'data-key': n.key, 'data-pid': String(n.pid), 'data-state': n.state },
+      el('td', { title: n.nodeId || '' }, n.nodeId ? n.nodeId.slice(0, 8) : '…'), el('td', { class: 'num' }, n.pid),
+      el('td', {}, n.host || '–'), el('td', {}, n.role || '–'),
+      el('td', { title: n.run ? 'run ' + n.run : '' }, SOURCES[n.source] || n.source),
+      el('td', {}, state), el('td', { class: 'num' }, num(n.cpuPercent, 1)), el('td', { class: 'num' }, num(n.rssMb, 1)),
+      el('td', { class: 'num' }, num(n.peakRssMb, 1)), el('td', { class: 'num' }, n.chunks == null ? '–' : n.chunks),
+      el('td', { class: 'num' }, n.uptimeMs == null ? '–' : duration(n.uptimeMs)), el('td', {}, link), el('td', {}, stop)));
+  }
+}
+
+async function addNodes(event) {
+  event.preventDefault();
+  const count = Number($('nodes-count').value);
+  try {
+    const r = await api('POST', '/api/cluster/nodes', { count: Number.isFinite(count) ? count : $('nodes-count').value });
+    say($('nodes-result'), `launched pid ${r.launched.map((n) => n.pid).join(', ')}: shown once they report`);
+    loadNodes();
+  } catch (err) {
+    say($('nodes-result'), `${err.message} (${err.status})`, true);
+  }
+}
+
+async function stopNode(key, button) {
+  button.disabled = true;
+  try {
+    const r = await api('DELETE', `/api/cluster/nodes/${encodeURIComponent(key)}`);
+    say($('nodes-result'), `${r.killed ? 'killed' : 'stopped'} pid ${r.stopped}`);
+  } catch (err) {
+    button.disabled = false;
+    say($('nodes-result'), `${err.message} (${err.status})`, true);
+  }
+}
+
 // ---------------------------------------------------------------- squares
 
 const squares = { runs: [], selected: null, started: null, going: null, available: false };
@@ -562,28 +628,66 @@ function drawTimeline(run) {
   if (!sizes.length) return;
   // drawn at the width it is shown at, so its text keeps its size whatever the page's width
   const W = Math.max(320, Math.round(svg.parentNode.clientWidth || 840)), left = 64, right = 56, lane = 10, gap = 14;
+  const title = (node, text) => node.append(Object.assign(document.createElementNS(SVG_NS, 'title'), { textContent: text }));
+  const known = (v) => v !== undefined && v !== null;
   let y = 4;
   for (const x of sizes) {
+    // one axis for the node's whole life: 0 is the start of compute, launch and ready come before it
+    const marks = x.timeline.map((t) => t.marks || {});
+    const start = Math.min(0, ...marks.map((m) => m.launchMs).filter(known));
     const end = Math.max(0.01, ...x.timeline.flatMap((t) => t.spans.map((sp) => sp.endMs)),
-      ...x.timeline.map((t) => t.lostAtMs));
-    const px = (v) => left + (W - left - right) * (v / end);
-    s('text', { x: 0, y: y + 8 }, `${x.size} node${x.size === 1 ? '' : 's'} · compute ${ms(x.computeMs)} ms`);
+      ...x.timeline.map((t) => t.lostAtMs), ...marks.flatMap((m) => [m.stopMs, m.exitMs]).filter(known));
+    const px = (v) => left + (W - left - right) * ((v - start) / (end - start));
+    const lost = new Map((x.lost || []).map((l) => [l.nodeId, l]));
+    s('text', { x: 0, y: y + 8 }, `${x.size} node${x.size === 1 ? '' : 's'} · launch ${ms(x.launchMs)} ms · compute `
+      + `${ms(x.computeMs)} ms · teardown ${ms(x.teardownMs)} ms`);
     s('text', { x: W - right + 2, y: y + 8 }, `${ms(end)} ms`);
     y += 12;
+    if (start < 0) {
+      s('line', { x1: px(0), x2: px(0), y1: y, y2: y + x.timeline.length * (lane + 2), class: 'zero' });
+    }
     for (const t of x.timeline) {
+      const m = t.marks || {};
       s('line', { x1: left, x2: W - right, y1: y + lane / 2, y2: y + lane / 2, class: 'lane' });
       s('text', { x: 4, y: y + lane - 2 }, `pid ${t.pid}`);
+      if (known(m.launchMs)) { // launched until ready (or until it stopped, if it never was)
+        const until = known(m.readyMs) ? m.readyMs : known(m.stopMs) ? m.stopMs : end;
+        title(s('rect', { x: px(m.launchMs), y: y + 3, width: Math.max(0.8, px(until) - px(m.launchMs)), height: lane - 6,
+          class: 'starting' }), `pid ${t.pid}: launched at ${ms(m.launchMs)} ms`
+          + (known(m.readyMs) ? `, ready at ${ms(m.readyMs)} ms (${ms(m.readyMs - m.launchMs)} ms)` : ', never ready'));
+        title(s('line', { x1: px(m.launchMs), x2: px(m.launchMs), y1: y, y2: y + lane, class: 'mark mark-launch' }),
+          `pid ${t.pid} launched at ${ms(m.launchMs)} ms`);
+      }
+      if (known(m.readyMs)) {
+        title(s('line', { x1: px(m.readyMs), x2: px(m.readyMs), y1: y, y2: y + lane, class: 'mark mark-ready' }),
+          `pid ${t.pid} ready at ${ms(m.readyMs)} ms`);
+      }
       for (const sp of t.spans) {
-        s('rect', { x: px(sp.startMs), y: y + 1, width: Math.max(0.8, px(sp.endMs) - px(sp.startMs)), height: lane - 2,
-          class: 'span' }).append(Object.assign(document.createElementNS(SVG_NS, 'title'), {
-          textContent: `pid ${t.pid}: ${sp.chunks} chunk${sp.chunks === 1 ? '' : 's'}, ${sp.numbers.toLocaleString('en')}`
-            + ` numbers from ${sp.from}, ${ms(sp.startMs)}–${ms(sp.endMs)} ms` }));
+        title(s('rect', { x: px(sp.startMs), y: y + 1, width: Math.max(0.8, px(sp.endMs) - px(sp.startMs)), height: lane - 2,
+          class: 'span' }), `pid ${t.pid}: ${sp.chunks} chunk${sp.chunks === 1 ? '' : 's'}, ${sp.numbers.toLocaleString('en')}`
+            + ` numbers from ${sp.from}, ${ms(sp.startMs)}–${ms(sp.endMs)} ms`);
+      }
+      if (known(m.stopMs)) { // teardown: told to stop until its process was seen to exit
+        const until = known(m.exitMs) ? m.exitMs : m.stopMs;
+        title(s('rect', { x: px(m.stopMs), y: y + 3, width: Math.max(0.8, px(until) - px(m.stopMs)), height: lane - 6,
+          class: 'teardown' }), `pid ${t.pid}: teardown from ${ms(m.stopMs)} ms` + (known(m.exitMs) ? `, exited at ${ms(m.exitMs)} ms` : ''));
+        title(s('line', { x1: px(m.stopMs), x2: px(m.stopMs), y1: y, y2: y + lane, class: 'mark mark-teardown' }),
+          `pid ${t.pid} teardown at ${ms(m.stopMs)} ms`);
+      }
+      if (known(m.exitMs)) {
+        title(s('line', { x1: px(m.exitMs), x2: px(m.exitMs), y1: y, y2: y + lane, class: 'mark mark-exit' }),
+          `pid ${t.pid} exited at ${ms(m.exitMs)} ms`);
       }
       if (t.lostAtMs >= 0) {
         const lx = px(t.lostAtMs);
+        const l = lost.get(t.nodeId);
+        const why = `pid ${t.pid} lost at ${ms(t.lostAtMs)} ms` + (l ? ` (${l.reason}); ${l.requeued} chunk`
+          + `${l.requeued === 1 ? '' : 's'} re-queued to the others` : '');
         s('line', { x1: lx - 3, x2: lx + 3, y1: y + 1, y2: y + lane - 1, class: 'lost' });
-        s('line', { x1: lx - 3, x2: lx + 3, y1: y + lane - 1, y2: y + 1, class: 'lost' })
-          .append(Object.assign(document.createElementNS(SVG_NS, 'title'), { textContent: `pid ${t.pid} lost at ${ms(t.lostAtMs)} ms` }));
+        title(s('line', { x1: lx - 3, x2: lx + 3, y1: y + lane - 1, y2: y + 1, class: 'lost' }), why);
+        if (l && l.requeued > 0) {
+          title(s('text', { x: lx + 5, y: y + lane - 2, class: 'requeued' }, `↻${l.requeued}`), why);
+        }
       }
       y += lane + 2;
     }
@@ -592,7 +696,6 @@ function drawTimeline(run) {
   svg.setAttribute('viewBox', `0 0 ${W} ${y}`);
 }
 
-/** Every task that threw on a node: where (size, chunk, pid, host, thread), what, and the node's own stack. */
 function renderFailures(run) {
   const list = $('squares-failure-list');
   list.replaceChildren();
@@ -744,6 +847,7 @@ function init() {
   $('fact-batch').addEventListener('click', runBatch);
   $('squares-form').addEventListener('submit', startSweep);
   $('sq-cancel').addEventListener('click', cancelSweep);
+  $('nodes-form').addEventListener('submit', addNodes);
   setInterval(() => { if (cluster.members.size) renderMembers(); }, 1000);
   renderList();
   connect();

@@ -57,13 +57,7 @@ final class ClusterCommand implements Runnable {
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
       ClusterSettings cluster = settings(config, "node", false).joining(join);
-      List<String> args = new ArrayList<>(List.of("--cluster-name", cluster.name(), "--host",
-          host != null ? host : cluster.host(), "--port", Integer.toString(cluster.port()), "--port-count",
-          Integer.toString(cluster.portCount()), "--role", "node", "--event-bus-port-offset",
-          Integer.toString(cluster.eventBusOffset())));
-      if (!cluster.join().isEmpty()) {
-        args.addAll(List.of("--join", String.join(",", cluster.join())));
-      }
+      List<String> args = cluster.nodeArgs(host);
       int first = run.nextIndex();
       List<NodeProcesses.Node> nodes = new ArrayList<>();
       for (int i = first; i < first + count; i++) {
@@ -179,16 +173,30 @@ final class ClusterCommand implements Runnable {
     }
   }
 
-  @Command(name = "stop", description = "Stop exactly the recorded nodes (SIGTERM, SIGKILL after squares.stopGraceMs).")
+  @Command(name = "stop", description = "Stop exactly the recorded nodes, or one of them with --node (SIGTERM, "
+      + "SIGKILL after squares.stopGraceMs).")
   static final class Stop implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
+    @picocli.CommandLine.Option(names = "--node", paramLabel = "ID|PID", description = "Stop only this recorded node: "
+        + "its node id (as status shows it) or its pid.")
+    String node;
 
     @Override
     public Integer call() throws Exception {
       LabConfig config = options.load();
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       List<ClusterRun.Recorded> recorded = run.recorded();
+      if (node != null) {
+        List<ClusterRun.Recorded> all = recorded;
+        recorded = recorded.stream().filter(r -> node.equals(Long.toString(r.pid()))
+            || r.nodeId().map(node::equals).orElse(false)).toList();
+        if (recorded.isEmpty()) {
+          throw new IllegalArgumentException("no recorded node " + node + " in " + run.dir() + " (recorded pids: "
+              + (all.isEmpty() ? "none" : all.stream().map(r -> Long.toString(r.pid())).collect(
+                  java.util.stream.Collectors.joining(", "))) + ")");
+        }
+      }
       // all at once: stopping N nodes takes about as long as stopping one
       List<ClusterRun.Recorded> alive = recorded.stream().filter(ClusterRun.Recorded::alive).toList();
       long start = System.nanoTime();
@@ -208,8 +216,8 @@ final class ClusterCommand implements Runnable {
         Files.deleteIfExists(r.pidFile());
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
-      System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir()
-          : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)"));
+      System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir() : node != null ? "stopped 1 node"
+          + " (" + ms + " ms)" : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)"));
       return ExitCodes.OK;
     }
   }

@@ -82,10 +82,11 @@ final class NodeCommand implements Callable<Integer> {
     ClusterSettings.Clustered node = settings.join(new VertxOptions().setEventLoopPoolSize(1)).await();
     long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
-    Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId()));
+    String advertised = node.manager().getHazelcastInstance().getCluster().getLocalMember().getAddress().getHost();
+    Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId(), role, advertised));
     if (!lite) { // a lite member holds no data: sweep nodes skip the registry, which lives on data members
       started = started.compose(id -> NodeRegistry.signIn(vertx, node.nodeId(), role,
-          () -> System.out.println("node signing in (waiting for the cluster lock " + NodeRegistry.LOCK + ")")));
+          () -> say("node signing in (waiting for the cluster lock " + NodeRegistry.LOCK + ")")));
     }
     if (compare) {
       started = started.compose(id -> vertx.deployVerticle(new CompareNodeVerticle(node.nodeId(),
@@ -99,13 +100,13 @@ final class NodeCommand implements Callable<Integer> {
     try {
       started.await();
     } catch (Exception e) {
-      System.out.println("node failed to start: " + e.getMessage());
+      say("node failed to start: " + e.getMessage());
       Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(5));
       return io.concurrencylab.bus.ExitCodes.UNEXPECTED;
     }
     ProcessHandle.Info self = ProcessHandle.current().info(); // (not the JMX beans: their start costs a node ~40 ms)
     var hazelcast = node.manager().getHazelcastInstance().getCluster();
-    System.out.println("node ready: nodeId=" + node.nodeId() + " pid=" + ProcessHandle.current().pid() + " cluster="
+    say("node ready: nodeId=" + node.nodeId() + " pid=" + ProcessHandle.current().pid() + " cluster="
         + settings.name() + " role=" + role + " (" + self.totalCpuDuration().map(d -> d.toMillis() + " ms CPU, ")
         .orElse("") + "joining the cluster " + joinMs + " ms) address=" + hazelcast.getLocalMember().getAddress()
         + " members=" + hazelcast.getMembers().size());
@@ -113,16 +114,21 @@ final class NodeCommand implements Callable<Integer> {
       lifecycle.requestStop("--exit-when-ready");
     }
     String why = lifecycle.await(null);
-    System.out.println("node stopping (" + why + ")");
+    say("node stopping (" + why + ")");
     long stopStart = System.nanoTime();
     long[] signedOut = {stopStart};
     Lifecycle.stopAndClose(vertx, () -> (lite ? Future.<Void>succeededFuture()
         : NodeRegistry.signOut(vertx, node.nodeId()).timeout(3, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty())
         .onComplete(ar -> signedOut[0] = System.nanoTime()), Duration.ofSeconds(10));
     long end = System.nanoTime();
-    System.out.println("node stopped (signed out in " + (signedOut[0] - stopStart) / 1_000_000 + " ms, left the "
+    say("node stopped (signed out in " + (signedOut[0] - stopStart) / 1_000_000 + " ms, left the "
         + "cluster in " + (end - signedOut[0]) / 1_000_000 + " ms)");
     return 0;
+  }
+
+  /** A line on standard output (the node's log file when launched), timestamped as every log line is. */
+  private static void say(String message) {
+    System.out.println(io.concurrencylab.cluster.NodeLogging.line("INFO", NodeCommand.class, message));
   }
 
   /**

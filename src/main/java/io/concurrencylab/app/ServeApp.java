@@ -47,6 +47,7 @@ public final class ServeApp {
     BridgeVerticle bridge = new BridgeVerticle(config).withAccessToken(token);
     return list(vertx, config, manager)
         .compose(id -> manager == null ? Future.succeededFuture(id) : vertx.deployVerticle(new MembershipVerticle(manager)))
+        .compose(id -> vertx.deployVerticle(new io.concurrencylab.cluster.NodesVerticle(config)))
         .compose(id -> vertx.deployVerticle(new SweepVerticle(config)))
         .compose(id -> vertx.deployVerticle(new CompareVerticle(config)))
         .compose(id -> FactorialWorkerVerticle.deploy(vertx, config.factorialInstances(), config.factorialMaxN(),

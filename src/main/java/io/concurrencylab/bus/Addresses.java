@@ -74,6 +74,38 @@ public final class Addresses {
   public static final String CLUSTER_CHANGED = "lab.cluster.changed";
 
   /**
+   * Internal: a node process's report on itself (pid, host, role, CPU %, RSS and peak RSS, chunks done), published
+   * once a second ({@code bus.NodeMessages.REPORT_EVERY_MS}) by its {@code squares.SquaresNodeVerticle} on the
+   * cluster it is in. Heard by every serve's {@code cluster.NodesVerticle} (nodes of the app's cluster) and by a
+   * sweep's coordinator ({@code squares.NodePool}, nodes of the sweep's own cluster), which passes them on to its serve.
+   */
+  public static final String NODES_REPORT = "lab.nodes.report";
+  /**
+   * Internal, in-process only: what this process's sweeps hear from their nodes (reports, exits), with the node's
+   * log file. Handled by {@code cluster.NodesVerticle} with a local consumer: nothing on the cluster can send it.
+   */
+  public static final String NODES_SWEEP = "lab.nodes.sweep";
+  /** Request: the node processes this serve sees, live and recently gone. Handled by {@code cluster.NodesVerticle}. */
+  public static final String NODES_LIST = "lab.nodes.list";
+  /**
+   * Request: {@code {"count": n}} launches n nodes on the app's cluster, owned by this serve (they watch it, it stops
+   * them); 409 past {@code cluster.maxServeNodes}. Handled by {@code cluster.NodesVerticle}.
+   */
+  public static final String NODES_ADD = "lab.nodes.add";
+  /**
+   * Request: {@code {"node": "<node id or pid>"}} stops one node this serve launched; replies once it exited (404
+   * unknown, 409 not this serve's). Handled by {@code cluster.NodesVerticle}.
+   */
+  public static final String NODES_STOP = "lab.nodes.stop";
+  /** Request: {@code {"node": "<node id or pid>"}}: the tail of that node's log, if this serve knows its file. Handled by {@code cluster.NodesVerticle}. */
+  public static final String NODES_LOG = "lab.nodes.log";
+  /**
+   * Published (in this process only) by {@code cluster.NodesVerticle}, at most once a second and only when something
+   * changed: the whole table of nodes, as {@link #NODES_LIST} answers.
+   */
+  public static final String NODES_CHANGED = "lab.nodes.changed";
+
+  /**
    * Internal, on a sweep's own cluster: a node tells the coordinator it is ready. Handled by {@code squares.Sweep}.
    */
   public static final String SQUARES_READY = "lab.squares.ready";
@@ -111,9 +143,9 @@ public final class Addresses {
   }
 
   public static final List<String> PUBLIC_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT, LIST_OWNER, FACTORIAL_COMPUTE,
-      SQUARES_RUN, SQUARES_START, SQUARES_CANCEL, SQUARES_RUNS, CLUSTER_MEMBERS, COMPARE_START, COMPARE_CANCEL, COMPARE_LATEST);
+      SQUARES_RUN, SQUARES_START, SQUARES_CANCEL, SQUARES_RUNS, CLUSTER_MEMBERS, NODES_LIST, NODES_ADD, NODES_STOP, NODES_LOG, COMPARE_START, COMPARE_CANCEL, COMPARE_LATEST);
   public static final List<String> PUBLIC_EVENTS = List.of(LIST_CHANGED, LIST_OWNER_CHANGED, SQUARES_PROGRESS,
-      SQUARES_FINISHED, CLUSTER_CHANGED, COMPARE_PROGRESS, COMPARE_FINISHED);
+      SQUARES_FINISHED, CLUSTER_CHANGED, NODES_CHANGED, COMPARE_PROGRESS, COMPARE_FINISHED);
   /** The requests to the list's owner: carry a {@code requestId}, are held across a failover ({@code bus.OwnerRequests}). */
   public static final List<String> LIST_REQUESTS = List.of(LIST_ADD, LIST_REMOVE, LIST_SNAPSHOT);
 

@@ -295,16 +295,46 @@ public final class SquaresMessages {
     }
   }
 
-  /** The chunks one node computed in a size, on the compute phase's time axis; {@code lostAtMs} when it was lost, else -1. */
-  public record NodeTimeline(String nodeId, long pid, List<Span> spans, double lostAtMs) {
+  /**
+   * The chunks one node computed in a size, on the compute phase's time axis; {@code lostAtMs} when it was lost, else
+   * -1; {@code marks} its life on the same axis (null in records from before they were kept).
+   */
+  public record NodeTimeline(String nodeId, long pid, List<Span> spans, double lostAtMs, Marks marks) {
+    public NodeTimeline(String nodeId, long pid, List<Span> spans, double lostAtMs) {
+      this(nodeId, pid, spans, lostAtMs, null);
+    }
+
+    public NodeTimeline withMarks(Marks marks) {
+      return new NodeTimeline(nodeId, pid, spans, lostAtMs, marks);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("spans", array(spans, Span::toJson))
+      JsonObject json = new JsonObject().put("nodeId", nodeId).put("pid", pid).put("spans", array(spans, Span::toJson))
           .put("lostAtMs", lostAtMs);
+      return marks == null ? json : json.put("marks", marks.toJson());
     }
 
     public static NodeTimeline fromJson(JsonObject json) {
+      JsonObject marks = json.getJsonObject("marks");
       return new NodeTimeline(json.getString("nodeId"), json.getLong("pid"), list(json.getJsonArray("spans"),
-          Span::fromJson), json.getDouble("lostAtMs", -1.0));
+          Span::fromJson), json.getDouble("lostAtMs", -1.0), marks == null ? null : Marks.fromJson(marks));
+    }
+  }
+
+  /**
+   * A node's life in a size, in ms on its timeline's axis (0: the compute phase began; launch and ready come before,
+   * so they are negative): its process launched, it was ready (answered the coordinator's ping), its teardown began,
+   * its process was seen to exit. Null: it did not get there.
+   */
+  public record Marks(Double launchMs, Double readyMs, Double stopMs, Double exitMs) {
+    public JsonObject toJson() {
+      return new JsonObject().put("launchMs", launchMs).put("readyMs", readyMs).put("stopMs", stopMs)
+          .put("exitMs", exitMs);
+    }
+
+    public static Marks fromJson(JsonObject json) {
+      return new Marks(json.getDouble("launchMs"), json.getDouble("readyMs"), json.getDouble("stopMs"),
+          json.getDouble("exitMs"));
     }
   }
 

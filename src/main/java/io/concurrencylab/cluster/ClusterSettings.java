@@ -90,6 +90,17 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     return host + ":" + Integer.parseInt(port);
   }
 
+  /** The command line of a node that joins this cluster as {@code lab cluster start} launches it, binding {@code bindHost}. */
+  public java.util.List<String> nodeArgs(String bindHost) {
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--cluster-name", name, "--host",
+        bindHost != null ? bindHost : host, "--port", Integer.toString(port), "--port-count",
+        Integer.toString(portCount), "--role", "node", "--event-bus-port-offset", Integer.toString(eventBusOffset())));
+    if (!join().isEmpty()) {
+      args.addAll(java.util.List.of("--join", String.join(",", join())));
+    }
+    return args;
+  }
+
   /** Member attributes (Hazelcast allows only these characters in names). */
   public static final String PID = "lab.pid";
   public static final String ROLE = "lab.role";

@@ -88,6 +88,15 @@ public final class NodeLogging implements SLF4JServiceProvider {
     return shortened.append(name, last + 1, name.length()).toString();
   }
 
+  /**
+   * One line in the format of every log line ({@code conf/logback.xml}'s pattern), for what a node prints on its
+   * standard output (its log file when launched): the page's log view shows every line with its time.
+   */
+  public static String line(String level, Class<?> logger, String message) {
+    return LocalTime.now().format(TIME) + " " + String.format("%-5s", level) + " [" + Thread.currentThread().getName()
+        + "] " + shortName(logger.getName()) + " - " + message;
+  }
+
   private static final class Factory implements ILoggerFactory {
     private final Map<String, Logger> byName = new ConcurrentHashMap<>();
     private final String labLevel = System.getenv("LAB_LOG_LEVEL");

@@ -22,6 +22,26 @@ public final class NodeProcesses {
   private final List<String> jvmFlags;
   private final Path logDir;
   private final List<Node> started = new CopyOnWriteArrayList<>();
+  /** Every node this launched, by pid, stopped or not: whose log is whose (a sweep launches at most a few dozen). */
+  private final java.util.Map<Long, Node> launched = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile Watcher watcher = Watcher.NONE;
+
+  /** Hears what becomes of the nodes launched here: their reports (passed on by whoever hears them) and their exits. */
+  public interface Watcher {
+    Watcher NONE = new Watcher() {
+      @Override
+      public void reported(io.vertx.core.json.JsonObject report, Node node) {}
+
+      @Override
+      public void exited(Node node) {}
+    };
+
+    /** A node's own report ({@code bus.NodeMessages.Report}), from any thread. */
+    void reported(io.vertx.core.json.JsonObject report, Node node);
+
+    /** A node's process ended, from any thread. */
+    void exited(Node node);
+  }
 
   /** A launched node process. */
   public record Node(String name, Process process, Path log) {
@@ -64,7 +84,45 @@ public final class NodeProcesses {
         .start();
     Node node = new Node(name, process, log);
     started.add(node);
+    launched.put(node.pid(), node);
+    process.onExit().thenRun(() -> watcher.exited(node));
     return node;
+  }
+
+  /** Tells {@code watcher} what becomes of the nodes launched from now on. */
+  public NodeProcesses watchedBy(Watcher watcher) {
+    this.watcher = watcher;
+    return this;
+  }
+
+  /** A node's report heard by whoever coordinates it: passed to the watcher when the node is one of ours. */
+  public void reported(io.vertx.core.json.JsonObject report) {
+    Object pid = report.getValue("pid");
+    Node node = pid instanceof Number n ? launched.get(n.longValue()) : null;
+    if (node != null) {
+      watcher.reported(report, node);
+    }
+  }
+
+  /** A node launched here (running or not), by pid. */
+  public java.util.Optional<Node> launched(long pid) {
+    return java.util.Optional.ofNullable(launched.get(pid));
+  }
+
+  /** SIGTERM to one node launched here, SIGKILL after {@code graceMs}; completes with whether it had to be killed. */
+  public Future<Boolean> stop(Node node, long graceMs) {
+    started.remove(node);
+    node.process().toHandle().destroy();
+    Promise<Boolean> exited = Promise.promise();
+    node.process().onExit().orTimeout(graceMs, TimeUnit.MILLISECONDS).whenComplete((p, timeout) -> {
+      if (timeout != null) {
+        node.process().destroyForcibly();
+        node.process().onExit().whenComplete((q, e) -> exited.complete(true));
+      } else {
+        exited.complete(false);
+      }
+    });
+    return exited.future();
   }
 
   /** Where the nodes' logs go. */

@@ -89,6 +89,8 @@ public final class LabConfig {
       range(positive, 1, Long.MAX_VALUE);
     }
     range("factorial.maxN", 0, 10_000_000);
+    range("cluster.maxServeNodes", 0, 64);
+    range("cluster.nodeLogTailKiB", 1, 1024);
     for (String member : clusterJoin()) {
       if (!member.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
         throw new IllegalArgumentException("configuration key 'cluster.join' takes HOST:PORT addresses separated by "
@@ -268,6 +270,10 @@ public final class LabConfig {
   public int clusterEventBusPortOffset() { return section("cluster").getInteger("eventBusPortOffset"); }
   public boolean clusterEnabled() { return section("cluster").getBoolean("enabled"); }
   public java.nio.file.Path clusterRunDir() { return underHome(section("cluster").getString("runDir")); }
+  /** How many nodes one serve may run on the app's cluster (added from the page or the API). */
+  public int clusterMaxServeNodes() { return section("cluster").getInteger("maxServeNodes"); }
+  /** The most of a node's log the page and the API show: its last this many KiB. */
+  public int clusterNodeLogTailKiB() { return section("cluster").getInteger("nodeLogTailKiB"); }
 
   public java.util.List<Integer> squaresSizes() {
     java.util.List<Integer> sizes = new java.util.ArrayList<>();

@@ -49,6 +49,11 @@ final class NodePool {
   private final Map<String, Long> ready = new LinkedHashMap<>();
   private final Promise<Void> allReady = Promise.promise();
   private final Runnable unwatch;
+  /** Per node pid, when (System.nanoTime(), 0: not yet) it was launched, ready, told to stop, seen to exit. */
+  private final Map<Long, long[]> life = new java.util.concurrent.ConcurrentHashMap<>();
+  private final long openedNanos = System.nanoTime();
+  /** The nodes' own reports, passed on to whoever watches the processes (serve's table of nodes). */
+  private MessageConsumer<JsonObject> reports;
   private Scheduler scheduler;
   /** The map of this pool, kept after it ends (what it lost, re-queued and saw fail, also when it failed). */
   private Scheduler mapping;
@@ -77,7 +82,8 @@ final class NodePool {
   Future<Void> open() {
     progress(Phase.LAUNCH, 0, size);
     MessageConsumer<JsonObject> roll = cluster.vertx().eventBus().consumer(Addresses.SQUARES_READY, this::ready);
-    return roll.completion()
+    reports = cluster.vertx().eventBus().consumer(Addresses.NODES_REPORT, m -> processes.reported(m.body()));
+    return Future.all(roll.completion(), reports.completion()).<Void>mapEmpty()
         .compose(v -> launch())
         .compose(v -> allReady.future().timeout(config.squaresReadyTimeoutMs(), TimeUnit.MILLISECONDS))
         .recover(e -> Future.failedFuture(e instanceof TimeoutException ? "only " + ready.size() + " of " + size
@@ -90,9 +96,15 @@ final class NodePool {
     List<String> args = cluster.nodeArgs(size, config.squaresLiteNodes(), config.squaresReadyTimeoutMs());
     return cluster.vertx().executeBlocking(() -> { // fork and exec: blocking
       for (int i = 1; i <= size; i++) {
+        long launchedAt = System.nanoTime();
         NodeProcesses.Node node = processes.launch(size + "-" + i, args);
+        long[] at = {launchedAt, 0, 0, 0};
+        life.put(node.pid(), at);
         pids.add(node.pid()); // before the next launch: a node may report ready before the last one is launched
-        node.process().onExit().thenAccept(p -> cluster.call(() -> exited(node)));
+        node.process().onExit().thenAccept(p -> {
+          at[3] = System.nanoTime();
+          cluster.call(() -> exited(node));
+        });
       }
       return null;
     }, false);
@@ -111,6 +123,10 @@ final class NodePool {
         return;
       }
       msg.reply(true);
+      long[] at = life.get(node.pid());
+      if (at != null) {
+        at[1] = System.nanoTime();
+      }
       ready.put(node.nodeId(), node.pid());
       progress(Phase.LAUNCH, ready.size(), size);
       if (ready.size() == size) {
@@ -165,9 +181,30 @@ final class NodePool {
     return mapping == null ? List.of() : mapping.lost();
   }
 
-  /** What each node computed when, in the map (empty before it began). */
+  /**
+   * What each node computed when, in the map, and each node's launch, ready, teardown and exit on the same axis (0:
+   * the map began, or the pool opened when the map never did); a node the map never used has a lane without spans.
+   */
   List<SquaresMessages.NodeTimeline> timeline() {
-    return mapping == null ? List.of() : mapping.timeline();
+    long origin = mapping == null ? openedNanos : mapping.startNanos();
+    List<SquaresMessages.NodeTimeline> lanes = new ArrayList<>();
+    Set<Long> shown = new java.util.HashSet<>();
+    for (SquaresMessages.NodeTimeline t : mapping == null ? List.<SquaresMessages.NodeTimeline>of() : mapping.timeline()) {
+      shown.add(t.pid());
+      lanes.add(t.withMarks(marks(t.pid(), origin)));
+    }
+    life.keySet().stream().filter(pid -> !shown.contains(pid)).sorted().forEach(pid ->
+        lanes.add(new SquaresMessages.NodeTimeline(null, pid, List.of(), -1, marks(pid, origin))));
+    return lanes;
+  }
+
+  private SquaresMessages.Marks marks(long pid, long origin) {
+    long[] at = life.get(pid);
+    if (at == null) {
+      return null;
+    }
+    java.util.function.LongFunction<Double> ms = t -> t == 0 ? null : Math.round((t - origin) / 10_000.0) / 100.0;
+    return new SquaresMessages.Marks(ms.apply(at[0]), ms.apply(at[1]), ms.apply(at[2]), ms.apply(at[3]));
   }
 
   /** Tasks that threw on a node. */
@@ -253,10 +290,19 @@ final class NodePool {
   Future<Void> close() {
     progress(Phase.TEARDOWN, 0, size);
     Set<Long> all = Set.copyOf(pids);
+    long stopping = System.nanoTime();
+    life.values().forEach(at -> at[2] = stopping);
     return processes.killAll()
+        .onComplete(ar -> { // every one has exited: its own exit time, or now when that was not seen yet
+          long now = System.nanoTime();
+          life.values().forEach(at -> at[3] = at[3] == 0 ? now : at[3]);
+        })
         .compose(v -> cluster.awaitGone(all))
         .onComplete(ar -> {
           unwatch.run();
+          if (reports != null) {
+            reports.unregister();
+          }
           progress(Phase.TEARDOWN, size, size);
         });
   }

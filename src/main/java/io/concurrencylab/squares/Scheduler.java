@@ -186,6 +186,11 @@ final class Scheduler {
     return List.copyOf(failures);
   }
 
+  /** When the map began (System.nanoTime()): 0 of its timeline. */
+  long startNanos() {
+    return startNanos;
+  }
+
   /** At most this many spans per node in a timeline. */
   static final int MAX_SPANS = 32;
 

@@ -3,6 +3,7 @@ package io.concurrencylab.squares;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.LabException;
+import io.concurrencylab.bus.NodeMessages;
 import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.SquaresMessages.Chunk;
 import io.concurrencylab.bus.SquaresMessages.NodeOp;
@@ -24,9 +25,21 @@ public final class SquaresNodeVerticle extends VerticleBase {
   private long numbers;
   private long busyNanos;
   private double startCpuMs = -1;
+  private final String role;
+  private final String host;
+  private long reporting = -1;
+  private long lastReportNanos;
+  private double lastReportCpuMs;
 
   public SquaresNodeVerticle(String nodeId) {
+    this(nodeId, null, null);
+  }
+
+  /** @param role and {@code host}: when not null, the node reports itself ({@link Addresses#NODES_REPORT}) once a second */
+  public SquaresNodeVerticle(String nodeId, String role, String host) {
     this.nodeId = nodeId;
+    this.role = role;
+    this.host = host;
   }
 
   @Override
@@ -34,7 +47,40 @@ public final class SquaresNodeVerticle extends VerticleBase {
     SquaresCodec.register(vertx.eventBus());
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // a task's failure goes back with its story
     // completion(): started only once the address is known cluster-wide, so the coordinator never gets NO_HANDLERS
-    return vertx.eventBus().<Object>consumer(Addresses.squaresNode(nodeId), this::handle).completion();
+    return vertx.eventBus().<Object>consumer(Addresses.squaresNode(nodeId), this::handle).completion()
+        .onSuccess(v -> {
+          if (role != null) {
+            lastReportNanos = ProcessHandle.current().info().startInstant()
+                .map(t -> System.nanoTime() - java.time.Duration.between(t, java.time.Instant.now()).toNanos())
+                .orElse(System.nanoTime());
+            lastReportCpuMs = 0; // the first report's CPU % is the average since the process started
+            report();
+            reporting = vertx.setPeriodic(NodeMessages.REPORT_EVERY_MS, id -> report());
+          }
+        });
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(reporting);
+    return Future.succeededFuture();
+  }
+
+  /**
+   * This node's figures, read by itself so a node on another host reports alike. On the event loop: /proc is
+   * answered by the kernel from memory (tens of microseconds), no disk behind it; the STATS reply reads it here too.
+   */
+  private void report() {
+    long now = System.nanoTime();
+    double cpu = cpuMs();
+    double percent = cpu < 0 || now == lastReportNanos ? -1
+        : Math.round(1000.0 * (cpu - lastReportCpuMs) / ((now - lastReportNanos) / 1e6)) / 10.0;
+    lastReportNanos = now;
+    lastReportCpuMs = cpu;
+    long uptime = ProcessHandle.current().info().startInstant()
+        .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
+    vertx.eventBus().publish(Addresses.NODES_REPORT, new NodeMessages.Report(nodeId, pid, host, role, percent,
+        Rss.megabytes(pid), Rss.peakMegabytes(pid), chunks, numbers, uptime).toJson());
   }
 
   private void handle(Message<Object> msg) {

@@ -218,7 +218,8 @@ public final class SweepVerticle extends VerticleBase {
   }
 
   private void launch(RunRequest request, RunningSweep mine) {
-    processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve(mine.run()));
+    processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve(mine.run()))
+        .watchedBy(new ToNodesTable(vertx, mine.run()));
     sweep = new Sweep(config, request, mine.run(), file, processes,
         p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson()));
     // the run goes on threads of its own (its own Vert.x, for its own cluster); its end comes back to this one

@@ -68,6 +68,12 @@ final class ApiRoutes {
     router.post("/api/factorial/batch").handler(this::batch);
     get(router, "/api/factorial/:n").handler(ctx -> relay(ctx, Addresses.FACTORIAL_COMPUTE, number(ctx.pathParam("n")), 200));
     get(router, "/api/cluster/members").handler(ctx -> relay(ctx, Addresses.CLUSTER_MEMBERS, null, 200));
+    // the node processes this serve sees (its own, lab cluster start's, its sweeps'); add and stop its own; logs
+    get(router, "/api/cluster/nodes").handler(ctx -> relay(ctx, Addresses.NODES_LIST, null, 200));
+    router.post("/api/cluster/nodes").handler(ctx -> relay(ctx, Addresses.NODES_ADD, RequestBody.json(ctx), 202));
+    router.delete("/api/cluster/nodes/:node").handler(ctx -> relay(ctx, Addresses.NODES_STOP,
+        noBody(ctx) == null ? new JsonObject().put("node", ctx.pathParam("node")) : null, 200));
+    get(router, "/api/cluster/nodes/:node/log").handler(this::nodeLog);
     router.post("/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_START, RequestBody.json(ctx), 202));
     get(router, "/api/squares/runs").handler(ctx -> relay(ctx, Addresses.SQUARES_RUNS, null, 200));
     get(router, "/api/squares/runs/:id").handler(this::run);
@@ -169,6 +175,23 @@ final class ApiRoutes {
         : Bodies.show(n);
     JsonObject json = new BatchFailure(shown, error.status(), error.error()).toJson();
     return error.remote() == null ? json : json.put("remote", error.remote());
+  }
+
+  /**
+   * A node's log as text: its last {@code cluster.nodeLogTailKiB}. The path segment is only a key into the serve's
+   * table of nodes ({@code lab.nodes.log} checks its characters); the file is the one the serve knows for it.
+   */
+  private void nodeLog(RoutingContext ctx) {
+    noBody(ctx);
+    request(ctx, Addresses.NODES_LOG, new JsonObject().put("node", ctx.pathParam("node"))).onSuccess(reply -> {
+      JsonObject tail = (JsonObject) reply.body();
+      ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8")
+          .putHeader("X-Log-Bytes", String.valueOf(tail.getLong("bytes")))
+          .putHeader("X-Log-Truncated", String.valueOf(tail.getBoolean("truncated")))
+          .end(tail.getBoolean("truncated") ? "[the last " + tail.getString("text").length() + " characters of "
+              + tail.getLong("bytes") + " bytes of " + tail.getString("file") + "]\n" + tail.getString("text")
+              : tail.getString("text"));
+    }).onFailure(ctx::fail);
   }
 
   /** One run record; the history is the squares handler's, so an unknown id is a 404 here. */

@@ -44,6 +44,13 @@ class ClusterIT {
       serve.vertx().eventBus().<JsonObject>consumer(Addresses.CLUSTER_CHANGED,
           m -> changes.add(ClusterMessages.Changed.fromJson(m.body()))).completion().await();
       serve.vertx().deployVerticle(new MembershipVerticle(serve.manager())).await();
+      // serve's table of nodes, on the same member: the nodes of lab cluster start report themselves to it
+      LinkedBlockingQueue<JsonObject> tables = new LinkedBlockingQueue<>();
+      serve.vertx().eventBus().<JsonObject>consumer(Addresses.NODES_CHANGED, m -> tables.add(m.body()))
+          .completion().await();
+      serve.vertx().deployVerticle(new NodesVerticle(io.concurrencylab.config.LabConfig.defaults()
+          .with("cluster.name", name).with("cluster.port", port).with("cluster.runDir", runDir.toString())
+          .with("data.dir", runDir.resolve("data").toString()))).await();
 
       try (LabProcess start = LabProcess.start(args("cluster", "start", "2", cluster))) {
         assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
@@ -71,11 +78,44 @@ class ClusterIT {
         assertThat(status.stdoutLines()).anyMatch(l -> l.contains(" serve ") && l.contains(serve.nodeId()));
       }
 
+      // both in serve's table, live, found in the run folder: their log is one request away, timestamped
+      JsonObject table = awaitTable(tables, t -> rows(t, "cluster", "live") == 2);
+      assertThat(table.getJsonArray("nodes").stream().map(JsonObject.class::cast)
+          .filter(r -> r.getString("source").equals("cluster")).map(r -> r.getLong("pid")))
+          .containsExactlyInAnyOrderElementsOf(pids);
+      JsonObject log = serve.vertx().eventBus().<JsonObject>request(Addresses.NODES_LOG,
+          new JsonObject().put("node", pids.get(0))).await().body();
+      assertThat(log.getString("text")).containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[main\\] "
+          + "i\\.c\\.app\\.NodeCommand - node ready: nodeId=");
+      assertThat(log.getString("file")).isEqualTo("node-1.log");
+      // serve does not stop what lab cluster start owns: it says how
+      assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(io.vertx.core.eventbus.ReplyException.class,
+          () -> serve.vertx().eventBus().request(Addresses.NODES_STOP, new JsonObject().put("node", pids.get(0)))
+              .await()))
+          .satisfies(e -> assertThat(e.failureCode()).isEqualTo(409))
+          .hasMessageContaining("lab cluster stop --node " + pids.get(0));
+
+      // lab cluster stop --node: one node, by pid; the other keeps running; no such node is a usage error
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", "--node", cluster))) {
+        assertThat(stop.awaitExit(CMD)).isEqualTo(2);
+      }
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", "--node=" + pids.get(0), cluster))) {
+        assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
+        assertThat(stop.stdoutLines()).contains("stopped node 1 (pid " + pids.get(0) + ")")
+            .anyMatch(l -> l.matches("stopped 1 node \\(\\d+ ms\\)"));
+      }
+      assertThat(NodeProcesses.running(started.get(0))).isFalse();
+      assertThat(NodeProcesses.running(started.get(1))).isTrue();
+      awaitTable(tables, t -> rows(t, "cluster", "gone") == 1 && rows(t, "cluster", "live") == 1);
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", "--node=12345678", cluster))) {
+        assertThat(stop.awaitExit(CMD)).isEqualTo(2);
+        assertThat(stop.stderr()).contains("no recorded node 12345678").contains("recorded pids: " + pids.get(1));
+      }
+
       try (LabProcess stop = LabProcess.start(args("cluster", "stop", cluster))) {
         assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
-        assertThat(stop.stdoutLines()).contains("stopped node 1 (pid " + pids.get(0) + ")",
-            "stopped node 2 (pid " + pids.get(1) + ")")
-            .anyMatch(l -> l.matches("no recorded node left \\(2 stopped in \\d+ ms\\)"));
+        assertThat(stop.stdoutLines()).contains("stopped node 2 (pid " + pids.get(1) + ")")
+            .anyMatch(l -> l.matches("no recorded node left \\(1 stopped in \\d+ ms\\)"));
       }
       // exited: a zombie until init reaps it, which isAlive() still counts
       assertThat(started).as("stop waited for the nodes to exit").noneMatch(NodeProcesses::running);
@@ -89,6 +129,23 @@ class ClusterIT {
     } finally {
       Processes.stopAll(started);
       serve.vertx().close().await();
+    }
+  }
+
+  private static long rows(JsonObject table, String source, String state) {
+    return table.getJsonArray("nodes").stream().map(JsonObject.class::cast)
+        .filter(r -> r.getString("source").equals(source) && r.getString("state").equals(state)).count();
+  }
+
+  /** The first lab.nodes.changed table that satisfies {@code test} (the serve publishes one a second at most). */
+  private static JsonObject awaitTable(LinkedBlockingQueue<JsonObject> tables,
+      java.util.function.Predicate<JsonObject> test) throws InterruptedException {
+    while (true) {
+      JsonObject table = tables.poll(30, TimeUnit.SECONDS);
+      assertThat(table).as("a lab.nodes.changed table").isNotNull();
+      if (test.test(table)) {
+        return table;
+      }
     }
   }
 

@@ -263,11 +263,61 @@ class BrowserIT {
       assertThat(driver.findElements(By.cssSelector("#squares-timeline rect.span"))).hasSize(1);
       assertThat(driver.findElement(By.cssSelector("#squares-timeline rect.span title")).getAttribute("textContent"))
           .matches("pid \\d+: 1 chunk, 10 numbers from 1, .* ms");
+      // and the node's life on the same axis: launched and ready before compute (0), teardown and exit after it
+      for (String mark : List.of("launch", "ready", "teardown", "exit")) {
+        assertThat(driver.findElements(By.cssSelector("#squares-timeline line.mark-" + mark))).as(mark).hasSize(1);
+      }
+      assertThat(driver.findElement(By.cssSelector("#squares-timeline rect.starting title")).getAttribute("textContent"))
+          .matches("pid \\d+: launched at -[\\d,.]+ ms, ready at -[\\d,.]+ ms \\([\\d,.]+ ms\\)");
+      assertThat(driver.findElement(By.cssSelector("#squares-timeline rect.teardown title")).getAttribute("textContent"))
+          .matches("pid \\d+: teardown from [\\d,.]+ ms, exited at [\\d,.]+ ms");
       assertThat(driver.findElements(By.cssSelector("#squares-history li"))).hasSize(1);
       assertThat(text(driver, "run-title")).startsWith("Run ").contains("1..10");
       // units on every figure, the node's pid and peak RSS
       assertThat(text(driver, "squares-table")).containsPattern("\n1 [\\d,]+(\\.\\d)? ms [\\d,]+(\\.\\d)? ms .* 10 \\(pid \\d+, \\d+ MB\\)");
+
+      nodesPanel(driver, wait, node.pid());
     }
+  }
+
+  /**
+   * The nodes panel: the sweep's node was there (it reported itself through the sweep's coordinator) and is marked
+   * gone; the `lab node` of this test is live with its own CPU and memory; a node added from the page appears, its
+   * log link opens its timestamped log, and the page's Stop marks it gone, its process ended.
+   */
+  private static void nodesPanel(WebDriver driver, WebDriverWait wait, long memberPid) throws Exception {
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#nodes-table tr[data-state=gone] a.node-log")));
+    assertThat(text(driver, "nodes-table")).contains("sweep").contains("stopped by its sweep");
+    assertThat(rowText(wait, By.cssSelector("#nodes-table tr[data-pid='" + memberPid + "'][data-state=live]")))
+        .containsPattern("127\\.0\\.0\\.1 node other live [\\d.]+ [\\d.]+ [\\d.]+ 0 ");
+
+    fill(driver, Map.of("nodes-count", "1"));
+    driver.findElement(By.id("nodes-add")).click();
+    String pid = wait.until(ExpectedConditions.textMatches(By.id("nodes-result"), Pattern.compile("launched pid \\d+")))
+        ? text(driver, "nodes-result").replaceAll("\\D+", " ").trim().split(" ")[0] : null;
+    By added = By.cssSelector("#nodes-table tr[data-pid='" + pid + "']");
+    new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50)).until(
+        ExpectedConditions.presenceOfElementLocated(By.cssSelector("#nodes-table tr[data-pid='" + pid + "'][data-state=live]")));
+    assertThat(rowText(wait, added)).contains("this serve").containsPattern("live [\\d.]+ [\\d.]+ [\\d.]+");
+    assertThat(ProcessHandle.of(Long.parseLong(pid))).as("the node added from the page runs").isPresent();
+    screenshot(driver, "status-page-nodes.png");
+
+    String page = driver.getWindowHandle();
+    click(wait, added, By.cssSelector("a.node-log"));
+    wait.until(d -> d.getWindowHandles().size() == 2);
+    driver.switchTo().window(driver.getWindowHandles().stream().filter(h -> !h.equals(page)).findFirst().orElseThrow());
+    wait.until(d -> d.findElement(By.tagName("body")).getText().contains("node ready: nodeId="));
+    List<String> lines = driver.findElement(By.tagName("body")).getText().lines().toList();
+    assertThat(lines).as("every line of the node's log is timestamped as serve's are").isNotEmpty()
+        .allMatch(l -> l.matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} (INFO |WARN |ERROR) \\[[^]]+\\] \\S+ - .*")
+            || l.startsWith("\tat ") || l.isBlank());
+    driver.close();
+    driver.switchTo().window(page);
+
+    click(wait, added, By.cssSelector("button.node-stop"));
+    wait.until(ExpectedConditions.textMatches(By.id("nodes-result"), Pattern.compile("(stopped|killed) pid " + pid)));
+    wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#nodes-table tr[data-pid='" + pid + "'][data-state=gone]")));
+    assertThat(ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
   private static void comparison(WebDriver driver, WebDriverWait wait, Vertx vertx, LabConfig config) {
@@ -360,6 +410,29 @@ class BrowserIT {
     // The wiretap shows the traffic on the public addresses.
     wait.until(d -> d.findElements(By.cssSelector("#tap tbody tr[data-address='lab.list.add']")).size() > 0);
     assertThat(text(driver, "tap")).contains("lab.list.changed").contains("lab.factorial.compute");
+  }
+
+  /** The text of a row of a table the page redraws each second (a row found may be replaced before it is read). */
+  private static String rowText(WebDriverWait wait, By row) {
+    return wait.until(d -> {
+      try {
+        return d.findElement(row).getText();
+      } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+        return null;
+      }
+    });
+  }
+
+  /** Clicks {@code what} in a row of a table the page redraws each second. */
+  private static void click(WebDriverWait wait, By row, By what) {
+    wait.until(d -> {
+      try {
+        d.findElement(row).findElement(what).click();
+        return true;
+      } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
+        return false;
+      }
+    });
   }
 
   private static WebDriverWait explained(WebDriver driver, String message) {
