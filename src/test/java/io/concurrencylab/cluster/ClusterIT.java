@@ -86,7 +86,7 @@ class ClusterIT {
       JsonObject log = serve.vertx().eventBus().<JsonObject>request(Addresses.NODES_LOG,
           new JsonObject().put("node", pids.get(0))).await().body();
       assertThat(log.getString("text")).containsPattern("(?m)^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  \\[main\\] "
-          + "i\\.c\\.app\\.NodeCommand - node ready: nodeId=");
+          + "i\\.c\\.a\\.NodeCommand - node ready: nodeId=");
       assertThat(log.getString("file")).isEqualTo("node-1.log");
       // serve does not stop what lab cluster start owns: it says how
       assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(io.vertx.core.eventbus.ReplyException.class,

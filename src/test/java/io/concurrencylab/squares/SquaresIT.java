@@ -112,6 +112,19 @@ class SquaresIT {
     assertThat(size.lost()).extracting(Lost::pid).containsExactly(victim.get());
     assertThat(size.retries()).isPositive().isEqualTo(size.lost().stream().mapToInt(Lost::requeued).sum());
     assertThat(size.nodes()).extracting(n -> n.pid()).doesNotContain(victim.get());
+    // on the timeline's axis: every node launched and ready before compute began (0); the victim lost during
+    // compute and its process seen to exit then, not at the teardown, which the others reached
+    assertThat(size.timeline()).hasSize(2).allSatisfy(t -> {
+      assertThat(t.marks().launchMs()).isNegative();
+      assertThat(t.marks().readyMs()).isBetween(t.marks().launchMs(), 0.0);
+      assertThat(t.marks().stopMs()).isPositive();
+      assertThat(t.marks().exitMs()).isNotNull();
+    });
+    var lost = size.timeline().stream().filter(t -> t.pid() == victim.get()).findFirst().orElseThrow();
+    assertThat(lost.lostAtMs()).isPositive();
+    assertThat(lost.marks().exitMs()).isPositive().isLessThan(lost.marks().stopMs());
+    var kept = size.timeline().stream().filter(t -> t.pid() != victim.get()).findFirst().orElseThrow();
+    assertThat(kept.marks().exitMs()).isGreaterThanOrEqualTo(kept.marks().stopMs());
     assertThat(new RunHistory(data).readAll()).hasSize(1);
   }
 

@@ -291,6 +291,10 @@ class BrowserIT {
     assertThat(rowText(wait, By.cssSelector("#nodes-table tr[data-pid='" + memberPid + "'][data-state=live]")))
         .containsPattern("127\\.0\\.0\\.1 node other live [\\d.]+ [\\d.]+ [\\d.]+ 0 ");
 
+    fill(driver, Map.of("nodes-count", "9")); // over cluster.maxServeNodes: the server's own 409, and nothing launched
+    driver.findElement(By.id("nodes-add")).click();
+    wait.until(ExpectedConditions.textMatches(By.id("nodes-result"),
+        Pattern.compile("a serve runs at most 4 nodes \\(cluster.maxServeNodes\\); 0 running, 9 asked for \\(409\\)")));
     fill(driver, Map.of("nodes-count", "1"));
     driver.findElement(By.id("nodes-add")).click();
     String pid = wait.until(ExpectedConditions.textMatches(By.id("nodes-result"), Pattern.compile("launched pid \\d+")))
