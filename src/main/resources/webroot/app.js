@@ -394,30 +394,55 @@ async function loadNodes() {
   }
 }
 
-/** The table as the server sent it (GET /api/cluster/nodes or lab.nodes.changed, at most once a second). */
+/**
+ * The table as the server sent it (GET /api/cluster/nodes or lab.nodes.changed, at most once a second). Rows are
+ * updated in place, keyed by node: a link or a button being clicked is not replaced under the pointer.
+ */
 function renderNodes(t) {
   const body = $('nodes-table').tBodies[0];
-  body.replaceChildren();
   $('nodes-table').hidden = t.nodes.length === 0;
   $('nodes-empty').hidden = t.nodes.length > 0;
   const num = (v, digits) => (v == null || v < 0 ? '–' : v.toFixed(digits));
+  const rows = new Map([...body.rows].map((r) => [r.dataset.key, r]));
+  let previous = null;
   for (const n of t.nodes) {
     const gone = n.state === 'gone';
-    const link = n.log ? el('a', { href: `/api/cluster/nodes/${encodeURIComponent(n.key)}/log`, target: '_blank',
-      rel: 'noopener', class: 'node-log' }, 'log') : '–';
-    const stop = n.source === 'serve' && !gone
-      ? el('button', { type: 'button', class: 'node-stop', title: 'SIGTERM, SIGKILL after squares.stopGraceMs' }, 'Stop')
-      : '';
-    if (stop) stop.addEventListener('click', () => stopNode(n.key, stop));
-    const state = gone ? el('span', { title: n.goneWhy || '' }, 'gone ', el('small', {}, `(${n.goneWhy || ''})`)) : n.state;
-    body.append(el('tr', { class: gone ? 'gone' : null, 'data-key': n.key, 'data-pid': String(n.pid), 'data-state': n.state },
-      el('td', { title: n.nodeId || '' }, n.nodeId ? n.nodeId.slice(0, 8) : '…'), el('td', { class: 'num' }, n.pid),
-      el('td', {}, n.host || '–'), el('td', {}, n.role || '–'),
-      el('td', { title: n.run ? 'run ' + n.run : '' }, SOURCES[n.source] || n.source),
-      el('td', {}, state), el('td', { class: 'num' }, num(n.cpuPercent, 1)), el('td', { class: 'num' }, num(n.rssMb, 1)),
-      el('td', { class: 'num' }, num(n.peakRssMb, 1)), el('td', { class: 'num' }, n.chunks == null ? '–' : n.chunks),
-      el('td', { class: 'num' }, n.uptimeMs == null ? '–' : duration(n.uptimeMs)), el('td', {}, link), el('td', {}, stop)));
+    let tr = rows.get(n.key) || (n.nodeId && rows.get(String(n.pid))); // a node's first report renames its row
+    rows.delete(tr ? tr.dataset.key : null);
+    if (!tr) {
+      tr = el('tr', {}, ...Array.from({ length: 13 }, () => el('td')));
+      [1, 6, 7, 8, 9, 10].forEach((i) => tr.cells[i].classList.add('num'));
+    }
+    tr.dataset.key = n.key;
+    tr.dataset.pid = String(n.pid);
+    tr.dataset.state = n.state;
+    tr.classList.toggle('gone', gone);
+    const texts = [n.nodeId ? n.nodeId.slice(0, 8) : '…', String(n.pid), n.host || '–', n.role || '–',
+      SOURCES[n.source] || n.source, gone ? `gone (${n.goneWhy || ''})` : n.state, num(n.cpuPercent, 1),
+      num(n.rssMb, 1), num(n.peakRssMb, 1), n.chunks == null ? '–' : String(n.chunks),
+      n.uptimeMs == null ? '–' : duration(n.uptimeMs)];
+    texts.forEach((text, i) => { if (tr.cells[i].textContent !== text) tr.cells[i].textContent = text; });
+    tr.cells[0].title = n.nodeId || '';
+    tr.cells[4].title = n.run ? 'run ' + n.run : '';
+    if (n.log && !tr.cells[11].querySelector('a')) {
+      tr.cells[11].replaceChildren(el('a', { href: `/api/cluster/nodes/${encodeURIComponent(n.key)}/log`,
+        target: '_blank', rel: 'noopener', class: 'node-log' }, 'log'));
+    } else if (!n.log) {
+      tr.cells[11].textContent = '–';
+    }
+    const stoppable = n.source === 'serve' && !gone;
+    if (stoppable && !tr.cells[12].querySelector('button')) {
+      const stop = el('button', { type: 'button', class: 'node-stop', title: 'SIGTERM, SIGKILL after squares.stopGraceMs' }, 'Stop');
+      stop.addEventListener('click', () => stopNode(tr.dataset.key, stop));
+      tr.cells[12].replaceChildren(stop);
+    } else if (!stoppable) {
+      tr.cells[12].replaceChildren();
+    }
+    const at = previous ? previous.nextSibling : body.firstChild;
+    if (at !== tr) body.insertBefore(tr, at);
+    previous = tr;
   }
+  rows.forEach((r) => r.remove());
 }
 
 async function addNodes(event) {

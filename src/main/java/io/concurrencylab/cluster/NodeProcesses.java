@@ -30,11 +30,17 @@ public final class NodeProcesses {
   public interface Watcher {
     Watcher NONE = new Watcher() {
       @Override
+      public void launched(Node node) {}
+
+      @Override
       public void reported(io.vertx.core.json.JsonObject report, Node node) {}
 
       @Override
       public void exited(Node node) {}
     };
+
+    /** A node's process started (it reports itself once it has joined its cluster), from any thread. */
+    void launched(Node node);
 
     /** A node's own report ({@code bus.NodeMessages.Report}), from any thread. */
     void reported(io.vertx.core.json.JsonObject report, Node node);
@@ -85,6 +91,7 @@ public final class NodeProcesses {
     Node node = new Node(name, process, log);
     started.add(node);
     launched.put(node.pid(), node);
+    watcher.launched(node);
     process.onExit().thenRun(() -> watcher.exited(node));
     return node;
   }

@@ -86,8 +86,8 @@ final class NodeTable {
   }
 
   /**
-   * A node's report. {@code launchedHere} is the row of a node this process launched (matched by its pid by the
-   * caller), else null.
+   * A node's report: its row, the one of its launch here when there was one (matched by pid), else a new one; null
+   * when the table is full of live nodes.
    */
   Row reported(Report report, long now) {
     Row row = rows.get(report.nodeId());

@@ -43,6 +43,9 @@ public final class NodesVerticle extends VerticleBase {
     processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve("serve-" + self))
         .watchedBy(new NodeProcesses.Watcher() {
           @Override
+          public void launched(NodeProcesses.Node node) {} // add() puts it in the table
+
+          @Override
           public void reported(JsonObject report, NodeProcesses.Node node) {}
 
           @Override
@@ -125,8 +128,16 @@ public final class NodesVerticle extends VerticleBase {
     }
   }
 
-  /** What one of this process's sweeps heard from its nodes: {@code {"run", "log", "report"}} or {@code {"run", "log", "exited": pid}}. */
+  /**
+   * What one of this process's sweeps says of its nodes, each with its log: {@code {"run", "log", "launched": pid}},
+   * {@code {"run", "log", "report": {...}}} (from the node, on the sweep's cluster), {@code {"run", "log", "exited": pid}}.
+   */
   private void fromSweep(JsonObject body) {
+    if (body.containsKey("launched")) {
+      table.launched(body.getLong("launched"), NodeTable.SWEEP, body.getString("run"), Path.of(body.getString("log")),
+          now());
+      return;
+    }
     if (body.containsKey("exited")) {
       table.exited(body.getLong("exited"), now(), "stopped by its sweep");
       return;

@@ -14,6 +14,12 @@ record ToNodesTable(Vertx serve, String run) implements NodeProcesses.Watcher {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   @Override
+  public void launched(NodeProcesses.Node node) {
+    serve.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", run).put("log", node.log().toString())
+        .put("launched", node.pid()), LOCAL);
+  }
+
+  @Override
   public void reported(JsonObject report, NodeProcesses.Node node) {
     serve.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", run).put("log", node.log().toString())
         .put("report", report), LOCAL);

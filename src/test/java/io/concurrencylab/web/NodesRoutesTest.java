@@ -78,9 +78,17 @@ class NodesRoutesTest {
     Files.writeString(file, lines);
     NodeMessages.Report report = new NodeMessages.Report("5c1d-node", 4242, "127.0.0.1", "squares-node", 50, 40, 60, 2,
         20, 1500);
+    // launched (shown as starting, under its pid), then its first report (the same row, under its node id)
+    web.vertx.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", "r1").put("log", file.toString())
+        .put("launched", 4242));
+    JsonObject starting = awaitRow();
+    assertThat(starting.getString("state")).isEqualTo("starting");
+    assertThat(starting.getString("key")).isEqualTo("4242");
     web.vertx.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", "r1").put("log", file.toString())
         .put("report", report.toJson()));
-    JsonObject row = awaitRow();
+    JsonObject row = web.get("/api/cluster/nodes").json().getJsonArray("nodes").getJsonObject(0);
+    assertThat(web.get("/api/cluster/nodes").json().getJsonArray("nodes")).hasSize(1);
+    assertThat(row.getString("key")).isEqualTo("5c1d-node");
     assertThat(row.getString("source")).isEqualTo("sweep");
     assertThat(row.getString("run")).isEqualTo("r1");
     assertThat(row.getString("state")).isEqualTo("live");
