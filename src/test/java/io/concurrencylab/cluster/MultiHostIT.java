@@ -47,6 +47,8 @@ class MultiHostIT {
   static final String PREFIX = "labmh";
   static final String SUBNET = "10.217.0";
   static final Duration START = Duration.ofSeconds(120);
+  /** Host 3's link in the shaped sweeps: a chunk of 10,000 squares (80 kB) takes 80 ms through it. */
+  static final int SHAPED_KBIT = 8_000;
   static final String TOKEN = "multihost-it-token-" + Long.toHexString(System.nanoTime());
   static final Map<String, String> ENV = Map.of("LAB_HOSTS_PREFIX", PREFIX, "LAB_HOSTS_SUBNET", SUBNET,
       "LAB_AUTH_TOKEN", TOKEN);
@@ -130,7 +132,7 @@ class MultiHostIT {
 
     // a sweep over the nodes already in the cluster, coordinated by serve on host 1: chunks to both other hosts
     try (Events events = new Events(1)) {
-      JsonObject record = sweep(events, 1, 2, 200_000);
+      JsonObject record = sweep(events, 1, 2, 200_000, 1000, null);
       JsonObject size = record.getJsonArray("sizes").getJsonObject(0);
       Map<String, Long> numbersByHost = numbersByHost(size);
       assertThat(numbersByHost).as("every node of the cluster used, each named with its host")
@@ -139,6 +141,36 @@ class MultiHostIT {
       assertThat(size.getDouble("launchMs")).as("nothing launched").isLessThan(5_000);
       report.put("sweep over the cluster's nodes from host 1 (1..200000, chunks of 1000): compute",
           size.getDouble("computeMs") + " ms, numbers per host " + numbersByHost);
+
+      // host 3's link shaped (tbf, 8 Mbit/s both ways; this kernel has no netem, so no added delay): the same
+      // sweep, interleaved with unshaped ones, three of each. Every value still right; the record shows the slower
+      // compute: at least the time host 3's squares need through its link (8 bytes each, beyond tbf's burst).
+      List<Double> fastMs = new ArrayList<>();
+      List<Double> shapedMs = new ArrayList<>();
+      List<Long> fastOn3 = new ArrayList<>();
+      List<Long> shapedOn3 = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        JsonObject fast = sweep(events, 1, 2, 1_000_000, 10_000, null).getJsonArray("sizes").getJsonObject(0);
+        fastMs.add(fast.getDouble("computeMs"));
+        fastOn3.add(numbersByHost(fast).getOrDefault(address(3), 0L));
+        hosts("slow", "3", Integer.toString(SHAPED_KBIT));
+        JsonObject shaped;
+        try {
+          shaped = sweep(events, 1, 2, 1_000_000, 10_000, null).getJsonArray("sizes").getJsonObject(0);
+        } finally {
+          hosts("slow", "3", "0");
+        }
+        long on3 = numbersByHost(shaped).getOrDefault(address(3), 0L);
+        assertThat(on3).as("host 3's node still computes, slowly").isPositive();
+        double floorMs = Math.max(0, on3 * 8 - 16 * 1024) * 8.0 / SHAPED_KBIT; // bits / (kbit/s) = ms
+        assertThat(shaped.getDouble("computeMs")).as("compute with host 3's link shaped").isGreaterThanOrEqualTo(floorMs);
+        shapedMs.add(shaped.getDouble("computeMs"));
+        shapedOn3.add(on3);
+      }
+      report.put("sweep 1..1000000 (chunks of 10000) from host 1, compute, median of 3: links unshaped",
+          medianOf(fastMs) + " ms (runs " + fastMs + "), numbers on host 3 " + fastOn3);
+      report.put("the same, host 3's link at " + SHAPED_KBIT + " kbit/s both ways (tbf), interleaved",
+          medianOf(shapedMs) + " ms (runs " + shapedMs + "), numbers on host 3 " + shapedOn3);
     }
 
     // one list, whichever host is asked; the owner is the first serve (the oldest voter)
@@ -188,7 +220,7 @@ class MultiHostIT {
     long cut;
     try (Events events = new Events(2)) {
       long[] cutAt = {0};
-      JsonObject record = sweep(events, 2, 2, 2_000_000, () -> {
+      JsonObject record = sweep(events, 2, 2, 2_000_000, 1000, () -> {
         HttpResponse<String> second = send(3, "POST", "/api/squares/runs", "{\"nodes\": \"cluster\"}");
         assertThat(second.statusCode()).as("one sweep per cluster: " + second.body()).isEqualTo(409);
         cutAt[0] = System.nanoTime();
@@ -227,19 +259,16 @@ class MultiHostIT {
     report.put("test total", ms(t0) + " ms");
   }
 
-  /** Runs a sweep over the cluster's nodes on the serve of {@code host}: 1..{@code to}, checked; its record. */
-  private JsonObject sweep(Events events, int host, int nodes, long to) throws Exception {
-    return sweep(events, host, nodes, to, null);
-  }
-
   /**
-   * The same; {@code midRun} (if any) runs once the nodes compute (a progress event of the compute phase with
-   * chunks done). Checks the record: done, over the cluster's nodes ({@code nodes} of them), and every square right
-   * (the count, the first and last ten, and the SHA-256 of all, computed here).
+   * Runs a sweep over the cluster's nodes on the serve of {@code host}, 1..{@code to} in chunks of {@code chunk};
+   * {@code midRun} (if any) runs once the nodes compute (a progress event of the compute phase with chunks done).
+   * Checks the record: done, over the cluster's nodes ({@code nodes} of them), and every square right (the count,
+   * the first and last ten, and the SHA-256 of all, computed here).
    */
-  private JsonObject sweep(Events events, int host, int nodes, long to, ThrowingRunnable midRun) throws Exception {
+  private JsonObject sweep(Events events, int host, int nodes, long to, int chunk, ThrowingRunnable midRun)
+      throws Exception {
     HttpResponse<String> started = send(host, "POST", "/api/squares/runs",
-        new JsonObject().put("nodes", "cluster").put("to", to).put("chunk", 1000).encode());
+        new JsonObject().put("nodes", "cluster").put("to", to).put("chunk", chunk).encode());
     assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
     String run = new JsonObject(started.body()).getString("run");
     if (midRun != null) {
@@ -492,6 +521,10 @@ class MultiHostIT {
 
   private static long ms(long since) {
     return (System.nanoTime() - since) / 1_000_000;
+  }
+
+  private static double medianOf(List<Double> values) {
+    return values.stream().sorted().toList().get(values.size() / 2);
   }
 
   private static long median(List<Long> values) {
