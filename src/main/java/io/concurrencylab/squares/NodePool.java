@@ -292,9 +292,9 @@ final class NodePool {
   }
 
   /**
-   * Stops every node of this size (launched; given nodes are left running), whatever state it is in: SIGKILL, until each process has exited and the
+   * Stops every node of this size, whatever state it is in: SIGKILL, until each process has exited and the
    * coordinator's member list no longer has it. A sweep's cluster is thrown away with its nodes, so they leave
-   * without a leave's ceremony ({@link NodeProcesses#killAll}).
+   * without a leave's ceremony ({@link NodeProcesses#killAll}). Given nodes are left running.
    */
   Future<Void> close() {
     if (given != null) { // not this run's: they stay, for the next sweep
