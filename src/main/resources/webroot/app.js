@@ -510,13 +510,16 @@ async function startSweep(event) {
   const sizes = $('sq-sizes').value.split(',').map((s) => s.trim()).filter((s) => s !== '')
     .map((s) => (/^-?\d+$/.test(s) ? Number(s) : s));
   const num = (id) => (/^-?\d+$/.test($(id).value.trim()) ? Number($(id).value) : $(id).value);
-  const request = { sizes, from: num('sq-from'), to: num('sq-to') };
+  const onCluster = $('sq-on-cluster').checked;
+  // over the cluster's nodes: one size of every node there (the sizes field is off meanwhile)
+  const request = onCluster ? { nodes: 'cluster', from: num('sq-from'), to: num('sq-to') }
+    : { sizes, from: num('sq-from'), to: num('sq-to') };
   if ($('sq-chunk').value.trim() !== '') request.chunk = num('sq-chunk'); // empty: automatic chunks
   if ($('sq-fail-at').value.trim() !== '') request.failAt = num('sq-fail-at'); // empty: no task fails on purpose
   try {
     const r = await api('POST', '/api/squares/runs', request);
     if (squares.runs.some((x) => x.id === r.run)) return; // its end came over the stream before this reply
-    squares.started = { run: r.run, sizes };
+    squares.started = { run: r.run, sizes: request.sizes || [] };
     setGoing(r.run);
     say($('squares-result'), `run ${r.run} started`);
     showProgress(0, `run ${r.run}: starting…`);
@@ -871,6 +874,7 @@ function init() {
   $('fact-form').addEventListener('submit', computeOne);
   $('fact-batch').addEventListener('click', runBatch);
   $('squares-form').addEventListener('submit', startSweep);
+  $('sq-on-cluster').addEventListener('change', () => { $('sq-sizes').disabled = $('sq-on-cluster').checked; });
   $('sq-cancel').addEventListener('click', cancelSweep);
   $('nodes-form').addEventListener('submit', addNodes);
   setInterval(() => { if (cluster.members.size) renderMembers(); }, 1000);

@@ -1,14 +1,24 @@
 package io.concurrencylab.app;
 
+import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.ExitCodes;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
+import io.concurrencylab.bus.SquaresMessages.NodeSource;
 import io.concurrencylab.bus.SquaresMessages.RunRequest;
+import io.concurrencylab.bus.SquaresMessages.RunningSweep;
+import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.cluster.NodeProcesses;
 import io.concurrencylab.config.LabConfig;
+import io.concurrencylab.squares.ClusterNodes;
 import io.concurrencylab.squares.RunHistory;
 import io.concurrencylab.squares.SquaresProgram;
 import io.concurrencylab.squares.Sweep;
+import io.concurrencylab.squares.SweepGuard;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -32,18 +42,28 @@ final class SquaresCommand implements Callable<Integer> {
   @Option(names = "--fail-at", paramLabel = "NUMBER", description = "Q6 on purpose: the node that gets the chunk "
       + "holding NUMBER throws; the run fails with that node's exception, thread, pid and stack (default: off).")
   Long failAt;
+  @Option(names = "--on-cluster", description = "Run over the nodes already in the app's cluster (lab node, lab "
+      + "cluster start, on any host), joining it for the run (cluster.*, --set cluster.join=HOST:PORT), instead of "
+      + "launching nodes; they are left running. Without --sizes: one size, every node.")
+  boolean onCluster;
 
   @Override
   public Integer call() throws Exception {
     LabConfig config = options.load();
     RunRequest request;
     try {
-      request = RunRequest.validated(sizes == null ? config.squaresSizes() : sizes, from, to, chunk, failAt,
-          config.squaresMaxNodes(), config.squaresMaxNumbers());
+      request = RunRequest.validated(sizes != null ? sizes : onCluster ? List.of() : config.squaresSizes(), from, to,
+          chunk, failAt, onCluster ? NodeSource.CLUSTER : NodeSource.LAUNCH, config.squaresMaxNodes(),
+          config.squaresMaxNumbers());
     } catch (LabException e) {
       System.err.println("lab squares: " + e.getMessage());
       return ExitCodes.USAGE;
     }
+    return onCluster ? onCluster(config, request) : launching(config, request);
+  }
+
+  /** The sweep launches its nodes, on a cluster of its own. */
+  private int launching(LabConfig config, RunRequest request) throws Exception {
     String runId = Sweep.newRunId();
     RunHistory history = new RunHistory(config.dataDir());
     NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(),
@@ -73,10 +93,54 @@ final class SquaresCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(processes::killAllNow));
 
     RunRecord record = sweep.run().await();
+    return reported(record, history, "every node it started is stopped");
+  }
+
+  /**
+   * The sweep runs over the nodes already in the app's cluster: joins it (as serve would, with role "squares") for
+   * the run, claims the cluster's one sweep, runs, announces the record to the serves (lab.squares.finished) and
+   * leaves. No node (or fewer than a size) is one line and exit 3, as is a sweep already going.
+   */
+  private int onCluster(LabConfig config, RunRequest request) throws Exception {
+    // a data member, as lab cluster status: a lite member cannot form a cluster, which is what it does alone
+    ClusterSettings.Clustered joined = ClusterSettings.app(config, "squares", false).join(new VertxOptions()).await();
+    Vertx vertx = joined.vertx();
+    try {
+      SweepGuard guard = new SweepGuard(vertx);
+      RunningSweep mine = guard.mine(Sweep.newRunId());
+      ClusterNodes nodes = ClusterNodes.find(vertx).await();
+      RunRequest sized;
+      RunningSweep running;
+      try {
+        sized = nodes.sized(request);
+        running = guard.claim(mine).await();
+      } catch (LabException e) {
+        System.err.println("lab squares: " + e.getMessage());
+        return ExitCodes.FAILURE_REPLY;
+      }
+      if (running != null) {
+        System.err.println("lab squares: a squares run is going (" + running.describe() + "): one at a time");
+        return ExitCodes.FAILURE_REPLY;
+      }
+      RunHistory history = new RunHistory(config.dataDir());
+      System.err.println("lab squares: over the cluster's nodes: " + nodes.describe());
+      Sweep sweep = Sweep.over(nodes, config, sized, mine.run(), history,
+          new SquaresProgram.ProgressView(System.err, System.console() != null));
+      new Lifecycle().onSignal(() -> sweep.cancel("Ctrl-C or SIGTERM"));
+      RunRecord record = sweep.run().await();
+      guard.release(mine).otherwiseEmpty().await();
+      vertx.eventBus().publish(Addresses.SQUARES_FINISHED, record.toJson()); // the serves show it at once
+      return reported(record, history, "the cluster's nodes it used are left running");
+    } finally {
+      Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
+    }
+  }
+
+  private static int reported(RunRecord record, RunHistory history, String nodesAfter) {
     SquaresProgram.report(record, history.appended(record.id())).forEach(System.out::println);
     if (record.cancelled()) {
-      System.err.println("lab squares: run " + runId + " cancelled and recorded with what it measured; every node it "
-          + "started is stopped");
+      System.err.println("lab squares: run " + record.id() + " cancelled and recorded with what it measured; "
+          + nodesAfter);
       return ExitCodes.INTERRUPTED;
     }
     if (!record.ok()) {

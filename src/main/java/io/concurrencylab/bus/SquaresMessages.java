@@ -16,15 +16,22 @@ public final class SquaresMessages {
    * "chunk": 1000, "failAt": 7}}; every field optional (sizes, from and to default as shown; without a chunk, its size
    * is automatic, like Pool.map's). In the record, chunk 0 stands for automatic. {@code failAt} (off unless given):
    * the node that gets the chunk holding that number throws instead of answering (Q6, a task that fails on purpose);
-   * -1 in the record stands for off.
+   * -1 in the record stands for off. {@code "nodes": "cluster"} runs it over the nodes already in the app's
+   * cluster ({@link NodeSource#CLUSTER}) instead of nodes it launches; sizes then default to one size of every such
+   * node (an empty list until the sweep has counted them).
    */
-  public record RunRequest(List<Integer> sizes, long from, long to, int chunk, long failAt) {
+  public record RunRequest(List<Integer> sizes, long from, long to, int chunk, long failAt, NodeSource nodes) {
     public static final List<Integer> DEFAULT_SIZES = List.of(2, 4, 8);
-    private static final List<String> KEYS = List.of("sizes", "from", "to", "chunk", "failAt");
+    private static final List<String> KEYS = List.of("sizes", "from", "to", "chunk", "failAt", "nodes");
 
     /** A request without a forced failure. */
     public RunRequest(List<Integer> sizes, long from, long to, int chunk) {
       this(sizes, from, to, chunk, -1);
+    }
+
+    /** A request for nodes the sweep launches. */
+    public RunRequest(List<Integer> sizes, long from, long to, int chunk, long failAt) {
+      this(sizes, from, to, chunk, failAt, NodeSource.LAUNCH);
     }
 
     /**
@@ -38,10 +45,11 @@ public final class SquaresMessages {
             + "(every field optional)");
       }
       Bodies.only(json, KEYS, "a run"); // a typo must not start the default sweep of 14 processes
+      NodeSource nodes = NodeSource.fromBody(json.getValue("nodes"));
       List<Integer> sizes = new ArrayList<>();
       Object rawSizes = json.getValue("sizes");
       if (rawSizes == null) {
-        sizes.addAll(DEFAULT_SIZES);
+        sizes.addAll(nodes == NodeSource.CLUSTER ? List.of() : DEFAULT_SIZES);
       } else if (rawSizes instanceof JsonArray array && !array.isEmpty()) {
         for (Object s : array) {
           long size = Bodies.integer(s, "size"); // as a long: a size beyond an int must not wrap into a valid one
@@ -57,7 +65,7 @@ public final class SquaresMessages {
       long to = json.containsKey("to") ? Bodies.integer(json, "to") : 10;
       Long chunk = json.getValue("chunk") != null ? Bodies.integer(json, "chunk") : null;
       Long failAt = json.getValue("failAt") != null ? Bodies.integer(json, "failAt") : null;
-      return validated(sizes, from, to, chunk, failAt, maxNodes, maxNumbers);
+      return validated(sizes, from, to, chunk, failAt, nodes, maxNodes, maxNumbers);
     }
 
     /** The same checks for values parsed elsewhere (the command line), without a forced failure. */
@@ -66,10 +74,16 @@ public final class SquaresMessages {
       return validated(sizes, from, to, chunk, null, maxNodes, maxNumbers);
     }
 
-    /** The same checks for values parsed elsewhere (the command line). */
+    /** The same checks for values parsed elsewhere (the command line), for nodes the sweep launches. */
     public static RunRequest validated(List<Integer> sizes, long from, long to, Long chunk, Long failAt,
         int maxNodes, long maxNumbers) {
-      if (sizes.isEmpty()) {
+      return validated(sizes, from, to, chunk, failAt, NodeSource.LAUNCH, maxNodes, maxNumbers);
+    }
+
+    /** The same checks for values parsed elsewhere (the command line); no sizes is every node of the cluster. */
+    public static RunRequest validated(List<Integer> sizes, long from, long to, Long chunk, Long failAt,
+        NodeSource nodes, int maxNodes, long maxNumbers) {
+      if (sizes.isEmpty() && nodes != NodeSource.CLUSTER) {
         throw LabException.badInput("give at least one cluster size");
       }
       for (int size : sizes) {
@@ -99,7 +113,17 @@ public final class SquaresMessages {
         throw LabException.badInput("failAt must be one of the numbers from " + from + " to " + to + ", got " + failAt);
       }
       return new RunRequest(List.copyOf(sizes), from, to, chunk == null ? 0 : chunk.intValue(),
-          failAt == null ? -1 : failAt);
+          failAt == null ? -1 : failAt, nodes);
+    }
+
+    /** The same request with these sizes (a sweep over the cluster's nodes, once it has counted them). */
+    public RunRequest withSizes(List<Integer> counted) {
+      return new RunRequest(List.copyOf(counted), from, to, chunk, failAt, nodes);
+    }
+
+    /** Whether it runs over the nodes already in the app's cluster. */
+    public boolean onCluster() {
+      return nodes == NodeSource.CLUSTER;
     }
 
     private static LabException badSize(String size, int maxNodes) {
@@ -122,12 +146,40 @@ public final class SquaresMessages {
       if (chunk > 0) {
         json.put("chunk", chunk);
       }
+      if (onCluster()) {
+        json.put("nodes", nodes.wire());
+      }
       return failing() ? json.put("failAt", failAt) : json;
     }
 
     public static RunRequest fromJson(JsonObject json) {
       return new RunRequest(ints(json.getJsonArray("sizes")), json.getLong("from"), json.getLong("to"),
-          json.getInteger("chunk", 0), json.getLong("failAt", -1L));
+          json.getInteger("chunk", 0), json.getLong("failAt", -1L),
+          "cluster".equals(json.getString("nodes")) ? NodeSource.CLUSTER : NodeSource.LAUNCH);
+    }
+  }
+
+  /**
+   * Where a sweep's nodes come from: {@code launch} (the default), processes it launches for each size on a cluster
+   * of its own and stops after it; {@code cluster}, the nodes already in the app's cluster ({@code lab node},
+   * {@code lab cluster start}, on any host), which it uses and leaves running.
+   */
+  public enum NodeSource {
+    LAUNCH, CLUSTER;
+
+    public String wire() {
+      return name().toLowerCase();
+    }
+
+    static NodeSource fromBody(Object value) {
+      if (value == null || "launch".equals(value)) {
+        return LAUNCH;
+      }
+      if ("cluster".equals(value)) {
+        return CLUSTER;
+      }
+      throw LabException.badInput("nodes must be \"launch\" (the sweep launches its own, the default) or \"cluster\""
+          + " (the nodes already in the app's cluster), got " + Bodies.show(value));
     }
   }
 
@@ -223,28 +275,61 @@ public final class SquaresMessages {
    * read them as -1 (unknown).
    */
   public record NodeStats(String nodeId, long pid, int chunks, long numbers, double busyMs, double rssMb,
-      double peakRssMb, double startCpuMs) {
+      double peakRssMb, double startCpuMs, String host) {
+    /** As a node reports itself: where it runs is known to the coordinator ({@link #at}). */
+    public NodeStats(String nodeId, long pid, int chunks, long numbers, double busyMs, double rssMb,
+        double peakRssMb, double startCpuMs) {
+      this(nodeId, pid, chunks, numbers, busyMs, rssMb, peakRssMb, startCpuMs, null);
+    }
+
+    /** The same, at {@code host} (its cluster address, without the port). */
+    public NodeStats at(String where) {
+      return new NodeStats(nodeId, pid, chunks, numbers, busyMs, rssMb, peakRssMb, startCpuMs, where);
+    }
+
+    /**
+     * What the node did since {@code before} (its stats then): a node of the app's cluster counts every chunk it
+     * ever computed, for every sweep; its start CPU belongs to no sweep (-1).
+     */
+    public NodeStats since(NodeStats before) {
+      return new NodeStats(nodeId, pid, chunks - before.chunks, numbers - before.numbers,
+          Math.round((busyMs - before.busyMs) * 1000) / 1000.0, rssMb, peakRssMb, -1, host);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("chunks", chunks).put("numbers", numbers)
-          .put("busyMs", busyMs).put("rssMb", rssMb).put("peakRssMb", peakRssMb).put("startCpuMs", startCpuMs);
+      JsonObject json = new JsonObject().put("nodeId", nodeId).put("pid", pid).put("chunks", chunks)
+          .put("numbers", numbers).put("busyMs", busyMs).put("rssMb", rssMb).put("peakRssMb", peakRssMb)
+          .put("startCpuMs", startCpuMs);
+      return host == null ? json : json.put("host", host);
     }
 
     public static NodeStats fromJson(JsonObject json) {
       return new NodeStats(json.getString("nodeId"), json.getLong("pid"), json.getInteger("chunks"),
           json.getLong("numbers"), json.getDouble("busyMs"), json.getDouble("rssMb"),
-          json.getDouble("peakRssMb", -1.0), json.getDouble("startCpuMs", -1.0));
+          json.getDouble("peakRssMb", -1.0), json.getDouble("startCpuMs", -1.0), json.getString("host"));
     }
   }
 
   /** A node that left during a size, and why ({@code left the cluster}, {@code timed out}, ...). */
-  public record Lost(String nodeId, long pid, String reason, int requeued) {
+  public record Lost(String nodeId, long pid, String reason, int requeued, String host) {
+    /** As the scheduler sees it: where the node ran is known to the pool ({@link #at}). */
+    public Lost(String nodeId, long pid, String reason, int requeued) {
+      this(nodeId, pid, reason, requeued, null);
+    }
+
+    public Lost at(String where) {
+      return new Lost(nodeId, pid, reason, requeued, where);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("nodeId", nodeId).put("pid", pid).put("reason", reason).put("requeued", requeued);
+      JsonObject json = new JsonObject().put("nodeId", nodeId).put("pid", pid).put("reason", reason)
+          .put("requeued", requeued);
+      return host == null ? json : json.put("host", host);
     }
 
     public static Lost fromJson(JsonObject json) {
       return new Lost(json.getString("nodeId"), json.getLong("pid"), json.getString("reason"),
-          json.getInteger("requeued"));
+          json.getInteger("requeued"), json.getString("host"));
     }
   }
 

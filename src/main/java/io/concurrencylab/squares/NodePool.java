@@ -29,7 +29,9 @@ import java.util.function.Consumer;
 /**
  * The nodes of one cluster size, the lesson's {@code Pool(N)}: {@link #open} launches N node processes and waits
  * until each serves its address; {@link #map} computes squares on them; {@link #close} stops them. Every method runs
- * on the run's event loop ({@link SweepCluster#call}).
+ * on the run's event loop ({@link SweepCluster#call}). A pool {@link #over} nodes already in the app's cluster
+ * launches nothing: it opens by asking each what it has done so far (this size's stats are the difference), and
+ * closes by leaving them running.
  */
 final class NodePool {
   private static final DeliveryOptions PING = new DeliveryOptions().setSendTimeout(10_000)
@@ -59,12 +61,30 @@ final class NodePool {
   private Scheduler mapping;
   private Promise<String> watched;
   private long lastProgress;
+  /** The nodes of the app's cluster this pool uses; null when it launches its own. */
+  private final List<ClusterNodes.Node> given;
+  /** Node id to host (its cluster address), for the record. */
+  private final Map<String, String> hosts = new java.util.HashMap<>();
+  /** Each given node's stats when the pool opened. */
+  private final Map<String, NodeStats> before = new java.util.HashMap<>();
 
   /** The squares of one map, checked and in input order, with the nodes it lost and the chunks it re-queued. */
   record Mapped(long[] values, int retries, List<Lost> lost) {}
 
   NodePool(SweepCluster cluster, LabConfig config, NodeProcesses processes, String runId, int size,
       Consumer<Progress> progress) {
+    this(cluster, config, processes, runId, size, progress, null);
+  }
+
+  /** A pool of {@code nodes}, already in the app's cluster (which {@code cluster} is). */
+  static NodePool over(SweepCluster cluster, LabConfig config, List<ClusterNodes.Node> nodes, String runId,
+      Consumer<Progress> progress) {
+    return new NodePool(cluster, config, null, runId, nodes.size(), progress, List.copyOf(nodes));
+  }
+
+  private NodePool(SweepCluster cluster, LabConfig config, NodeProcesses processes, String runId, int size,
+      Consumer<Progress> progress, List<ClusterNodes.Node> given) {
+    this.given = given;
     this.cluster = cluster;
     this.config = config;
     this.processes = processes;
@@ -78,9 +98,15 @@ final class NodePool {
     return size;
   }
 
-  /** Launches the nodes; completes once every one of them serves its address and has answered a ping. */
+  /**
+   * Launches the nodes; completes once every one of them serves its address and has answered a ping. Given nodes:
+   * once each has said what it did so far.
+   */
   Future<Void> open() {
     progress(Phase.LAUNCH, 0, size);
+    if (given != null) {
+      return Future.all(given.stream().map(this::adopt).toList()).mapEmpty();
+    }
     MessageConsumer<JsonObject> roll = cluster.vertx().eventBus().consumer(Addresses.SQUARES_READY, this::ready);
     reports = cluster.vertx().eventBus().consumer(Addresses.NODES_REPORT, m -> processes.reported(m.body()));
     return Future.all(roll.completion(), reports.completion()).<Void>mapEmpty()
@@ -90,6 +116,19 @@ final class NodePool {
             + " nodes were ready after " + config.squaresReadyTimeoutMs() + " ms (logs: " + processes.logDir() + ")"
             : e.getMessage()))
         .eventually(roll::unregister);
+  }
+
+  private Future<Void> adopt(ClusterNodes.Node node) {
+    return cluster.vertx().eventBus().<JsonObject>request(Addresses.squaresNode(node.nodeId()), null, STATS)
+        .map(reply -> {
+          before.put(node.nodeId(), NodeStats.fromJson(reply.body()));
+          hosts.put(node.nodeId(), node.host());
+          ready.put(node.nodeId(), node.pid());
+          progress(Phase.LAUNCH, ready.size(), size);
+          return (Void) null;
+        })
+        .recover(e -> Future.failedFuture("node " + node.describe() + " of the cluster did not answer: "
+            + e.getMessage()));
   }
 
   private Future<Void> launch() {
@@ -128,6 +167,7 @@ final class NodePool {
         at[1] = System.nanoTime();
       }
       ready.put(node.nodeId(), node.pid());
+      hosts.put(node.nodeId(), cluster.host());
       progress(Phase.LAUNCH, ready.size(), size);
       if (ready.size() == size) {
         allReady.tryComplete();
@@ -176,9 +216,9 @@ final class NodePool {
     return mapping == null ? 0 : mapping.retries();
   }
 
-  /** Nodes the map lost. */
+  /** Nodes the map lost, each with its host. */
   List<Lost> lost() {
-    return mapping == null ? List.of() : mapping.lost();
+    return mapping == null ? List.of() : mapping.lost().stream().map(l -> l.at(hosts.get(l.nodeId()))).toList();
   }
 
   /**
@@ -229,12 +269,16 @@ final class NodePool {
     Set<String> lost = new java.util.HashSet<>();
     lost().forEach(l -> lost.add(l.nodeId()));
     ready.forEach((nodeId, pid) -> {
-      if (lost.contains(nodeId) || !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+      // (a given node's pid is on its own host: only a launched one can be looked up here)
+      if (lost.contains(nodeId) || given == null && !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
         return;
       }
+      NodeStats then = before.get(nodeId);
       all.add(cluster.vertx().eventBus()
         .<JsonObject>request(Addresses.squaresNode(nodeId), null, options).map(m -> NodeStats.fromJson(m.body()))
-        .recover(e -> seenFromHere(nodeId, pid)));
+        .map(s -> then == null ? s : s.since(then))
+        .recover(e -> seenFromHere(nodeId, pid))
+        .map(s -> s.at(hosts.get(nodeId))));
     });
     return Future.join(all).transform(ar -> Future.succeededFuture(all.stream().filter(Future::succeeded)
         .map(Future::result).toList()));
@@ -247,8 +291,10 @@ final class NodePool {
    */
   private Future<NodeStats> seenFromHere(String nodeId, long pid) {
     long[] done = mapping == null ? null : mapping.doneByNode().get(nodeId);
+    boolean here = given == null; // a given node's memory is on its own host: unknown here (-1)
     return cluster.vertx().executeBlocking(() -> new NodeStats(nodeId, pid, done == null ? 0 : (int) done[0],
-        done == null ? 0 : done[1], -1, Rss.megabytes(pid), Rss.peakMegabytes(pid), -1), false);
+        done == null ? 0 : done[1], -1, here ? Rss.megabytes(pid) : -1, here ? Rss.peakMegabytes(pid) : -1, -1),
+        false);
   }
 
   /**
@@ -285,9 +331,13 @@ final class NodePool {
   /**
    * Stops every node of this size, whatever state it is in: SIGKILL, until each process has exited and the
    * coordinator's member list no longer has it. A sweep's cluster is thrown away with its nodes, so they leave
-   * without a leave's ceremony ({@link NodeProcesses#killAll}).
+   * without a leave's ceremony ({@link NodeProcesses#killAll}). Given nodes are left running.
    */
   Future<Void> close() {
+    if (given != null) { // not this run's: they stay, for the next sweep
+      unwatch.run();
+      return Future.succeededFuture();
+    }
     progress(Phase.TEARDOWN, 0, size);
     Set<Long> all = Set.copyOf(pids);
     long stopping = System.nanoTime();

@@ -40,10 +40,11 @@ public final class SquaresProgram {
           "teardown", "total", "chunk", "numbers per node (pid, peak RSS)"));
       for (SizeResult s : record.sizes()) {
         lines.add(String.format(Locale.ROOT, "%4d  %10.1f ms  %7.1f ms  %7.1f ms  %7.1f ms  %6d  %s", s.size(),
-            s.launchMs(), s.computeMs(), s.teardownMs(), s.totalMs(), s.chunk(), perNode(s.nodes()))
-            + (s.complete() ? "" : "  (stopped in " + s.stoppedIn() + ")"));
+            s.launchMs(), s.computeMs(), s.teardownMs(), s.totalMs(), s.chunk(),
+            perNode(s.nodes(), record.request().onCluster())) + (s.complete() ? "" : "  (stopped in " + s.stoppedIn() + ")"));
         for (Lost l : s.lost()) {
-          lines.add("      lost node pid " + l.pid() + " (" + l.reason() + "): " + l.requeued() + " chunk(s) re-queued");
+          lines.add("      lost node pid " + l.pid() + (l.host() == null ? "" : " at " + l.host()) + " (" + l.reason()
+              + "): " + l.requeued() + " chunk(s) re-queued");
         }
       }
     }
@@ -74,10 +75,16 @@ public final class SquaresProgram {
   }
 
   static String perNode(List<NodeStats> nodes) {
+    return perNode(nodes, false);
+  }
+
+  /** With {@code hosts}, each node's host too (the cluster's nodes may be anywhere; a sweep's own are here). */
+  static String perNode(List<NodeStats> nodes, boolean hosts) {
     // the peak (VmHWM): what the node needed at its busiest, not what it holds once the work is done
     return nodes.stream().map(n -> {
       double mb = n.peakRssMb() >= 0 ? n.peakRssMb() : n.rssMb();
-      return String.format(Locale.ROOT, "%d (pid %d, %s)", n.numbers(), n.pid(),
+      return String.format(Locale.ROOT, "%d (pid %d%s, %s)", n.numbers(), n.pid(),
+          hosts && n.host() != null ? " at " + n.host() : "",
           mb >= 0 ? String.format(Locale.ROOT, "%.0f MB", mb) : "RSS unknown");
     }).collect(Collectors.joining(", "));
   }

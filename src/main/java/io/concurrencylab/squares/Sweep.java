@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  *   run()     join the run's cluster ─► every size ─► the record ─► the history ─► leave the cluster
  *   a size    pool.open() ─► pool.map() ─► pool.stats() ─► pool.close()   (close whatever happened)
  * </pre>
+ * A sweep {@link #over} the nodes already in the app's cluster runs the same way on that cluster: each size is a pool
+ * of the first N of them, which it neither launches nor stops.
  */
 public final class Sweep {
   private static final Logger log = LoggerFactory.getLogger(Sweep.class);
@@ -41,6 +43,8 @@ public final class Sweep {
   private final RunHistory history;
   private final NodeProcesses processes;
   private final Consumer<Progress> progress;
+  /** The app cluster's nodes it runs over; null when it launches its own. */
+  private final ClusterNodes nodes;
   private volatile String cancelled;
   private volatile SweepCluster cluster;
   /** The size under way; only touched on the run's event loop. */
@@ -52,6 +56,21 @@ public final class Sweep {
    */
   public Sweep(LabConfig config, RunRequest request, String runId, RunHistory history, NodeProcesses processes,
       Consumer<Progress> progress) {
+    this(config, request, runId, history, processes, progress, null);
+  }
+
+  /**
+   * A sweep over {@code nodes}, already in the app's cluster, on the Vert.x that found them; {@code request} sized
+   * by them ({@link ClusterNodes#sized}). Run it from that Vert.x's event loop or off Vert.x threads.
+   */
+  public static Sweep over(ClusterNodes nodes, LabConfig config, RunRequest request, String runId,
+      RunHistory history, Consumer<Progress> progress) {
+    return new Sweep(config, request, runId, history, null, progress, nodes);
+  }
+
+  private Sweep(LabConfig config, RunRequest request, String runId, RunHistory history, NodeProcesses processes,
+      Consumer<Progress> progress, ClusterNodes nodes) {
+    this.nodes = nodes;
     this.config = config;
     this.request = request;
     this.runId = runId;
@@ -74,6 +93,20 @@ public final class Sweep {
    */
   public Future<RunRecord> run() {
     String started = Instant.now().toString();
+    Future<SweepCluster> joining = nodes != null ? Future.succeededFuture(SweepCluster.of(nodes.vertx())) : form();
+    return joining.compose(
+        joined -> {
+          cluster = joined;
+          return joined.call(() -> everySize(joined))
+              .transform(done -> joined.vertx().executeBlocking(() -> keep(record(started, done))))
+              .eventually(joined::close);
+        },
+        // no Vert.x of the run to do it off this thread: a few ms of file I/O on the thread that failed the join
+        e -> Future.succeededFuture(keep(failed(started, "could not form the sweep cluster: " + e.getMessage()))));
+  }
+
+  /** Forms the run's own cluster. */
+  private Future<SweepCluster> form() {
     Promise<SweepCluster> joining = Promise.promise();
     Thread former = new Thread(() -> {
       try {
@@ -84,15 +117,7 @@ public final class Sweep {
     }, "lab-sweep-" + runId);
     former.setDaemon(true);
     former.start();
-    return joining.future().compose(
-        joined -> {
-          cluster = joined;
-          return joined.call(() -> everySize(joined))
-              .transform(done -> joined.vertx().executeBlocking(() -> keep(record(started, done))))
-              .eventually(joined::close);
-        },
-        // no Vert.x of the run to do it off this thread: a few ms of file I/O on the thread that failed the join
-        e -> Future.succeededFuture(keep(failed(started, "could not form the sweep cluster: " + e.getMessage()))));
+    return joining.future();
   }
 
   public String runId() {
@@ -105,7 +130,8 @@ public final class Sweep {
    * what it measured so far, once.
    */
   public void cancel(String why) {
-    cancelled = "cancelled (" + why + "); every node it started was stopped";
+    cancelled = "cancelled (" + why + "); " + (nodes == null ? "every node it started was stopped"
+        : "the cluster's nodes it used are left running");
     SweepCluster joined = cluster;
     if (joined != null) {
       joined.call(() -> {
@@ -161,7 +187,8 @@ public final class Sweep {
       return Future.failedFuture(new Stopped(before, new IllegalStateException(cancelled)));
     }
     int chunk = request.chunk() > 0 ? request.chunk() : Scheduler.autoChunk(request.count(), size);
-    NodePool pool = new NodePool(cluster, config, processes, runId, size, progress);
+    NodePool pool = nodes != null ? NodePool.over(cluster, config, nodes.first(size), runId, progress)
+        : new NodePool(cluster, config, processes, runId, size, progress);
     current = pool;
     long[] at = {System.nanoTime(), 0, 0, 0}; // start, ready, computed, stopping
     Future<NodePool.Mapped> mapped = pool.open()

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * The coordinator's side of a run's own cluster (its own name, on {@code squares.port}), so nothing else on the
  * machine joins it or disturbs its timings: the clustered Vert.x, the one event loop the whole run uses, who
  * leaves, and the command line that makes a node join it. Only this run's nodes ever join it, and it is thrown away
- * with them.
+ * with them. A sweep over the nodes already in the app's cluster uses the app's cluster instead ({@link #of}): the
+ * same event loop and leaving, on a Vert.x the run does not own (its close only stops listening).
  */
 final class SweepCluster {
   /**
@@ -41,15 +42,21 @@ final class SweepCluster {
   private final ClusterSettings settings;
   private final Context context;
   private final List<Consumer<Member>> leaving = new ArrayList<>();
+  /** Whether the run formed this cluster (and so closes it), or uses the app's. */
+  private final boolean own;
+  private final java.util.UUID listening;
 
   private SweepCluster(ClusterSettings.Clustered joined, ClusterSettings settings) {
     this.vertx = joined.vertx();
     this.manager = joined.manager();
     this.settings = settings;
+    this.own = settings != null;
     this.context = vertx.getOrCreateContext();
-    vertx.exceptionHandler(UnhandledExceptions::handle);
+    if (own) {
+      vertx.exceptionHandler(UnhandledExceptions::handle);
+    }
     SquaresCodec.register(vertx.eventBus());
-    manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+    listening = manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
       @Override
       public void memberAdded(MembershipEvent event) {
       }
@@ -68,8 +75,22 @@ final class SweepCluster {
     return settings.join(new VertxOptions(), PROPERTIES).map(joined -> new SweepCluster(joined, settings));
   }
 
+  /**
+   * The app's cluster, as {@code vertx} (serve, or {@code lab squares --on-cluster}) joined it, for a sweep over
+   * its nodes; the run's event loop is the caller's context (or a new one off Vert.x threads).
+   */
+  static SweepCluster of(Vertx vertx) {
+    var manager = (HazelcastClusterManager) ((io.vertx.core.internal.VertxInternal) vertx).clusterManager();
+    return new SweepCluster(new ClusterSettings.Clustered(vertx, manager), null);
+  }
+
   Vertx vertx() {
     return vertx;
+  }
+
+  /** Where the coordinator is (and the nodes it launches): its cluster address, without the port. */
+  String host() {
+    return manager.getHazelcastInstance().getCluster().getLocalMember().getAddress().getHost();
   }
 
   /** Runs {@code action} on the run's event loop: everything a run does happens there, one thing at a time. */
@@ -123,8 +144,17 @@ final class SweepCluster {
     return args;
   }
 
-  /** Leaves the cluster (alone in it by then: every node of the run has been stopped). */
+  /**
+   * Leaves the run's own cluster (alone in it by then: every node of the run has been stopped); on the app's
+   * cluster, only stops listening to it.
+   */
   Future<Void> close() {
-    return vertx.close();
+    if (own) {
+      return vertx.close();
+    }
+    if (manager.getHazelcastInstance().getLifecycleService().isRunning()) {
+      manager.getHazelcastInstance().getCluster().removeMembershipListener(listening);
+    }
+    return Future.succeededFuture();
   }
 }

@@ -13,16 +13,16 @@ import io.vertx.core.spi.cluster.ClusterManager;
  * of a cluster: the sweep running now is the one entry of a shared map, {@code lab.squares.running}, claimed with
  * put-if-absent. In a clustered serve the map is Hazelcast's, so a start on any serve finds a sweep running on any
  * other; unclustered, it is this process's own. A claim whose serve is no longer a member (killed, or hung and
- * removed by Hazelcast) is stale: the next claim replaces it.
+ * removed by Hazelcast) is stale: the next claim replaces it. {@code lab squares --on-cluster} claims it too.
  */
-final class SweepGuard {
+public final class SweepGuard {
   static final String MAP = "lab.squares.running";
   private static final String KEY = "sweep";
   private final Vertx vertx;
   /** The app cluster's manager, or null when this serve is not clustered. */
   private final ClusterManager cluster;
 
-  SweepGuard(Vertx vertx) {
+  public SweepGuard(Vertx vertx) {
     this.vertx = vertx;
     // Vert.x has no public way from a Vertx to its cluster manager; serve builds it, this reads it back.
     this.cluster = vertx.isClustered() ? ((VertxInternal) vertx).clusterManager() : null;
@@ -34,13 +34,13 @@ final class SweepGuard {
   }
 
   /** This serve, running {@code runId}. */
-  RunningSweep mine(String runId) {
+  public RunningSweep mine(String runId) {
     return new RunningSweep(runId, cluster == null ? null : cluster.getNodeId(), ProcessHandle.current().pid(),
         cluster == null || cluster.getNodeInfo() == null ? "127.0.0.1 (not clustered)" : cluster.getNodeInfo().host());
   }
 
   /** Claims the one sweep for {@code mine}: completes with null when claimed, else with the sweep running now. */
-  Future<RunningSweep> claim(RunningSweep mine) {
+  public Future<RunningSweep> claim(RunningSweep mine) {
     return map().compose(map -> map.putIfAbsent(KEY, mine.toJson()).compose(held -> {
       if (held == null) {
         return Future.succeededFuture(null);
@@ -67,7 +67,7 @@ final class SweepGuard {
   }
 
   /** Gives the claim back (only if it is still {@code mine}). */
-  Future<Void> release(RunningSweep mine) {
+  public Future<Void> release(RunningSweep mine) {
     return map().compose(map -> map.removeIfPresent(KEY, mine.toJson())).mapEmpty();
   }
 

@@ -5,6 +5,7 @@ import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.SquaresMessages;
+import io.concurrencylab.bus.SquaresMessages.Progress;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
 import io.concurrencylab.bus.SquaresMessages.RunRequest;
 import io.concurrencylab.bus.SquaresMessages.RunningSweep;
@@ -23,6 +24,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -210,18 +212,24 @@ public final class SweepVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     RunningSweep mine = guard.mine(Sweep.newRunId());
-    return guard.claim(mine)
-        .compose(running -> running == null ? Future.succeededFuture(mine.run()) : Future.failedFuture(
-            new LabException(Failures.CONFLICT, "a squares run is going (" + running.describe() + "): one at a time")))
-        .onSuccess(runId -> launch(request, mine))
-        .onFailure(e -> Failures.reply(msg, e));
+    // over the cluster's nodes: found first, so that none (or too few) is a refusal, not a failed run
+    Future<ClusterNodes> found = request.onCluster() ? ClusterNodes.find(vertx) : Future.succeededFuture();
+    return found.compose(nodes -> {
+      RunRequest sized = nodes == null ? request : nodes.sized(request);
+      return guard.claim(mine)
+          .compose(running -> running == null ? Future.succeededFuture(mine.run()) : Future.failedFuture(
+              new LabException(Failures.CONFLICT, "a squares run is going (" + running.describe() + "): one at a time")))
+          .onSuccess(runId -> launch(sized, nodes, mine));
+    }).onFailure(e -> Failures.reply(msg, e));
   }
 
-  private void launch(RunRequest request, RunningSweep mine) {
+  /** Starts the sweep: over {@code nodes} of the cluster, or (null) over nodes it launches. */
+  private void launch(RunRequest request, ClusterNodes nodes, RunningSweep mine) {
     processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve(mine.run()))
         .watchedBy(new ToNodesTable(vertx, mine.run()));
-    sweep = new Sweep(config, request, mine.run(), file, processes,
-        p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson()));
+    Consumer<Progress> progress = p -> vertx.eventBus().publish(Addresses.SQUARES_PROGRESS, p.toJson());
+    sweep = nodes == null ? new Sweep(config, request, mine.run(), file, processes, progress)
+        : Sweep.over(nodes, config, request, mine.run(), file, progress);
     // the run goes on threads of its own (its own Vert.x, for its own cluster); its end comes back to this one
     runDone = sweep.run();
     runDone.onComplete(ar -> context.runOnContext(v -> guard.release(mine)

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lab cluster start 2 / status / stop} against a member playing serve's part (MembershipVerticle on a
- * clustered Vert.x in this JVM): it sees the nodes join and leave; stop leaves no process and no PID file.
+ * clustered Vert.x in this JVM): it sees the nodes join and leave; stop leaves no process and no PID file. In
+ * between, {@code lab squares --on-cluster} runs over those two nodes (and, before they are there, says there is none).
  */
 class ClusterIT {
   static final Duration CMD = Duration.ofSeconds(120);
@@ -51,6 +52,17 @@ class ClusterIT {
       serve.vertx().deployVerticle(new NodesVerticle(io.concurrencylab.config.LabConfig.defaults()
           .with("cluster.name", name).with("cluster.port", port).with("cluster.runDir", runDir.toString())
           .with("data.dir", runDir.resolve("data").toString()))).await();
+      LinkedBlockingQueue<JsonObject> finished = new LinkedBlockingQueue<>();
+      serve.vertx().eventBus().<JsonObject>consumer(Addresses.SQUARES_FINISHED, m -> finished.add(m.body()))
+          .completion().await();
+      String[] squares = Stream.concat(Stream.of("squares", "--on-cluster", "--to", "100000", "--chunk", "1000",
+          "--set", "data.dir=" + runDir.resolve("data")), Stream.of(cluster)).toArray(String[]::new);
+
+      try (LabProcess none = LabProcess.start(squares)) {
+        assertThat(none.awaitExit(CMD)).as(none.stderr()).isEqualTo(io.concurrencylab.bus.ExitCodes.FAILURE_REPLY);
+        assertThat(none.stderr().strip()).startsWith("lab squares: no squares nodes in cluster '" + name + "'")
+            .doesNotContain("\n");
+      }
 
       try (LabProcess start = LabProcess.start(args("cluster", "start", "2", cluster))) {
         assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
@@ -77,6 +89,19 @@ class ClusterIT {
             "recorded node 2: pid " + pids.get(1) + " running, member");
         assertThat(status.stdoutLines()).anyMatch(l -> l.contains(" serve ") && l.contains(serve.nodeId()));
       }
+
+      // a sweep over the nodes already there: both used, left running, the record announced to the serves
+      try (LabProcess sweep = LabProcess.start(squares)) {
+        assertThat(sweep.awaitExit(CMD)).as(sweep.stderr()).isZero();
+        assertThat(sweep.stdoutLines()).anyMatch(l -> l.startsWith("Cluster size 2: Time taken = "))
+            .anyMatch(l -> l.contains("(pid " + pids.get(0) + " at 127.0.0.1,")
+                && l.contains("(pid " + pids.get(1) + " at 127.0.0.1,"));
+      }
+      JsonObject record = finished.poll(30, TimeUnit.SECONDS);
+      assertThat(record).as("lab.squares.finished from lab squares --on-cluster").isNotNull();
+      assertThat(record.getString("status")).isEqualTo("done");
+      assertThat(record.getJsonObject("request").getString("nodes")).isEqualTo("cluster");
+      assertThat(started).as("the cluster's nodes are left running").allMatch(ProcessHandle::isAlive);
 
       // both in serve's table, live, found in the run folder: their log is one request away, timestamped
       JsonObject table = awaitTable(tables, t -> rows(t, "cluster", "live") == 2);

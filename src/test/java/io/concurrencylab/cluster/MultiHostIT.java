@@ -33,11 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
  * its address (and so an access token); {@code serve --join} and {@code lab node --join} on hosts 2 and 3. Default
  * ports in every namespace: a namespace is a machine of its own to the network.
  *
- * <p>Checked: every member is listed with its own host's address; the list answers the same from every host; a
- * slow link (tbf: this kernel has no netem) leaves every acknowledged operation right; {@code kill -9} of the list
- * owner fails over to a serve on another host with nothing acknowledged lost; host 3 cut off is dropped by the
- * others, and whether it comes back once healed is measured and reported. Figures go to
- * {@code target/multihost-report.txt}.
+ * <p>Checked: every member is listed with its own host's address; a sweep over the nodes already in the cluster
+ * (none yet: a 409; then the nodes on hosts 2 and 3) hands chunks to both, every square right, each node's host in
+ * the record; with host 3's link shaped (tbf) the same sweep stays right and records the slower compute; the list
+ * answers the same from every host; a slow link (tbf: this kernel has no netem) leaves every acknowledged operation
+ * right; {@code kill -9} of the list owner fails over to a serve on another host with nothing acknowledged lost;
+ * host 3 cut off in the middle of a sweep: the run completes, every square right, its node recorded as lost and its
+ * chunks re-queued; the others drop host 3, and whether it comes back once healed is measured and reported. Figures
+ * go to {@code target/multihost-report.txt}.
  *
  * <p>Needs root and network namespaces: skipped with a message without them, unless {@code CI=true} (then it fails).
  * Every namespace, link and process it made is removed whatever happens ({@code finally}, and a shutdown hook
@@ -47,6 +50,8 @@ class MultiHostIT {
   static final String PREFIX = "labmh";
   static final String SUBNET = "10.217.0";
   static final Duration START = Duration.ofSeconds(120);
+  /** Host 3's link in the shaped sweeps: a chunk of 10,000 squares (80 kB) takes 80 ms through it. */
+  static final int SHAPED_KBIT = 8_000;
   static final String TOKEN = "multihost-it-token-" + Long.toHexString(System.nanoTime());
   static final Map<String, String> ENV = Map.of("LAB_HOSTS_PREFIX", PREFIX, "LAB_HOSTS_SUBNET", SUBNET,
       "LAB_AUTH_TOKEN", TOKEN);
@@ -95,6 +100,11 @@ class MultiHostIT {
     assertThat(member.group(4)).as("event bus on the documented port").isEqualTo("5741");
     String ownerNode = member.group(1);
 
+    // no squares node in the cluster yet: a sweep over the cluster's nodes is refused with one line, nothing runs
+    HttpResponse<String> none = send(1, "POST", "/api/squares/runs", "{\"nodes\": \"cluster\"}");
+    assertThat(none.statusCode()).as(none.body()).isEqualTo(409);
+    assertThat(new JsonObject(none.body()).getString("error")).startsWith("no squares nodes in cluster");
+
     long joinStart = System.nanoTime();
     LabProcess b = serve(2, "--join", address(1) + ":5701");
     LabProcess c = serve(3, "--join", address(1) + ":5701");
@@ -122,6 +132,49 @@ class MultiHostIT {
     assertThat(rolesByHost).containsOnly(Map.entry(address(1) + " serve", 1), Map.entry(address(2) + " serve", 1),
         Map.entry(address(2) + " node", 1), Map.entry(address(3) + " serve", 1), Map.entry(address(3) + " node", 1));
     report.put("members seen by serve on host 1", rolesByHost.toString());
+
+    // a sweep over the nodes already in the cluster, coordinated by serve on host 1: chunks to both other hosts
+    try (Events events = new Events(1)) {
+      JsonObject record = sweep(events, 1, 2, 200_000, 1000, null);
+      JsonObject size = record.getJsonArray("sizes").getJsonObject(0);
+      Map<String, Long> numbersByHost = numbersByHost(size);
+      assertThat(numbersByHost).as("every node of the cluster used, each named with its host")
+          .containsOnlyKeys(address(2), address(3)).allSatisfy((h, n) -> assertThat(n).isPositive());
+      assertThat(numbersByHost.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(200_000);
+      assertThat(size.getDouble("launchMs")).as("nothing launched").isLessThan(5_000);
+      report.put("sweep over the cluster's nodes from host 1 (1..200000, chunks of 1000): compute",
+          size.getDouble("computeMs") + " ms, numbers per host " + numbersByHost);
+
+      // host 3's link shaped (tbf, 8 Mbit/s both ways; this kernel has no netem, so no added delay): the same
+      // sweep, interleaved with unshaped ones, three of each. Every value still right; the record shows the slower
+      // compute: at least the time host 3's squares need through its link (8 bytes each, beyond tbf's burst).
+      List<Double> fastMs = new ArrayList<>();
+      List<Double> shapedMs = new ArrayList<>();
+      List<Long> fastOn3 = new ArrayList<>();
+      List<Long> shapedOn3 = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        JsonObject fast = sweep(events, 1, 2, 1_000_000, 10_000, null).getJsonArray("sizes").getJsonObject(0);
+        fastMs.add(fast.getDouble("computeMs"));
+        fastOn3.add(numbersByHost(fast).getOrDefault(address(3), 0L));
+        hosts("slow", "3", Integer.toString(SHAPED_KBIT));
+        JsonObject shaped;
+        try {
+          shaped = sweep(events, 1, 2, 1_000_000, 10_000, null).getJsonArray("sizes").getJsonObject(0);
+        } finally {
+          hosts("slow", "3", "0");
+        }
+        long on3 = numbersByHost(shaped).getOrDefault(address(3), 0L);
+        assertThat(on3).as("host 3's node still computes, slowly").isPositive();
+        double floorMs = Math.max(0, on3 * 8 - 16 * 1024) * 8.0 / SHAPED_KBIT; // bits / (kbit/s) = ms
+        assertThat(shaped.getDouble("computeMs")).as("compute with host 3's link shaped").isGreaterThanOrEqualTo(floorMs);
+        shapedMs.add(shaped.getDouble("computeMs"));
+        shapedOn3.add(on3);
+      }
+      report.put("sweep 1..1000000 (chunks of 10000) from host 1, compute, median of 3: links unshaped",
+          medianOf(fastMs) + " ms (runs " + fastMs + "), numbers on host 3 " + fastOn3);
+      report.put("the same, host 3's link at " + SHAPED_KBIT + " kbit/s both ways (tbf), interleaved",
+          medianOf(shapedMs) + " ms (runs " + shapedMs + "), numbers on host 3 " + shapedOn3);
+    }
 
     // one list, whichever host is asked; the owner is the first serve (the oldest voter)
     JsonObject owner = awaitJson(2, "/api/list/owner", o -> o.getJsonArray("voters").size() == 3,
@@ -164,9 +217,33 @@ class MultiHostIT {
     assertThat(items(2)).as("every acknowledged add, once, in order").isEqualTo(acknowledged);
     assertThat(items(3)).isEqualTo(acknowledged);
 
-    // host 3 cut off (its link down): the others drop its serve and node; healed: does it come back?
-    long cut = System.nanoTime();
-    hosts("cut", "3");
+    // host 3 cut off (its link down) in the middle of a sweep over the cluster's nodes, coordinated by serve on host
+    // 2: the run completes with every value right, host 3's chunks re-queued and its node recorded as lost; the
+    // others drop its serve and node; healed: does it come back?
+    long cut;
+    try (Events events = new Events(2)) {
+      long[] cutAt = {0};
+      JsonObject record = sweep(events, 2, 2, 2_000_000, 1000, () -> {
+        HttpResponse<String> second = send(3, "POST", "/api/squares/runs", "{\"nodes\": \"cluster\"}");
+        assertThat(second.statusCode()).as("one sweep per cluster: " + second.body()).isEqualTo(409);
+        cutAt[0] = System.nanoTime();
+        hosts("cut", "3");
+      });
+      cut = cutAt[0];
+      report.put("host 3 cut mid-sweep -> the run's record announced (every value right)", ms(cut)
+          + " ms after the cut (after its claim is released: a clustered map, which may wait for host 3 to be dropped)");
+      JsonObject size = record.getJsonArray("sizes").getJsonObject(0);
+      JsonArray lost = size.getJsonArray("lost");
+      assertThat(lost).as("the cut host's node recorded as lost").hasSize(1);
+      assertThat(lost.getJsonObject(0).getString("host")).isEqualTo(address(3));
+      assertThat(lost.getJsonObject(0).getInteger("requeued")).as("its chunks in flight re-queued").isPositive();
+      assertThat(size.getInteger("retries")).isEqualTo(lost.getJsonObject(0).getInteger("requeued"));
+      double lostAt = size.getJsonArray("timeline").stream().map(t -> (JsonObject) t)
+          .mapToDouble(t -> t.getDouble("lostAtMs")).max().orElse(-1);
+      report.put("host 3 cut mid-sweep -> its node lost", "\"" + lost.getJsonObject(0).getString("reason") + "\", "
+          + lost.getJsonObject(0).getInteger("requeued") + " chunks re-queued, at " + lostAt + " ms of a "
+          + size.getDouble("computeMs") + " ms compute; numbers per host " + numbersByHost(size));
+    }
     awaitJson(2, "/api/cluster/members", j -> j.getJsonArray("members").stream()
         .noneMatch(m -> ((JsonObject) m).getString("host").startsWith(address(3) + ":")), Duration.ofSeconds(30));
     report.put("host 3 cut off -> its members dropped by host 2", ms(cut) + " ms");
@@ -184,6 +261,117 @@ class MultiHostIT {
         : "not within 20 s (host 3's serve and node carry on as a cluster of their own; Hazelcast looks for another "
         + "cluster to merge with only at its split-brain check, hazelcast.merge.first.run.delay.seconds, 300 s)");
     report.put("test total", ms(t0) + " ms");
+  }
+
+  /**
+   * Runs a sweep over the cluster's nodes on the serve of {@code host}, 1..{@code to} in chunks of {@code chunk};
+   * {@code midRun} (if any) runs once the nodes compute (a progress event of the compute phase with chunks done).
+   * Checks the record: done, over the cluster's nodes ({@code nodes} of them), and every square right (the count,
+   * the first and last ten, and the SHA-256 of all, computed here).
+   */
+  private JsonObject sweep(Events events, int host, int nodes, long to, int chunk, ThrowingRunnable midRun)
+      throws Exception {
+    HttpResponse<String> started = send(host, "POST", "/api/squares/runs",
+        new JsonObject().put("nodes", "cluster").put("to", to).put("chunk", chunk).encode());
+    assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+    String run = new JsonObject(started.body()).getString("run");
+    if (midRun != null) {
+      events.await("lab.squares.progress", p -> run.equals(p.getString("run")) && "compute".equals(p.getString("phase"))
+          && p.getLong("chunks", 0L) > 0, Duration.ofSeconds(60));
+      midRun.run();
+    }
+    JsonObject record = events.await("lab.squares.finished", r -> run.equals(r.getString("id")),
+        Duration.ofSeconds(120));
+    assertThat(record.getString("status")).as(record.getString("error")).isEqualTo("done");
+    assertThat(record.getJsonObject("request").getString("nodes")).isEqualTo("cluster");
+    assertThat(record.getJsonObject("request").getJsonArray("sizes")).containsExactly(nodes);
+    JsonObject results = record.getJsonObject("results");
+    assertThat(results.getLong("count")).isEqualTo(to);
+    assertThat(results.getJsonArray("first").getLong(9)).isEqualTo(100L);
+    assertThat(results.getJsonArray("last").getLong(9)).isEqualTo(to * to);
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    java.nio.ByteBuffer squares = java.nio.ByteBuffer.allocate(8 * 4096);
+    for (long x = 1; x <= to; x++) {
+      if (!squares.hasRemaining()) {
+        sha.update(squares.flip());
+        squares.clear();
+      }
+      squares.putLong(x * x);
+    }
+    sha.update(squares.flip());
+    assertThat(results.getString("sha256")).as("every square right")
+        .isEqualTo(java.util.HexFormat.of().formatHex(sha.digest()));
+    return record;
+  }
+
+  /** Numbers computed per host, from a size's node stats (the nodes that answered at its end). */
+  private static Map<String, Long> numbersByHost(JsonObject size) {
+    Map<String, Long> byHost = new java.util.TreeMap<>();
+    size.getJsonArray("nodes").stream().map(n -> (JsonObject) n)
+        .forEach(n -> byHost.merge(String.valueOf(n.getString("host")), n.getLong("numbers"), Long::sum));
+    return byHost;
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /**
+   * The live stream of a serve ({@code /events}), read on a thread of its own: events as they come, so a test waits
+   * for the event itself instead of asking again and again. Open once its first line has arrived (the serve has
+   * registered the stream: nothing published after is missed).
+   */
+  private final class Events implements AutoCloseable {
+    private final java.util.concurrent.BlockingQueue<Map.Entry<String, JsonObject>> events =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+    private final Thread reader;
+    private volatile java.io.InputStream stream;
+
+    Events(int host) throws Exception {
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + address(host) + ":8080/events?wiretap=false"))
+          .header("Authorization", "Bearer " + TOKEN).build();
+      reader = new Thread(() -> {
+        try {
+          HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+          stream = response.body();
+          var lines = new java.io.BufferedReader(new java.io.InputStreamReader(stream, StandardCharsets.UTF_8));
+          String event = null;
+          for (String line; (line = lines.readLine()) != null; ) {
+            open.countDown();
+            if (line.startsWith("event: ")) {
+              event = line.substring(7);
+            } else if (line.startsWith("data: ") && event != null) {
+              events.add(Map.entry(event, new JsonObject(line.substring(6))));
+            }
+          }
+        } catch (Exception e) {
+          // closed by the test, or the serve is gone: await() says what it missed
+        }
+      }, "multihost-events-" + host);
+      reader.setDaemon(true);
+      reader.start();
+      assertThat(open.await(30, TimeUnit.SECONDS)).as("the event stream of host " + host + " opened").isTrue();
+    }
+
+    JsonObject await(String event, Predicate<JsonObject> test, Duration limit) throws InterruptedException {
+      long deadline = System.nanoTime() + limit.toNanos();
+      for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+        Map.Entry<String, JsonObject> next = events.poll(left, TimeUnit.NANOSECONDS);
+        if (next != null && next.getKey().equals(event) && test.test(next.getValue())) {
+          return next.getValue();
+        }
+      }
+      throw new AssertionError("no " + event + " as expected within " + limit);
+    }
+
+    @Override
+    public void close() throws Exception {
+      reader.interrupt();
+      if (stream != null) {
+        stream.close();
+      }
+    }
   }
 
   private LabProcess serve(int host, String... more) throws Exception {
@@ -337,6 +525,10 @@ class MultiHostIT {
 
   private static long ms(long since) {
     return (System.nanoTime() - since) / 1_000_000;
+  }
+
+  private static double medianOf(List<Double> values) {
+    return values.stream().sorted().toList().get(values.size() / 2);
   }
 
   private static long median(List<Long> values) {

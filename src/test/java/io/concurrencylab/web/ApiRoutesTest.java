@@ -258,6 +258,13 @@ class ApiRoutesTest {
         .isEqualTo("failAt must be one of the numbers from 1 to 10, got 11");
     assertThat(assertError(web.post("/api/squares/runs", "{\"failAt\": \"7\"}"), 400).error()).contains("failAt");
     assertError(web.post("/api/squares/runs", "{\"sizes\": [2]"), 400);
+    assertThat(assertError(web.post("/api/squares/runs", "{\"nodes\": \"pool\"}"), 400).error())
+        .startsWith("nodes must be \"launch\"").endsWith("got \"pool\"");
+    assertThat(assertError(web.post("/api/squares/runs", "{\"nodes\": \"cluster\", \"sizes\": []}"), 400).error())
+        .contains("sizes");
+    // over the cluster's nodes, on a serve that is in no cluster: refused, nothing runs
+    assertThat(assertError(web.post("/api/squares/runs", "{\"nodes\": \"cluster\"}"), 409).error())
+        .contains("needs a clustered serve");
     assertThat(SquaresMessages.runsFromJson(web.get("/api/squares/runs").json())).containsExactly(RUN);
   }
 

@@ -238,6 +238,13 @@ class BrowserIT {
     // Members: this app, then a real node process joining, live.
     wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#cluster-members tbody tr"), 1));
     assertThat(text(driver, "cluster-members")).contains("serve");
+    // over the nodes already in the cluster, while there is none: refused with the reason, nothing runs
+    driver.findElement(By.id("sq-on-cluster")).click();
+    assertThat(driver.findElement(By.id("sq-sizes")).isEnabled()).as("one size of every node: no sizes").isFalse();
+    driver.findElement(By.id("sq-start")).click();
+    wait.until(ExpectedConditions.textMatches(By.id("squares-result"),
+        Pattern.compile("not started \\(409\\): no squares nodes in cluster")));
+    driver.findElement(By.id("sq-on-cluster")).click();
     try (LabProcess node = LabProcess.start("node", "--cluster-name", config.clusterName(), "--port",
         Integer.toString(config.clusterPort()), "--port-count", "10")) {
       node.awaitLine(Pattern.compile("node ready: nodeId=(\\S+) pid="), Duration.ofSeconds(60));
@@ -277,6 +284,20 @@ class BrowserIT {
       assertThat(text(driver, "squares-table")).containsPattern("\n1 [\\d,]+(\\.\\d)? ms [\\d,]+(\\.\\d)? ms .* 10 \\(pid \\d+, \\d+ MB\\)");
 
       nodesPanel(driver, wait, node.pid());
+
+      // The node already in the cluster: a sweep over the cluster's nodes computes on it and leaves it running.
+      driver.findElement(By.id("sq-on-cluster")).click();
+      String before = text(driver, "squares-result");
+      driver.findElement(By.id("sq-start")).click();
+      // (a run of one chunk may end before "started" is seen: its end replaces it)
+      wait.until(d -> !text(d, "squares-result").equals(before)
+          && text(d, "squares-result").matches("run \\S+ (started|done)"));
+      String onCluster = text(driver, "squares-result").replaceAll("^run (\\S+) (started|done)$", "$1");
+      new WebDriverWait(driver, Duration.ofSeconds(60), Duration.ofMillis(50)).until(ExpectedConditions.textMatches(
+          By.id("squares-result"), Pattern.compile("run " + onCluster + " done")));
+      wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#squares-history li"), 2));
+      assertThat(text(driver, "squares-table")).contains(" 10 (pid " + node.pid() + ", ");
+      assertThat(node.handle().isAlive()).as("the cluster's node is left running").isTrue();
     }
   }
 

@@ -1,0 +1,53 @@
+package io.concurrencylab.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.concurrencylab.bus.SquaresMessages.Lost;
+import io.concurrencylab.bus.SquaresMessages.NodeSource;
+import io.concurrencylab.bus.SquaresMessages.NodeStats;
+import io.concurrencylab.bus.SquaresMessages.RunRequest;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The request field that picks a sweep's nodes, and the hosts a record names. */
+class SquaresMessagesTest {
+  @Test
+  void nodesOfTheClusterAreAskedForByName() {
+    RunRequest launch = RunRequest.fromBody(new JsonObject(), 8, 1000);
+    assertThat(launch.nodes()).isEqualTo(NodeSource.LAUNCH);
+    assertThat(launch.sizes()).isEqualTo(RunRequest.DEFAULT_SIZES);
+    assertThat(launch.toJson().containsKey("nodes")).as("a launch request is recorded as before").isFalse();
+
+    RunRequest cluster = RunRequest.fromBody(new JsonObject().put("nodes", "cluster"), 8, 1000);
+    assertThat(cluster.onCluster()).isTrue();
+    assertThat(cluster.sizes()).as("every node of the cluster, once counted").isEmpty();
+    RunRequest counted = cluster.withSizes(List.of(3));
+    assertThat(counted.toJson().getString("nodes")).isEqualTo("cluster");
+    assertThat(RunRequest.fromJson(counted.toJson())).isEqualTo(counted);
+    assertThat(RunRequest.fromBody(new JsonObject().put("nodes", "launch"), 8, 1000)).isEqualTo(launch);
+
+    assertThatThrownBy(() -> RunRequest.fromBody(new JsonObject().put("nodes", 3), 8, 1000))
+        .isInstanceOf(LabException.class).hasMessageStartingWith("nodes must be \"launch\"");
+    assertThatThrownBy(() -> RunRequest.fromBody(new JsonObject().put("nodes", "launch")
+        .put("sizes", new io.vertx.core.json.JsonArray()), 8, 1000)).hasMessageContaining("sizes");
+    assertThatThrownBy(() -> RunRequest.validated(List.of(), 1, 10, null, null, 8, 1000))
+        .hasMessage("give at least one cluster size");
+  }
+
+  @Test
+  void aNodeOfTheClusterCountsOnlyWhatItDidInThisSweepAndNamesItsHost() {
+    NodeStats before = new NodeStats("n", 42, 10, 10_000, 5.5, 60, 70, 300);
+    NodeStats after = new NodeStats("n", 42, 14, 14_000, 7.25, 61, 70, 300);
+    NodeStats used = after.since(before).at("10.213.0.2");
+    assertThat(used).isEqualTo(new NodeStats("n", 42, 4, 4_000, 1.75, 61, 70, -1, "10.213.0.2"));
+    assertThat(NodeStats.fromJson(used.toJson())).isEqualTo(used);
+    assertThat(new NodeStats("n", 42, 1, 1, 1, 1, 1, 1).toJson().containsKey("host")).isFalse();
+
+    Lost lost = new Lost("n", 42, "left the cluster", 65).at("10.213.0.3");
+    assertThat(Lost.fromJson(lost.toJson())).isEqualTo(lost);
+    assertThat(Lost.fromJson(new JsonObject().put("nodeId", "n").put("pid", 42).put("reason", "r")
+        .put("requeued", 1)).host()).as("a record kept before hosts were").isNull();
+  }
+}
