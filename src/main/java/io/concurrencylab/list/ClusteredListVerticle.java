@@ -87,6 +87,7 @@ public final class ClusteredListVerticle extends VerticleBase {
   private final Set<String> leaving = new HashSet<>();
   /** Changes applied from the owner's rounds, published once the owner says it committed them. */
   private final java.util.ArrayDeque<ListState.Changed> unpublished = new java.util.ArrayDeque<>();
+  private static final DeliveryOptions REPLY = io.concurrencylab.bus.SharedJsonCodec.OPTIONS;
   private static final DeliveryOptions HERE = new DeliveryOptions()
       .setCodecName(io.concurrencylab.bus.SharedJsonCodec.NAME).setLocalOnly(true);
 
@@ -420,7 +421,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     ListMeters counting = meters;
     done.onComplete(ar -> {
       if (ar.succeeded()) {
-        msg.reply(ar.result());
+        msg.reply(ar.result(), REPLY); // built fresh for this reply and only read: shared, not copied, in-process
         if (added != null && counting != null) {
           int size = ar.result().getInteger("size");
           if (added) {
