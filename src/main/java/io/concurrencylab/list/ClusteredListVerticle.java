@@ -108,10 +108,11 @@ public final class ClusteredListVerticle extends VerticleBase {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     replica = new Replica(capacity);
     io.concurrencylab.bus.SharedJsonCodec.register(vertx.eventBus());
+    io.concurrencylab.bus.ReplicateCodec.register(vertx.eventBus());
     serves.onChange(() -> context.runOnContext(v -> reconsider()));
     vertx.setPeriodic(TICK_MS, id -> reconsider());
     return Future.all(
-            vertx.eventBus().<JsonObject>consumer(Addresses.listReplica(serves.self()), this::replicaMessage).completion(),
+            vertx.eventBus().consumer(Addresses.listReplica(serves.self()), this::replicaMessage).completion(),
             vertx.eventBus().consumer(Addresses.LIST_OWNER, this::ownerInfo).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.LIST_OWNER_CHANGED, m -> ownerChanged(m.body())).completion())
         .onSuccess(v -> reconsider());
@@ -135,7 +136,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     msg.reply(new OwnerInfo(ownerId, replica.accepted(), voters, serves.self(), lastChange).toJson());
   }
 
-  private void replicaMessage(Message<JsonObject> msg) {
+  private void replicaMessage(Message<Object> msg) {
     ReplicaMessages.Type type;
     try {
       type = ReplicaMessages.Type.valueOf(String.valueOf(msg.headers().get(ReplicaMessages.TYPE)));
@@ -145,12 +146,15 @@ public final class ClusteredListVerticle extends VerticleBase {
     }
     switch (type) {
       case PREPARE -> {
-        Prepare prepare = Prepare.fromJson(msg.body());
+        Prepare prepare = Prepare.fromJson((JsonObject) msg.body());
         boolean ownerAlive = ownerId != null && !ownerId.equals(prepare.candidate()) && serves.live().contains(ownerId);
         msg.reply(replica.prepare(prepare, ownerAlive).toJson());
       }
       case REPLICATE -> {
-        Replicate replicate = Replicate.fromJson(msg.body());
+        if (!(msg.body() instanceof Replicate replicate)) { // sent with ReplicateCodec, by an owner
+          msg.fail(Failures.BAD_INPUT, "not a replica message");
+          return;
+        }
         supersededBy(replicate.epoch(), replicate.owner());
         var ack = replica.replicate(replicate, unpublished::add);
         heardFrom(replicate.epoch(), replicate.owner());
@@ -160,7 +164,7 @@ public final class ClusteredListVerticle extends VerticleBase {
         }
       }
       case INSTALL -> {
-        Install install = Install.fromJson(msg.body());
+        Install install = Install.fromJson((JsonObject) msg.body());
         supersededBy(install.epoch(), install.owner());
         unpublished.clear(); // a whole new state: observers see the jump and reload
         var ack = replica.install(install);
