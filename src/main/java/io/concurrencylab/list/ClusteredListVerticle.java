@@ -87,6 +87,7 @@ public final class ClusteredListVerticle extends VerticleBase {
   private final Set<String> leaving = new HashSet<>();
   /** Changes applied from the owner's rounds, published once the owner says it committed them. */
   private final java.util.ArrayDeque<ListState.Changed> unpublished = new java.util.ArrayDeque<>();
+  private static final DeliveryOptions REPLY = io.concurrencylab.bus.SharedJsonCodec.OPTIONS;
   private static final DeliveryOptions HERE = new DeliveryOptions()
       .setCodecName(io.concurrencylab.bus.SharedJsonCodec.NAME).setLocalOnly(true);
 
@@ -107,10 +108,11 @@ public final class ClusteredListVerticle extends VerticleBase {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     replica = new Replica(capacity);
     io.concurrencylab.bus.SharedJsonCodec.register(vertx.eventBus());
+    io.concurrencylab.bus.ReplicateCodec.register(vertx.eventBus());
     serves.onChange(() -> context.runOnContext(v -> reconsider()));
     vertx.setPeriodic(TICK_MS, id -> reconsider());
     return Future.all(
-            vertx.eventBus().<JsonObject>consumer(Addresses.listReplica(serves.self()), this::replicaMessage).completion(),
+            vertx.eventBus().consumer(Addresses.listReplica(serves.self()), this::replicaMessage).completion(),
             vertx.eventBus().consumer(Addresses.LIST_OWNER, this::ownerInfo).completion(),
             vertx.eventBus().<JsonObject>consumer(Addresses.LIST_OWNER_CHANGED, m -> ownerChanged(m.body())).completion())
         .onSuccess(v -> reconsider());
@@ -134,7 +136,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     msg.reply(new OwnerInfo(ownerId, replica.accepted(), voters, serves.self(), lastChange).toJson());
   }
 
-  private void replicaMessage(Message<JsonObject> msg) {
+  private void replicaMessage(Message<Object> msg) {
     ReplicaMessages.Type type;
     try {
       type = ReplicaMessages.Type.valueOf(String.valueOf(msg.headers().get(ReplicaMessages.TYPE)));
@@ -144,12 +146,15 @@ public final class ClusteredListVerticle extends VerticleBase {
     }
     switch (type) {
       case PREPARE -> {
-        Prepare prepare = Prepare.fromJson(msg.body());
+        Prepare prepare = Prepare.fromJson((JsonObject) msg.body());
         boolean ownerAlive = ownerId != null && !ownerId.equals(prepare.candidate()) && serves.live().contains(ownerId);
         msg.reply(replica.prepare(prepare, ownerAlive).toJson());
       }
       case REPLICATE -> {
-        Replicate replicate = Replicate.fromJson(msg.body());
+        if (!(msg.body() instanceof Replicate replicate)) { // sent with ReplicateCodec, by an owner
+          msg.fail(Failures.BAD_INPUT, "not a replica message");
+          return;
+        }
         supersededBy(replicate.epoch(), replicate.owner());
         var ack = replica.replicate(replicate, unpublished::add);
         heardFrom(replicate.epoch(), replicate.owner());
@@ -159,7 +164,7 @@ public final class ClusteredListVerticle extends VerticleBase {
         }
       }
       case INSTALL -> {
-        Install install = Install.fromJson(msg.body());
+        Install install = Install.fromJson((JsonObject) msg.body());
         supersededBy(install.epoch(), install.owner());
         unpublished.clear(); // a whole new state: observers see the jump and reload
         var ack = replica.install(install);
@@ -420,7 +425,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     ListMeters counting = meters;
     done.onComplete(ar -> {
       if (ar.succeeded()) {
-        msg.reply(ar.result());
+        msg.reply(ar.result(), REPLY); // built fresh for this reply and only read: shared, not copied, in-process
         if (added != null && counting != null) {
           int size = ar.result().getInteger("size");
           if (added) {

@@ -9,6 +9,7 @@ import io.concurrencylab.bus.ReplicaMessages.Ack;
 import io.concurrencylab.bus.ReplicaMessages.Install;
 import io.concurrencylab.bus.ReplicaMessages.Op;
 import io.concurrencylab.bus.ReplicaMessages.Replicate;
+import io.concurrencylab.bus.ReplicateCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -99,8 +100,8 @@ final class ListOwner {
     this.publish = publish;
     this.sentUpTo = state.seq();
     this.committed = state.seq();
-    this.replicate = new DeliveryOptions().setSendTimeout(replicateTimeoutMs)
-        .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.REPLICATE.name());
+    this.replicate = ReplicateCodec.options(new DeliveryOptions().setSendTimeout(replicateTimeoutMs)
+        .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.REPLICATE.name()));
     this.install = new DeliveryOptions().setSendTimeout(replicateTimeoutMs * 4)
         .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.INSTALL.name());
     this.heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> tick());
@@ -155,7 +156,7 @@ final class ListOwner {
       return;
     }
     Round round = new Round(queued, state.seq());
-    Replicate message = new Replicate(epoch, self, sentUpTo, unsent, committed);
+    Replicate message = new Replicate(epoch, self, sentUpTo, List.copyOf(unsent), committed);
     toldCommitted = committed;
     queued = new ArrayList<>();
     unsent = new ArrayList<>();
@@ -164,7 +165,7 @@ final class ListOwner {
     lastSentNanos = System.nanoTime();
     for (String voter : state.voters()) {
       if (!voter.equals(self)) {
-        vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), message.toJson(), replicate)
+        vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), message, replicate)
             .onSuccess(reply -> answered(voter, Ack.fromJson(reply.body())));
       } // a voter that does not answer holds nothing more; the majority decides
     }

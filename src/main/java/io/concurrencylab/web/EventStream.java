@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
@@ -18,7 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code GET /events}: Server-Sent Events, hand-rolled (vertx-web 5.0 has no SSE handler). Each public event of the
@@ -32,19 +33,21 @@ final class EventStream implements Handler<RoutingContext> {
   static final long KEEPALIVE_MS = 15_000;
   private final Vertx vertx;
   private final Context context;
-  private final Consumer<Boolean> tapListening;
+  private final Function<Boolean, Future<?>> tapListening;
   private final int maxClients;
   private final Set<Client> clients = new LinkedHashSet<>();
   private long nextId;
   private long keepalive = -1;
+  private final List<MessageConsumer<Object>> subscriptions = new ArrayList<>();
+  private Future<Void> subscribed;
 
   private record Client(HttpServerResponse response, boolean wiretap) {}
 
   /**
-   * @param tapListening told whether any client wants wiretap events
+   * @param tapListening told whether any client wants wiretap events; completes once taps flow
    * @param maxClients streams open at once ({@code http.maxEventStreams}); one more is a 503
    */
-  EventStream(Vertx vertx, Consumer<Boolean> tapListening, int maxClients) {
+  EventStream(Vertx vertx, Function<Boolean, Future<?>> tapListening, int maxClients) {
     this.vertx = vertx;
     this.context = vertx.getOrCreateContext();
     this.tapListening = tapListening;
@@ -54,21 +57,37 @@ final class EventStream implements Handler<RoutingContext> {
   /** Subscribes to the public events; completes once every subscription is registered. */
   Future<?> start() {
     keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> broadcast(Buffer.buffer(":\n\n"), false));
-    List<Future<Void>> subscribed = new ArrayList<>();
-    for (String address : Addresses.PUBLIC_EVENTS) {
-      subscribed.add(vertx.eventBus().consumer(address, m -> {
-        if (!clients.isEmpty()) { // nobody listens: nothing to encode
-          send(address, encode(m.body()), false);
-        }
-      }).completion());
+    return Future.succeededFuture();
+  }
+
+  /**
+   * Subscribes to the public events while at least one client reads them (every list operation is such an event:
+   * with no page open, a busy list costs no delivery here). Completes once every subscription is registered.
+   */
+  private Future<Void> subscribe() {
+    if (subscribed == null) {
+      List<Future<Void>> done = new ArrayList<>();
+      for (String address : Addresses.PUBLIC_EVENTS) {
+        MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> send(address, encode(m.body()), false));
+        subscriptions.add(consumer);
+        done.add(consumer.completion());
+      }
+      subscribed = Future.all(done).mapEmpty();
     }
-    return Future.all(subscribed);
+    return subscribed;
+  }
+
+  private void unsubscribe() {
+    subscriptions.forEach(MessageConsumer::unregister);
+    subscriptions.clear();
+    subscribed = null;
   }
 
   void stop() {
     vertx.cancelTimer(keepalive);
     clients.forEach(c -> c.response().end());
     clients.clear();
+    unsubscribe();
   }
 
   @Override
@@ -87,8 +106,12 @@ final class EventStream implements Handler<RoutingContext> {
         .putHeader("Cache-Control", "no-cache")
         .closeHandler(v -> remove(client));
     clients.add(client);
-    tapListening.accept(clients.stream().anyMatch(Client::wiretap));
-    client.response().write("retry: 2000\n\n"); // flushes the headers, so EventSource fires onopen now
+    // onopen only once the events flow: the page reloads its state then, and misses nothing after it
+    Future.all(subscribe(), tapListening.apply(clients.stream().anyMatch(Client::wiretap))).onComplete(ar -> {
+      if (clients.contains(client)) {
+        client.response().write("retry: 2000\n\n"); // flushes the headers, so EventSource fires onopen now
+      }
+    });
   }
 
   /** A wiretap tap, from any thread. */
@@ -116,7 +139,10 @@ final class EventStream implements Handler<RoutingContext> {
 
   private void remove(Client client) {
     if (clients.remove(client)) {
-      tapListening.accept(clients.stream().anyMatch(Client::wiretap));
+      tapListening.apply(clients.stream().anyMatch(Client::wiretap));
+      if (clients.isEmpty()) {
+        unsubscribe();
+      }
     }
   }
 

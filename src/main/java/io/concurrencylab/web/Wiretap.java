@@ -6,6 +6,8 @@ import io.concurrencylab.bus.WebMessages.Tap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
@@ -47,6 +49,8 @@ final class Wiretap extends VerticleBase {
   private final Handler<DeliveryContext<Object>> outbound = dc -> tap(dc, "out");
   private final Handler<DeliveryContext<Object>> inbound = dc -> tap(dc, "in");
   private volatile boolean listening;
+  /** Its consumers of the public events, while anyone listens. */
+  private final java.util.List<MessageConsumer<Object>> consumers = new java.util.ArrayList<>();
 
   Wiretap(Handler<Tap> sink) {
     this.sink = sink;
@@ -60,12 +64,28 @@ final class Wiretap extends VerticleBase {
     return pending.size();
   }
 
-  /** Whether anyone reads the taps; while not, the interceptors only pass messages on. */
-  void listening(boolean listening) {
+  /**
+   * Whether anyone reads the taps; while not, the interceptors only pass messages on and this verticle consumes
+   * nothing. Completes once the taps flow (its consumers of the public events are registered).
+   */
+  Future<Void> listening(boolean listening) {
     this.listening = listening;
-    if (!listening) {
-      pending.clear();
-    }
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      if (!this.listening) {
+        pending.clear();
+        consumers.forEach(MessageConsumer::unregister);
+        consumers.clear();
+        done.complete();
+      } else if (consumers.isEmpty()) {
+        // a publish from another member reaches this process only if someone here consumes its address
+        Addresses.PUBLIC_EVENTS.forEach(a -> consumers.add(vertx.eventBus().consumer(a, m -> {})));
+        Future.all(consumers.stream().map(MessageConsumer::completion).toList()).<Void>mapEmpty().onComplete(done);
+      } else {
+        done.complete();
+      }
+    });
+    return done.future();
   }
 
   /** A request that failed without any message (no handler, timeout): the interceptors cannot see it. */
@@ -80,7 +100,7 @@ final class Wiretap extends VerticleBase {
     context.put(Wiretap.class.getName(), this);
     EventBus bus = vertx.eventBus();
     bus.addOutboundInterceptor(outbound).addInboundInterceptor(inbound);
-    return Future.all(Addresses.PUBLIC_EVENTS.stream().map(a -> bus.consumer(a, m -> {}).completion()).toList());
+    return Future.succeededFuture();
   }
 
   @Override

@@ -54,7 +54,7 @@ class WiretapClusterIT {
     other = member();
     Wiretap wiretap = new Wiretap(taps::add);
     here.deployVerticle(wiretap).await();
-    wiretap.listening(true);
+    wiretap.listening(true).await();
   }
 
   @AfterEach

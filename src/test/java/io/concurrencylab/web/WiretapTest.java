@@ -26,7 +26,7 @@ class WiretapTest {
     vertx = Vertx.vertx();
     wiretap = new Wiretap(taps::add);
     vertx.deployVerticle(wiretap).await();
-    wiretap.listening(true);
+    wiretap.listening(true).await();
   }
 
   @AfterEach
@@ -140,9 +140,9 @@ class WiretapTest {
 
   @Test
   void nothingIsTappedWhileNobodyListens() throws Exception {
-    wiretap.listening(false);
+    wiretap.listening(false).await();
     vertx.eventBus().publish(Addresses.LIST_CHANGED, new JsonObject().put("seq", 1));
-    wiretap.listening(true);
+    wiretap.listening(true).await();
     vertx.eventBus().publish(Addresses.LIST_CHANGED, new JsonObject().put("seq", 2));
     assertThat(next().body()).contains("\"seq\":2");
     assertThat(taps).isEmpty();
