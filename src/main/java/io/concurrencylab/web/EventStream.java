@@ -9,7 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.Json;
@@ -38,7 +37,6 @@ final class EventStream implements Handler<RoutingContext> {
   private final Set<Client> clients = new LinkedHashSet<>();
   private long nextId;
   private long keepalive = -1;
-  private final List<MessageConsumer<Object>> subscriptions = new ArrayList<>();
   private Future<Void> subscribed;
 
   private record Client(HttpServerResponse response, boolean wiretap) {}
@@ -54,40 +52,32 @@ final class EventStream implements Handler<RoutingContext> {
     this.maxClients = maxClients;
   }
 
-  /** Subscribes to the public events; completes once every subscription is registered. */
+  /** Starts the keep-alive; the subscriptions to the public events come with the first client. */
   Future<?> start() {
     keepalive = vertx.setPeriodic(KEEPALIVE_MS, id -> broadcast(Buffer.buffer(":\n\n"), false));
     return Future.succeededFuture();
   }
 
   /**
-   * Subscribes to the public events while at least one client reads them (every list operation is such an event:
-   * with no page open, a busy list costs no delivery here). Completes once every subscription is registered.
+   * Subscribes to the public events once a first client reads them (every list operation is such an event: until a
+   * page is opened, a busy list costs no delivery here). They stay subscribed: a consumer that unregisters may still
+   * be handed the messages in flight, which Vert.x discards with a WARN each. Completes once every one is registered.
    */
   private Future<Void> subscribe() {
     if (subscribed == null) {
       List<Future<Void>> done = new ArrayList<>();
       for (String address : Addresses.PUBLIC_EVENTS) {
-        MessageConsumer<Object> consumer = vertx.eventBus().consumer(address, m -> send(address, encode(m.body()), false));
-        subscriptions.add(consumer);
-        done.add(consumer.completion());
+        done.add(vertx.eventBus().consumer(address, m -> send(address, encode(m.body()), false)).completion());
       }
       subscribed = Future.all(done).mapEmpty();
     }
     return subscribed;
   }
 
-  private void unsubscribe() {
-    subscriptions.forEach(MessageConsumer::unregister);
-    subscriptions.clear();
-    subscribed = null;
-  }
-
   void stop() {
     vertx.cancelTimer(keepalive);
     clients.forEach(c -> c.response().end());
     clients.clear();
-    unsubscribe();
   }
 
   @Override
@@ -140,9 +130,6 @@ final class EventStream implements Handler<RoutingContext> {
   private void remove(Client client) {
     if (clients.remove(client)) {
       tapListening.apply(clients.stream().anyMatch(Client::wiretap));
-      if (clients.isEmpty()) {
-        unsubscribe();
-      }
     }
   }
 

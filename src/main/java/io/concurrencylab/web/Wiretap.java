@@ -49,7 +49,7 @@ final class Wiretap extends VerticleBase {
   private final Handler<DeliveryContext<Object>> outbound = dc -> tap(dc, "out");
   private final Handler<DeliveryContext<Object>> inbound = dc -> tap(dc, "in");
   private volatile boolean listening;
-  /** Its consumers of the public events, while anyone listens. */
+  /** Its consumers of the public events, from the first listener on. */
   private final java.util.List<MessageConsumer<Object>> consumers = new java.util.ArrayList<>();
 
   Wiretap(Handler<Tap> sink) {
@@ -65,8 +65,8 @@ final class Wiretap extends VerticleBase {
   }
 
   /**
-   * Whether anyone reads the taps; while not, the interceptors only pass messages on and this verticle consumes
-   * nothing. Completes once the taps flow (its consumers of the public events are registered).
+   * Whether anyone reads the taps; while not, the interceptors only pass messages on. Until someone first listens,
+   * this verticle consumes nothing (then its consumers stay: see {@link EventStream}'s). Completes once taps flow.
    */
   Future<Void> listening(boolean listening) {
     this.listening = listening;
@@ -74,8 +74,6 @@ final class Wiretap extends VerticleBase {
     context.runOnContext(v -> {
       if (!this.listening) {
         pending.clear();
-        consumers.forEach(MessageConsumer::unregister);
-        consumers.clear();
         done.complete();
       } else if (consumers.isEmpty()) {
         // a publish from another member reaches this process only if someone here consumes its address

@@ -52,21 +52,17 @@ class EventStreamTest {
     }
   }
 
-  /** A busy list publishes an event per operation: with no page open, nobody here consumes them. */
+  /** A busy list publishes an event per operation: until a page is opened, nobody here consumes them. */
   @Test
-  void theEventsAreConsumedOnlyWhileAClientReadsThem() throws Exception {
+  void theEventsAreConsumedOnlyOnceAClientReadsThem() throws Exception {
+    web.post("/api/list", "{\"value\": 4245}");
     assertThat(consumed(Addresses.LIST_CHANGED)).as("no client yet").isFalse();
     try (SseClient sse = SseClient.open(web.vertx, web.port, "/events")) {
       assertThat(consumed(Addresses.LIST_CHANGED)).as("a client reads").isTrue();
       web.post("/api/list", "{\"value\": 4244}");
-      assertThat(Changed.fromJson(sse.await(f -> f.event().equals(Addresses.LIST_CHANGED) && f.data().contains("4244"), WAIT).json()).value())
-          .isEqualTo(4244L);
+      assertThat(Changed.fromJson(sse.await(f -> f.event().equals(Addresses.LIST_CHANGED)
+          && f.data().contains("4244"), WAIT).json()).value()).isEqualTo(4244L);
     }
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (consumed(Addresses.LIST_CHANGED) && System.nanoTime() < deadline) {
-      Thread.onSpinWait(); // the server sees the close a moment after the client
-    }
-    assertThat(consumed(Addresses.LIST_CHANGED)).as("the last client left").isFalse();
   }
 
   /** Whether anyone consumes {@code address}: a point-to-point send finds no handler, or is taken (not answered). */
