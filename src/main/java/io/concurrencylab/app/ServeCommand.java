@@ -40,7 +40,7 @@ final class ServeCommand implements Callable<Integer> {
           how -> lifecycle.requestStop("parent " + parentPid + " gone (" + how + ")"));
     }
     // serve is a member of the app's cluster (where `lab cluster start` nodes run) unless cluster.enabled=false
-    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options());
+    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options(config.httpEventBusMetrics()));
     ClusterSettings.Clustered clustered = config.clusterEnabled()
         ? ClusterSettings.app(config, "serve", false).joining(join).join(options).await()
         : null;

@@ -232,6 +232,7 @@ public final class LabConfig {
   public long httpBodyTimeoutMs() { return section("http").getLong("bodyTimeoutMs"); }
   public long httpIdleTimeoutMs() { return section("http").getLong("idleTimeoutMs"); }
   public int httpMaxEventStreams() { return section("http").getInteger("maxEventStreams"); }
+  public boolean httpEventBusMetrics() { return section("http").getBoolean("eventBusMetrics"); }
   public String bridgeHost() { return section("bridge").getString("host"); }
   public int bridgePort() { return section("bridge").getInteger("port"); }
   public int bridgeMaxFrameBytes() { return section("bridge").getInteger("maxFrameBytes"); }

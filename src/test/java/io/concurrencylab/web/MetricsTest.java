@@ -17,13 +17,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** {@code /metrics}: Vert.x's meters through {@link Metrics#options()}, and the lab's own, counted at their source. */
+/** {@code /metrics}: Vert.x's meters through {@link Metrics#options}, and the lab's own, counted at their source. */
 class MetricsTest {
   private WebFixture web;
 
   @BeforeEach
   void start() {
-    web = WebFixture.start(new VertxOptions().setMetricsOptions(Metrics.options()), WebFixture.config(), true,
+    web = WebFixture.start(new VertxOptions().setMetricsOptions(Metrics.options(true)), WebFixture.config(), true,
         UnaryOperator.identity());
   }
 
@@ -61,6 +61,17 @@ class MetricsTest {
     assertThat(text).contains("vertx_eventbus_sent_total{address=\"lab.list.add\"")
         .contains("vertx_http_server_requests_total")
         .contains("jvm_memory_used_bytes");
+  }
+
+  /** http.eventBusMetrics=false (the default): no per-message event-bus meters; the lab's own still count. */
+  @Test
+  void byDefaultTheEventBusIsNotMeteredPerMessage() throws Exception {
+    web.close();
+    web = WebFixture.start(new VertxOptions().setMetricsOptions(Metrics.options(false)), WebFixture.config(), true,
+        UnaryOperator.identity());
+    web.post("/api/list", "1");
+    String text = scrapeUntil("lab_list_changes_total{op=\"add\"} 1.0", "vertx_http_server_requests_total");
+    assertThat(text).doesNotContain("vertx_eventbus_");
   }
 
   /**
