@@ -2,6 +2,8 @@ package io.concurrencylab.app;
 
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.ExitCodes;
+import io.concurrencylab.bus.Failures;
+import io.concurrencylab.bus.SquaresMessages;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
 import io.concurrencylab.bus.SquaresMessages.NodeSource;
@@ -127,7 +129,21 @@ final class SquaresCommand implements Callable<Integer> {
       Sweep sweep = Sweep.over(nodes, config, sized, mine.run(), history,
           new SquaresProgram.ProgressView(System.err, System.console() != null));
       new Lifecycle().onSignal(() -> sweep.cancel("Ctrl-C or SIGTERM"));
-      RunRecord record = sweep.run().await();
+      Future<RunRecord> done = sweep.run();
+      // a serve passes on a cancel from its page, API or bus to the member running the sweep: this one
+      vertx.eventBus().consumer(Addresses.squaresCancelOn(mine.nodeId()), msg -> {
+        try {
+          if (!SquaresMessages.Cancel.fromBody(msg.body()).run().equals(mine.run())) {
+            throw new LabException(Failures.CONFLICT, "that squares run is not running here");
+          }
+        } catch (LabException e) {
+          Failures.reply(msg, e);
+          return;
+        }
+        sweep.cancel("on request from a serve");
+        done.onSuccess(record -> msg.reply(record.toJson())).onFailure(e -> Failures.reply(msg, e));
+      }).completion().await();
+      RunRecord record = done.await();
       guard.release(mine).otherwiseEmpty().await();
       vertx.eventBus().publish(Addresses.SQUARES_FINISHED, record.toJson()); // the serves show it at once
       return reported(record, history, "the cluster's nodes it used are left running");
