@@ -69,7 +69,8 @@ final class SquaresCommand implements Callable<Integer> {
     String runId = Sweep.newRunId();
     RunHistory history = new RunHistory(config.dataDir());
     NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(),
-        config.dataDir().resolve("logs").resolve(runId));
+        config.dataDir().resolve("logs").resolve(runId))
+        .watchedBy(new io.concurrencylab.squares.NodesJournal(config.dataDir(), runId)); // for serve's page
     Sweep sweep = new Sweep(config, request, runId, history, processes,
         new SquaresProgram.ProgressView(System.err, System.console() != null));
     // Ctrl-C or SIGTERM: the sweep is cancelled; it stops its nodes and records the run itself, once. Should

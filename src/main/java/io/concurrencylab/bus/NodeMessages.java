@@ -13,6 +13,12 @@ public final class NodeMessages {
   public static final long SILENT_GONE_MS = 3 * REPORT_EVERY_MS;
   /** How often, at most, a serve publishes its table of nodes ({@link Addresses#NODES_CHANGED}). */
   public static final long PUBLISH_EVERY_MS = 1_000;
+  /**
+   * Where a {@code lab squares} run on this machine keeps its nodes' journal (under {@code data.dir}), one JSON line
+   * per event, shaped as {@code lab.nodes.sweep}'s bodies: its nodes live on a cluster of their own, which serve cannot
+   * hear, so serve reads the journal (as it reads the run history) to show them.
+   */
+  public static final String JOURNAL_DIR = "nodes-journal";
 
   /**
    * {@code lab.nodes.report}, published by every node process about itself once a second: its figures as it reads

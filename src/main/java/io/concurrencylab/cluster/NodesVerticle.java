@@ -54,7 +54,10 @@ public final class NodesVerticle extends VerticleBase {
           }
         });
     var bus = vertx.eventBus();
+    NodesJournalReader journals = new NodesJournalReader(config.dataDir());
     timer = vertx.setPeriodic(NodeMessages.PUBLISH_EVERY_MS, id -> {
+      // the nodes of lab squares runs on this machine, from their journals (read off the event loop)
+      vertx.executeBlocking(journals::read, false).onSuccess(bodies -> bodies.forEach(this::fromJournal));
       if (table.tick(now())) {
         bus.publish(Addresses.NODES_CHANGED, list(), LOCAL);
       }
@@ -132,6 +135,15 @@ public final class NodesVerticle extends VerticleBase {
    * What one of this process's sweeps says of its nodes, each with its log: {@code {"run", "log", "launched": pid}},
    * {@code {"run", "log", "report": {...}}} (from the node, on the sweep's cluster), {@code {"run", "log", "exited": pid}}.
    */
+  /** A line of a lab squares run's journal: as a sweep's body, from a file, so checked like input. */
+  private void fromJournal(JsonObject body) {
+    try {
+      fromSweep(body);
+    } catch (RuntimeException e) {
+      // not a line a journal writes
+    }
+  }
+
   private void fromSweep(JsonObject body) {
     if (body.containsKey("launched")) {
       table.launched(body.getLong("launched"), NodeTable.SWEEP, body.getString("run"), Path.of(body.getString("log")),

@@ -1,0 +1,107 @@
+package io.concurrencylab.cluster;
+
+import io.concurrencylab.bus.NodeMessages;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the journals {@code lab squares} runs on this machine write ({@code data.dir/nodes-journal/*.jsonl}): the
+ * lines added since the last read, whole lines only. Bounded: at most {@link #MAX_FILES} journals, {@link #MAX_READ}
+ * bytes of each per read; a journal not written for {@link #STALE_MS} is read to its end and removed. Lines that
+ * are not JSON, or name a log outside {@code data.dir/logs}, are skipped: the files are input like any other.
+ * Blocking: call it off the event loop.
+ */
+final class NodesJournalReader {
+  static final int MAX_FILES = 16;
+  static final int MAX_READ = 256 * 1024;
+  static final long STALE_MS = 10 * 60_000;
+  private final Path dir;
+  private final Path logs;
+  private final Map<Path, Long> offsets = new HashMap<>();
+
+  NodesJournalReader(Path dataDir) {
+    this.dir = dataDir.resolve(NodeMessages.JOURNAL_DIR);
+    this.logs = dataDir.resolve("logs").toAbsolutePath().normalize();
+  }
+
+  /** The bodies (as {@code lab.nodes.sweep}'s) added to the journals since the last call. */
+  synchronized List<JsonObject> read() {
+    List<JsonObject> bodies = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return bodies;
+    }
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "*.jsonl")) {
+      all.forEach(files::add);
+    } catch (IOException e) {
+      return bodies;
+    }
+    files.sort((a, b) -> Long.compare(modified(b), modified(a))); // the newest first
+    offsets.keySet().retainAll(files);
+    for (Path file : files.subList(0, Math.min(MAX_FILES, files.size()))) {
+      boolean stale = System.currentTimeMillis() - modified(file) > STALE_MS;
+      readNew(file, bodies);
+      if (stale) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          // tried again at the next read
+        }
+        offsets.remove(file);
+      }
+    }
+    return bodies;
+  }
+
+  private void readNew(Path file, List<JsonObject> bodies) {
+    long offset = offsets.getOrDefault(file, 0L);
+    try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+      long length = in.length();
+      if (length < offset) {
+        offset = 0; // rewritten
+      }
+      byte[] bytes = new byte[(int) Math.min(MAX_READ, length - offset)];
+      in.seek(offset);
+      in.readFully(bytes);
+      int end = 0;
+      for (int i = 0; i < bytes.length; i++) {
+        if (bytes[i] == '\n') {
+          parse(new String(bytes, end, i - end, StandardCharsets.UTF_8), bodies);
+          end = i + 1;
+        }
+      }
+      offsets.put(file, offset + end);
+    } catch (IOException e) {
+      // gone meanwhile, or unreadable: nothing from it this time
+    }
+  }
+
+  private void parse(String line, List<JsonObject> bodies) {
+    try {
+      JsonObject body = new JsonObject(line);
+      Path log = Path.of(body.getString("log")).toAbsolutePath().normalize();
+      if (log.startsWith(logs) && body.getString("run") != null) {
+        bodies.add(body);
+      }
+    } catch (RuntimeException e) {
+      // not a journal line
+    }
+  }
+
+  private static long modified(Path file) {
+    try {
+      return Files.getLastModifiedTime(file).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+}
