@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * Reads the journals {@code lab squares} runs on this machine write ({@code data.dir/nodes-journal/*.jsonl}): the
- * lines added since the last read, whole lines only. Bounded: at most {@link #MAX_FILES} journals, {@link #MAX_READ}
- * bytes of each per read; a journal not written for {@link #STALE_MS} is read to its end and removed. Lines that
+ * lines added since the last read, whole lines only. Bounded: the newest {@link #MAX_FILES} journals are read,
+ * {@link #MAX_READ} bytes of each per read; every journal not written for {@link #STALE_MS} is removed. Lines that
  * are not JSON, or name a log outside {@code data.dir/logs}, are skipped: the files are input like any other.
  * Blocking: call it off the event loop.
  */
@@ -47,10 +47,13 @@ final class NodesJournalReader {
     }
     files.sort((a, b) -> Long.compare(modified(b), modified(a))); // the newest first
     offsets.keySet().retainAll(files);
-    for (Path file : files.subList(0, Math.min(MAX_FILES, files.size()))) {
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
       boolean stale = System.currentTimeMillis() - modified(file) > STALE_MS;
-      readNew(file, bodies);
-      if (stale) {
+      if (i < MAX_FILES) {
+        readNew(file, bodies);
+      }
+      if (stale) { // read (if among the newest) or not, it is not shown any more: every stale one goes
         try {
           Files.deleteIfExists(file);
         } catch (IOException e) {
@@ -78,6 +81,9 @@ final class NodesJournalReader {
           parse(new String(bytes, end, i - end, StandardCharsets.UTF_8), bodies);
           end = i + 1;
         }
+      }
+      if (end == 0 && bytes.length == MAX_READ) {
+        end = bytes.length; // a "line" longer than a whole read is no journal line: skipped, not waited on forever
       }
       offsets.put(file, offset + end);
     } catch (IOException e) {
