@@ -105,9 +105,16 @@ class MultiHostIT {
     assertThat(none.statusCode()).as(none.body()).isEqualTo(409);
     assertThat(new JsonObject(none.body()).getString("error")).startsWith("no squares nodes in cluster");
 
+    // the serves of hosts 2 and 3 first, then their nodes: four members joining at once once left a node waiting
+    // two minutes in Hazelcast's listener registration (seen once in CI), which no user launching by hand meets
     long joinStart = System.nanoTime();
     LabProcess b = serve(2, "--join", address(1) + ":5701");
     LabProcess c = serve(3, "--join", address(1) + ":5701");
+    for (LabProcess serve : List.of(b, c)) {
+      serve.awaitLine(Pattern.compile("member of cluster"), START);
+    }
+    report.put("2 serves started on hosts 2 and 3 together, both members (launch included)", ms(joinStart) + " ms");
+    long nodesStart = System.nanoTime();
     LabProcess node2 = node(2);
     LabProcess node3 = node(3);
     for (LabProcess node : List.of(node2, node3)) {
@@ -115,11 +122,7 @@ class MultiHostIT {
           + "members=(\\d+)"), START);
       report.put("node on " + m.group(2) + ": Hazelcast join (the node's own figure)", m.group(1) + " ms");
     }
-    for (LabProcess serve : List.of(b, c)) {
-      serve.awaitLine(Pattern.compile("member of cluster"), START);
-    }
-    report.put("2 serves and 2 nodes started on hosts 2 and 3, all ready (launch included, started together)",
-        ms(joinStart) + " ms");
+    report.put("then 2 nodes started on hosts 2 and 3 together, both ready (launch included)", ms(nodesStart) + " ms");
 
     // serve on host 1 lists every member, each with its own host's address
     JsonArray members = awaitJson(1, "/api/cluster/members", j -> j.getJsonArray("members").size() == 5,
