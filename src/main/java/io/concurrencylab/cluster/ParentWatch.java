@@ -28,7 +28,17 @@ public final class ParentWatch {
   static final long INTERVAL_MS = 250;
   private static final Logger log = LoggerFactory.getLogger(ParentWatch.class);
 
+  private static volatile boolean halting;
+
   private ParentWatch() {}
+
+  /**
+   * Whether this node is ending because its parent is gone: it sends nothing more (a message to a member whose
+   * connection is closing under it made Vert.x log an internal "Promise already completed" stack).
+   */
+  public static boolean halting() {
+    return halting;
+  }
 
   /**
    * Watches {@code parentPid} (and {@code pipe}, when not null) and calls {@code onGone} once, on a watch thread,
@@ -78,6 +88,7 @@ public final class ParentWatch {
    * that needs closing.
    */
   public static void haltNow(long parentPid, String how) {
+    halting = true;
     log.warn("parent process {} is gone ({}): stopping this node now (its cluster went with it: nothing to leave)",
         parentPid, how);
     System.err.flush();

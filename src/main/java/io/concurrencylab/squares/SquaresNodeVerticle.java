@@ -75,6 +75,9 @@ public final class SquaresNodeVerticle extends VerticleBase {
    * once a second); the STATS reply reads it here too.
    */
   private void report() {
+    if (io.concurrencylab.cluster.ParentWatch.halting()) {
+      return;
+    }
     long now = System.nanoTime();
     double cpu = cpuMs();
     double percent = cpu < 0 || now == lastReportNanos ? -1
