@@ -40,7 +40,10 @@ public final class Addresses {
    * flight), which hands it to {@link #FACTORIAL_WORK}.
    */
   public static final String FACTORIAL_COMPUTE = "lab.factorial.compute";
-  /** Internal, in-process: one admitted factorial. Handled by {@code factorial.FactorialWorkerVerticle} (worker threads). */
+  /**
+   * Internal, in-process: one admitted factorial, with its caller, whom the worker answers. Handled by
+   * {@code factorial.FactorialWorkerVerticle} (worker threads).
+   */
   public static final String FACTORIAL_WORK = "lab.factorial.work";
 
   /** Request: run a squares sweep and reply with its run record when it is done. Handled by {@code squares.SweepVerticle}. */

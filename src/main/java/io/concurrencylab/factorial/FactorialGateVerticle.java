@@ -14,17 +14,18 @@ import io.vertx.core.eventbus.Message;
  * {@code factorial.maxInFlight} at once and hands them to the {@link FactorialWorkerVerticle}s in this process. One
  * more is refused at once (503), like a {@code ThreadPoolExecutor} with a bounded queue: CPU-heavy requests never
  * pile up behind the workers, where their callers could only time out. Runs on an event loop: it only counts.
+ *
+ * <p>The hand-off is one message, not a request of its own: the worker that takes it answers the caller directly and
+ * frees the slot ({@link Admission}), so a small factorial crosses two threads (here, a worker), not four.
  */
 final class FactorialGateVerticle extends VerticleBase {
-  /** The workers answer when they are done, however long that takes: the slot is freed then, not at a timeout. */
-  private static final DeliveryOptions TO_WORKERS = new DeliveryOptions().setLocalOnly(true).setSendTimeout(600_000);
   private final int maxN;
-  private final int maxInFlight;
-  private int inFlight;
+  private final Admission admission;
+  private final DeliveryOptions toWorkers = new DeliveryOptions().setLocalOnly(true).setCodecName(Work.CODEC);
 
-  FactorialGateVerticle(int maxN, int maxInFlight) {
+  FactorialGateVerticle(int maxN, Admission admission) {
     this.maxN = maxN;
-    this.maxInFlight = maxInFlight;
+    this.admission = admission;
   }
 
   @Override
@@ -37,22 +38,14 @@ final class FactorialGateVerticle extends VerticleBase {
     Request request;
     try {
       request = Request.fromBody(msg.body(), maxN);
-      if (inFlight >= maxInFlight) {
-        throw new LabException(Failures.NOT_READY, "busy: " + inFlight + " factorials in flight, the most "
+      if (!admission.tryEnter()) {
+        throw new LabException(Failures.NOT_READY, "busy: " + admission.limit() + " factorials in flight, the most "
             + "factorial.maxInFlight allows; try again when one is done");
       }
     } catch (LabException e) {
       Failures.reply(msg, e);
       return;
     }
-    inFlight++;
-    vertx.eventBus().request(Addresses.FACTORIAL_WORK, request.n(), TO_WORKERS).onComplete(done -> {
-      inFlight--;
-      if (done.succeeded()) {
-        msg.reply(done.result().body());
-      } else {
-        Failures.reply(msg, done.cause());
-      }
-    });
+    vertx.eventBus().send(Addresses.FACTORIAL_WORK, new Work(request, msg), toWorkers);
   }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Q7: a worker verticle that computes factorials for {@code lab.factorial.compute}, whose requests reach it through
- * the {@link FactorialGateVerticle} (which bounds how many are in flight). Deployed with
+ * the {@link FactorialGateVerticle} (which bounds how many are in flight); it answers the caller itself. Deployed with
  * {@link ThreadingModel#WORKER}, so its handler runs on a worker thread and a big n never stalls an event loop;
  * {@code factorial.instances} instances on a pool of as many threads form the pool (the lesson's ThreadPoolExecutor
  * with that many workers); the event bus hands each request to the next instance.
@@ -29,16 +29,11 @@ public final class FactorialWorkerVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(FactorialWorkerVerticle.class);
   /** The workers' thread pool; its threads are named {@code lab-factorial-worker-<i>}. */
   static final String POOL = "lab-factorial-worker";
-  private final int maxN;
+  private final Admission admission;
   private final IntFunction<BigInteger> factorial;
 
-  public FactorialWorkerVerticle(int maxN) {
-    this(maxN, Factorials::factorial);
-  }
-
-  /** With another computation: tests use it to make a task fail on purpose. */
-  FactorialWorkerVerticle(int maxN, IntFunction<BigInteger> factorial) {
-    this.maxN = maxN;
+  private FactorialWorkerVerticle(Admission admission, IntFunction<BigInteger> factorial) {
+    this.admission = admission;
     this.factorial = factorial;
   }
 
@@ -62,34 +57,43 @@ public final class FactorialWorkerVerticle extends VerticleBase {
   static Future<String> deploy(Vertx vertx, int instances, int maxN, int maxInFlight,
       IntFunction<BigInteger> factorial) {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // here, not in an event loop's first start
+    Work.register(vertx.eventBus());
+    Admission admission = new Admission(maxInFlight);
     // A pool of their own, as many threads as instances: the threads that compute factorials are exactly these (the
     // maths starts no thread of its own), and a reply's thread names which of them did.
-    return vertx.deployVerticle(() -> new FactorialWorkerVerticle(maxN, factorial),
+    return vertx.deployVerticle(() -> new FactorialWorkerVerticle(admission, factorial),
             new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(instances)
                 .setWorkerPoolName(POOL).setWorkerPoolSize(instances))
-        .compose(workers -> vertx.deployVerticle(new FactorialGateVerticle(maxN, maxInFlight)));
+        .compose(workers -> vertx.deployVerticle(new FactorialGateVerticle(maxN, admission)));
   }
 
   @Override
   public Future<?> start() {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     // local: the gate of this process hands requests to the workers of this process
-    return vertx.eventBus().localConsumer(Addresses.FACTORIAL_WORK, this::compute).completion();
+    return vertx.eventBus().<Work>localConsumer(Addresses.FACTORIAL_WORK, this::compute).completion();
   }
 
-  private void compute(Message<Object> msg) {
+  /** Computes the gate's checked request and answers its caller; the slot is freed before the caller hears. */
+  private void compute(Message<Work> msg) {
+    Request request = msg.body().request();
+    Message<Object> caller = msg.body().caller();
+    Object answer;
     try {
-      Request request = Request.fromBody(msg.body(), maxN);
       long start = System.nanoTime();
       String value = Factorials.toDecimal(factorial.apply(request.n()));
       long micros = (System.nanoTime() - start) / 1_000;
       log.debug("{}! computed in {} µs", request.n(), micros); // on a worker thread: see the thread name
-      msg.reply(new Result(request.n(), value, value.length(), micros, Thread.currentThread().getName()).toJson());
+      answer = new Result(request.n(), value, value.length(), micros, Thread.currentThread().getName()).toJson();
     } catch (Throwable e) { // even an Error: the caller must hear back, and this worker keeps serving
       if (!(e instanceof io.concurrencylab.bus.LabException)) {
-        log.warn("factorial of {} failed", msg.body(), e);
+        log.warn("factorial of {} failed", request.n(), e);
       }
-      Failures.reply(msg, e);
+      admission.leave();
+      Failures.reply(caller, e);
+      return;
     }
+    admission.leave();
+    caller.reply(answer);
   }
 }
