@@ -24,6 +24,12 @@ public final class ListMessages {
    * request costs (a failure arrives as a {@code ReplyException} body). The bridge never passes these on.
    */
   public static final String REPLY_TO = "replyTo";
+  /**
+   * The header naming the serve (its node id) that passed a request on to the list's owner; set by the serve, over
+   * any value a client gave. The owner ignores (applies nothing, answers nothing) a request from a serve that is not
+   * in its cluster: one cut off from it, whose message arrived late once the link healed.
+   */
+  public static final String VIA_SERVE = "viaServe";
   public static final String CORRELATION = "corr";
 
   /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */

@@ -85,6 +85,13 @@ public final class ClusteredListVerticle extends VerticleBase {
   private boolean stopping;
   private OwnerChanged lastChange;
   private final Set<String> leaving = new HashSet<>();
+  /** The serves in this serve's cluster now, as of the last membership news (read by the owner per request). */
+  private Set<String> liveNow = Set.of();
+  /** Why this serve could not try for the list (too few voters here), as last logged: logged once per reason. */
+  private String noMajorityLogged;
+  /** Serves outside this cluster whose late requests were ignored, as logged (once each, at most 16). */
+  private final Set<String> outsidersLogged = new HashSet<>();
+  private final io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> stampVia = this::stampVia;
   /** Changes applied from the owner's rounds, published once the owner says it committed them. */
   private final java.util.ArrayDeque<ListState.Changed> unpublished = new java.util.ArrayDeque<>();
   private static final DeliveryOptions REPLY = io.concurrencylab.bus.SharedJsonCodec.OPTIONS;
@@ -109,6 +116,8 @@ public final class ClusteredListVerticle extends VerticleBase {
     replica = new Replica(capacity);
     io.concurrencylab.bus.SharedJsonCodec.register(vertx.eventBus());
     io.concurrencylab.bus.ReplicateCodec.register(vertx.eventBus());
+    liveNow = Set.copyOf(serves.live());
+    vertx.eventBus().addOutboundInterceptor(stampVia);
     serves.onChange(() -> context.runOnContext(v -> reconsider()));
     vertx.setPeriodic(TICK_MS, id -> reconsider());
     return Future.all(
@@ -133,7 +142,9 @@ public final class ClusteredListVerticle extends VerticleBase {
   private void ownerInfo(Message<Object> msg) {
     ListState state = replica.state();
     List<String> voters = state == null ? List.of() : List.copyOf(state.voters());
-    msg.reply(new OwnerInfo(ownerId, replica.accepted(), voters, serves.self(), lastChange).toJson());
+    // an owner out of this serve's cluster (dead, or on the other side of a cut) owns nothing here: none is named
+    String named = owner != null || ownerId != null && liveNow.contains(ownerId) ? ownerId : null;
+    msg.reply(new OwnerInfo(named, replica.accepted(), voters, serves.self(), lastChange).toJson());
   }
 
   private void replicaMessage(Message<Object> msg) {
@@ -208,11 +219,13 @@ public final class ClusteredListVerticle extends VerticleBase {
 
   /** What to do now: nothing, join the voters, run an election, or (as owner) drop voters that left. */
   private void reconsider() {
+    List<String> live = serves.live();
+    liveNow = Set.copyOf(live);
     if (stopping) {
       return;
     }
-    List<String> live = serves.live();
     if (owner != null) {
+      noMajorityLogged = null;
       dropVotersGone(live);
       return;
     }
@@ -220,6 +233,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     ListState state = replica.state();
     if (ownerId != null && live.contains(ownerId)) {
       noOwnerSince = now;
+      noMajorityLogged = null;
       // not (or no longer) among the voters the owner replicates to: ask to be counted in
       if (state == null || !state.voters().contains(serves.self())
           || (now - lastOwnerContact) / 1_000_000 > JOIN_AFTER_MS) {
@@ -261,7 +275,11 @@ public final class ClusteredListVerticle extends VerticleBase {
     Election.run(vertx, serves.self(), replica, voters, live, capacity, replicateTimeoutMs).onComplete(ar -> {
       electing = false;
       if (ar.failed()) {
-        log.debug("no election won: {}", ar.cause().getMessage());
+        if (ar.cause() instanceof Election.NoMajority) {
+          noMajority(ar.cause().getMessage());
+        } else {
+          log.debug("no election won: {}", ar.cause().getMessage());
+        }
         nextElection = System.nanoTime() + (electionPause + java.util.concurrent.ThreadLocalRandom.current()
             .nextLong(electionPause)) * 1_000_000;
         electionPause = Math.min(MAX_ELECTION_PAUSE_MS, electionPause * 2);
@@ -273,6 +291,15 @@ public final class ClusteredListVerticle extends VerticleBase {
       }
       becomeOwner(ar.result(), previous, lastHeard);
     });
+  }
+
+  /** Said once per reason (the voters, and how many of them are here), not at each try. */
+  private void noMajority(String why) {
+    if (!why.equals(noMajorityLogged)) {
+      noMajorityLogged = why;
+      log.warn("no list owner on this side: {}; this serve will not act as the list's owner, and list requests "
+          + "through it get 503 (owner failing over) until a majority of the voters is back in its cluster", why);
+    }
   }
 
   private void becomeOwner(Election.Won won, String previous, long lastHeard) {
@@ -357,11 +384,45 @@ public final class ClusteredListVerticle extends VerticleBase {
         });
   }
 
+  /**
+   * Every list request this serve passes on to the owner ({@link io.concurrencylab.bus.OwnerRequests}: the ones with
+   * a request id) names this serve, so the owner can tell one sent from outside its cluster. Only such requests: their
+   * headers are the request's own copy, never a sender's shared options.
+   */
+  private void stampVia(io.vertx.core.eventbus.DeliveryContext<Object> delivery) {
+    Message<Object> message = delivery.message();
+    if (Addresses.LIST_REQUESTS.contains(message.address()) && message.headers().get(ListMessages.REQUEST_ID) != null) {
+      message.headers().set(ListMessages.VIA_SERVE, serves.self());
+    }
+    delivery.next();
+  }
+
+  /**
+   * Whether {@code msg} was passed on by a serve that is not in this owner's cluster: one cut off from it, whose
+   * message TCP delivered once the link healed. That serve's client was answered already (503 past its hold, or it
+   * gave up); applying it now would put in the list what was refused. Ignored, with no answer either: an answer would
+   * make Vert.x try to connect to a serve outside the cluster, and log that failure with its stack.
+   */
+  private boolean fromOutside(Message<?> msg) {
+    String via = msg.headers().get(ListMessages.VIA_SERVE);
+    if (via == null || liveNow.contains(via)) {
+      return false;
+    }
+    if (outsidersLogged.size() < 16 && outsidersLogged.add(via)) {
+      log.warn("list request {} from serve {}, which is not in this owner's cluster (cut off, its message late): "
+          + "ignored, not applied", msg.address(), via);
+    }
+    return true;
+  }
+
   // The owner's handlers
 
   private void add(Message<Object> msg) {
     if (owner == null) { // stepped down; the consumer is being unregistered
       msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
+      return;
+    }
+    if (fromOutside(msg)) {
       return;
     }
     long value;
@@ -379,6 +440,9 @@ public final class ClusteredListVerticle extends VerticleBase {
       msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
       return;
     }
+    if (fromOutside(msg)) {
+      return;
+    }
     try {
       Bodies.none(msg.body(), Addresses.LIST_REMOVE);
     } catch (RuntimeException e) {
@@ -391,6 +455,9 @@ public final class ClusteredListVerticle extends VerticleBase {
   private void snapshot(Message<Object> msg) {
     if (owner == null) {
       msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
+      return;
+    }
+    if (fromOutside(msg)) {
       return;
     }
     try {
@@ -408,6 +475,9 @@ public final class ClusteredListVerticle extends VerticleBase {
     String leave = msg.body().getString("leave");
     if (owner == null || join == null && leave == null) {
       msg.fail(Failures.NOT_READY, ListMessages.NOT_OWNER);
+      return;
+    }
+    if (join != null && !liveNow.contains(join)) { // a late join from a serve cut off: it would be dropped again at once
       return;
     }
     Op op = join != null ? Op.join(join) : Op.leave(leave);
@@ -447,6 +517,7 @@ public final class ClusteredListVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
+    vertx.eventBus().removeOutboundInterceptor(stampVia);
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2_000);
     Future<?> left = owner != null
         ? owner.submit(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()

@@ -23,6 +23,18 @@ final class Election {
   /** What the winner owns: its epoch, the state it starts from, and the voters it was elected among. */
   record Won(long epoch, ListState state, Set<String> voters) {}
 
+  /**
+   * Not tried: too few voters are in this serve's cluster to make a majority (it is cut off with a minority, or the
+   * others are gone). No epoch was promised, so a serve cut off for minutes does not come back with an epoch far
+   * above the owner's. A failure, not an error: no stack.
+   */
+  static final class NoMajority extends RuntimeException {
+    NoMajority(Set<String> voters, List<String> here) {
+      super(here.size() + " of the " + voters.size() + " voters " + voters + " " + (here.size() == 1 ? "is" : "are")
+          + " in this serve's cluster, and a majority is " + (voters.size() / 2 + 1), null, false, false);
+    }
+  }
+
   private Election() {}
 
   /**
@@ -31,6 +43,10 @@ final class Election {
    */
   static Future<Won> run(Vertx vertx, String self, Replica replica, Set<String> voters, List<String> live,
       int capacity, long timeoutMs) {
+    List<String> here = voters.stream().filter(v -> v.equals(self) || live.contains(v)).toList();
+    if (!majority(voters, Set.copyOf(here))) { // the voters out of reach could not promise anything anyway
+      return Future.failedFuture(new NoMajority(voters, here));
+    }
     long epoch = Math.max(replica.seen(), replica.accepted()) + 1;
     Accepted mine = replica.prepare(new Prepare(epoch, self), false);
     if (!mine.promised()) {

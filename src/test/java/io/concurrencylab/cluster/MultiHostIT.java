@@ -38,9 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  * the record; with host 3's link shaped (tbf) the same sweep stays right and records the slower compute; the list
  * answers the same from every host; a slow link (tbf: this kernel has no netem) leaves every acknowledged operation
  * right; {@code kill -9} of the list owner fails over to a serve on another host with nothing acknowledged lost;
- * host 3 cut off in the middle of a sweep: the run completes, every square right, its node recorded as lost and its
- * chunks re-queued; the others drop host 3, and whether it comes back once healed is measured and reported. Figures
- * go to {@code target/multihost-report.txt}.
+ * serve on host 1 started again ({@code --join}) is counted among the list's voters; host 3 cut off in the middle
+ * of a sweep: the run completes, every square right, its node recorded as lost and its chunks re-queued; the others
+ * drop host 3, and whether it comes back once healed is measured and reported. Host 3 is then a minority of the
+ * list's voters (1 of 3): its serve owns nothing, names no owner, says why once in its log, and answers an add 503
+ * after the hold, while adds through hosts 1 and 2 are acknowledged; once healed, nothing it refused is in the list
+ * (TCP delivers its attempts late; the owner ignores requests from a serve outside its cluster). Figures go to
+ * {@code target/multihost-report.txt}.
  *
  * <p>Needs root and network namespaces: skipped with a message without them, unless {@code CI=true} (then it fails).
  * Every namespace, link and process it made is removed whatever happens ({@code finally}, and a shutdown hook
@@ -106,14 +110,15 @@ class MultiHostIT {
     assertThat(new JsonObject(none.body()).getString("error")).startsWith("no squares nodes in cluster");
 
     // the serves of hosts 2 and 3 first, then their nodes: four members joining at once once left a node waiting
-    // two minutes in Hazelcast's listener registration (seen once in CI), which no user launching by hand meets
+    // two minutes in Hazelcast's listener registration (seen once in CI), which no user launching by hand meets.
+    // Serve 2 before serve 3: the older member, so it takes over the list (and Hazelcast's master role) when serve 1
+    // is killed below, and host 3, cut off later, holds neither: a minority that never owned anything.
     long joinStart = System.nanoTime();
     LabProcess b = serve(2, "--join", address(1) + ":5701");
+    String serve2Node = b.awaitLine(Pattern.compile("member of cluster \\S+ as node (\\S+) "), START).group(1);
     LabProcess c = serve(3, "--join", address(1) + ":5701");
-    for (LabProcess serve : List.of(b, c)) {
-      serve.awaitLine(Pattern.compile("member of cluster"), START);
-    }
-    report.put("2 serves started on hosts 2 and 3 together, both members (launch included)", ms(joinStart) + " ms");
+    String serve3Node = c.awaitLine(Pattern.compile("member of cluster \\S+ as node (\\S+) "), START).group(1);
+    report.put("2 serves started on hosts 2 then 3, both members (launch included)", ms(joinStart) + " ms");
     long nodesStart = System.nanoTime();
     LabProcess node2 = node(2);
     LabProcess node3 = node(3);
@@ -217,21 +222,49 @@ class MultiHostIT {
     report.put("kill -9 of the owner on host 1 -> an add through host 2 answered", answered + " ms");
     report.put("kill -9 of the owner on host 1 -> new owner seen from host 2", ms(kill) + " ms (epoch "
         + next.getLong("epoch") + ", owner on host " + hostOf(next.getString("owner")) + ")");
+    assertThat(next.getString("owner")).as("the oldest voter alive, serve 2, took over").isEqualTo(serve2Node);
     assertThat(items(2)).as("every acknowledged add, once, in order").isEqualTo(acknowledged);
     assertThat(items(3)).isEqualTo(acknowledged);
+
+    // serve on host 1 started again, as a user would after a crash (--join a member still there): the owner counts
+    // it among the voters, so the list has three again, and host 3 cut off below is a minority of one
+    long restart = System.nanoTime();
+    LabProcess a2 = serve(1, "--join", address(2) + ":5701");
+    String serve1Node = a2.awaitLine(Pattern.compile("member of cluster \\S+ as node (\\S+) "), START).group(1);
+    JsonObject three = awaitJson(2, "/api/list/owner", o -> o.getJsonArray("voters").size() == 3
+        && o.getJsonArray("voters").contains(serve1Node), Duration.ofSeconds(30));
+    assertThat(three.getString("owner")).isEqualTo(serve2Node);
+    report.put("serve on host 1 started again (--join host 2) -> one of the list's 3 voters", ms(restart)
+        + " ms (launch included)");
+    assertThat(items(1)).as("the new serve holds the list").isEqualTo(acknowledged);
 
     // host 3 cut off (its link down) in the middle of a sweep over the cluster's nodes, coordinated by serve on host
     // 2: the run completes with every value right, host 3's chunks re-queued and its node recorded as lost; the
     // others drop its serve and node; healed: does it come back?
+    // Host 3 is also a minority of the list's voters (1 of 3): an add through its serve, sent at once (when it still
+    // counts the owner as a member), is refused after the hold; the majority side carries on.
     long cut;
+    Inside refused;
+    java.time.LocalTime cutTime;
+    List<Long> majorityAdds = new ArrayList<>();
     try (Events events = new Events(2)) {
       long[] cutAt = {0};
+      java.time.LocalTime[] cutClock = {null};
+      Inside[] sentInside = {null};
       JsonObject record = sweep(events, 2, 2, 2_000_000, 1000, () -> {
         HttpResponse<String> second = send(3, "POST", "/api/squares/runs", "{\"nodes\": \"cluster\"}");
         assertThat(second.statusCode()).as("one sweep per cluster: " + second.body()).isEqualTo(409);
         cutAt[0] = System.nanoTime();
+        cutClock[0] = java.time.LocalTime.now(); // serve 3's log tells the time of day: how long after this it spoke
         hosts("cut", "3");
+        sentInside[0] = inside(3, "POST", "/api/list", "1001");
+        for (int v = 12; v <= 13; v++) { // through host 1, then host 2, right after the cut
+          majorityAdds.add(add(v == 12 ? 1 : 2, v));
+          acknowledged.add(v);
+        }
       });
+      refused = sentInside[0];
+      cutTime = cutClock[0];
       cut = cutAt[0];
       report.put("host 3 cut mid-sweep -> the run's record announced (every value right)", ms(cut)
           + " ms after the cut (after its claim is released: a clustered map, which may wait for host 3 to be dropped)");
@@ -250,6 +283,28 @@ class MultiHostIT {
     awaitJson(2, "/api/cluster/members", j -> j.getJsonArray("members").stream()
         .noneMatch(m -> ((JsonObject) m).getString("host").startsWith(address(3) + ":")), Duration.ofSeconds(30));
     report.put("host 3 cut off -> its members dropped by host 2", ms(cut) + " ms");
+    for (int v = 14; v <= 15; v++) { // and once host 3 is dropped
+      majorityAdds.add(add(v == 14 ? 1 : 2, v));
+      acknowledged.add(v);
+    }
+    report.put("host 3 cut off -> adds through hosts 1 and 2 (2 at once, 2 after host 3 is dropped)",
+        majorityAdds + " ms");
+    assertThat(items(1)).as("the majority side: every acknowledged add, once, in order").isEqualTo(acknowledged);
+
+    // the minority: serve 3 says why it does not own the list, names no owner, and answers the add 503 after the hold
+    Matcher why = c.awaitErrLine(Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) .*(no list owner on this side: (.*))"),
+        Duration.ofSeconds(30));
+    report.put("host 3 cut off -> serve 3's log says why, " + java.time.Duration.between(cutTime,
+        java.time.LocalTime.parse(why.group(1))).toMillis() + " ms after the cut (its log's clock)", why.group(2));
+    assertThat(why.group(3)).startsWith("1 of the 3 voters").contains("a majority is 2");
+    JsonObject minority = new JsonObject(inside(3, "GET", "/api/list/owner", null).await(200));
+    assertThat(minority.getString("answeredBy")).isEqualTo(serve3Node);
+    assertThat(minority.getString("owner")).as("serve 3, cut off, names no owner (itself least of all)").isNull();
+    assertThat(minority.getJsonArray("voters")).hasSize(3).contains(serve3Node, serve1Node);
+    String body = refused.await(503);
+    assertThat(new JsonObject(body).getString("error")).startsWith("owner failing over: no list owner answered within "
+        + "10000 ms");
+    report.put("host 3 cut off -> an add through serve 3 sent at the cut", "503 after " + refused.ms + " ms: " + body);
     long heal = System.nanoTime();
     hosts("heal", "3");
     boolean back = false;
@@ -263,6 +318,26 @@ class MultiHostIT {
     report.put("host 3 healed -> its members back on host 2's list", back ? ms(heal) + " ms"
         : "not within 20 s (host 3's serve and node carry on as a cluster of their own; Hazelcast looks for another "
         + "cluster to merge with only at its split-brain check, hazelcast.merge.first.run.delay.seconds, 300 s)");
+    // healed: what serve 3 refused is not in the list (its attempts that TCP delivered late were ignored), and it
+    // said why a bounded number of times, never with a stack
+    for (int h = 1; h <= 2; h++) {
+      assertThat(items(h)).as("host " + h + " after the heal: every acknowledged add once, nothing refused")
+          .isEqualTo(acknowledged);
+    }
+    List<String> out3 = List.of(c.stderr().split("\n")); // the log
+    long whyLines = out3.stream().filter(l -> l.contains("no list owner on this side")).count();
+    assertThat(whyLines).as("serve 3 says why once per reason, not at every try").isBetween(1L, 3L);
+    for (int i = 0; i < out3.size() - 1; i++) {
+      if (out3.get(i).contains("i.c.l.")) {
+        assertThat(out3.get(i + 1)).as("no stack after a line of the list's: " + out3.get(i)).doesNotMatch("\\s+at .*");
+      }
+    }
+    List<String> late = (b.stderr() + "\n" + a2.stderr()).lines()
+        .filter(l -> l.contains("not in this owner's cluster")).map(l -> l.replaceAll(".*ClusteredListVerticle - ", ""))
+        .toList();
+    report.put("host 3 healed -> what the owner logged of late requests from serve 3 (TCP delivered them once the "
+        + "link was up)", late.isEmpty() ? "none arrived" : String.join(" | ", late));
+    report.put("serve 3's log said why it has no owner", whyLines + " time(s)");
     report.put("test total", ms(t0) + " ms");
   }
 
@@ -313,6 +388,49 @@ class MultiHostIT {
     size.getJsonArray("nodes").stream().map(n -> (JsonObject) n)
         .forEach(n -> byHost.merge(String.valueOf(n.getString("host")), n.getLong("numbers"), Long::sum));
     return byHost;
+  }
+
+  /**
+   * A request to the serve on {@code host} from inside its own namespace ({@code curl} there): it reaches that serve
+   * while its host is cut off. Runs in the background; {@link #await} has its answer.
+   */
+  private Inside inside(int host, String method, String path, String body) throws Exception {
+    List<String> command = new ArrayList<>(List.of(hostsScript().toString(), "run", Integer.toString(host), "curl",
+        "-s", "-m", "40", "-w", "\n%{http_code}", "-X", method, "-H", "Authorization: Bearer " + TOKEN));
+    if (body != null) {
+      command.addAll(List.of("--data-binary", body));
+    }
+    command.add("http://" + address(host) + ":8080" + path);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().putAll(ENV);
+    return new Inside(builder.start(), System.nanoTime());
+  }
+
+  private static final class Inside {
+    final Process process;
+    final long start;
+    final java.util.concurrent.CompletableFuture<Long> done;
+    long ms;
+
+    Inside(Process process, long start) {
+      this.process = process;
+      this.start = start;
+      this.done = process.onExit().thenApply(p -> ms(start)); // when the answer came, not when it was awaited
+    }
+
+    /** The body, once the status is {@code status}. */
+    String await(int status) throws Exception {
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("curl inside a host did not finish: " + out);
+      }
+      ms = done.get();
+      int nl = out.lastIndexOf('\n');
+      assertThat(nl).as("curl: " + out).isPositive();
+      assertThat(out.substring(nl + 1).trim()).as(out).isEqualTo(Integer.toString(status));
+      return out.substring(0, nl);
+    }
   }
 
   interface ThrowingRunnable {

@@ -1,0 +1,80 @@
+package io.concurrencylab.list;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.ListMessages;
+import io.concurrencylab.bus.OwnerRequests;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One clustered list on a cluster of one serve (in-process): what its owner accepts, and from whom. */
+class ClusteredListVerticleTest {
+  private Vertx vertx;
+
+  /** A cluster of one serve, "a". */
+  private static final ClusteredListVerticle.Serves ONE = new ClusteredListVerticle.Serves() {
+    @Override
+    public String self() {
+      return "a";
+    }
+
+    @Override
+    public List<String> live() {
+      return List.of("a");
+    }
+
+    @Override
+    public void onChange(Runnable change) {}
+  };
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+    io.vertx.core.Promise<JsonObject> owns = io.vertx.core.Promise.promise();
+    vertx.eventBus().<JsonObject>consumer(Addresses.LIST_OWNER_CHANGED, m -> owns.tryComplete(m.body()))
+        .completion().await();
+    vertx.deployVerticle(new ClusteredListVerticle(ONE, 100, 500, 3_000, self -> List.of())).await();
+    // a serve alone elects itself (its own majority)
+    assertThat(owns.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS).await().getString("owner"))
+        .isEqualTo("a");
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close().await();
+  }
+
+  private JsonObject ownerInfo() {
+    return vertx.eventBus().<JsonObject>request(Addresses.LIST_OWNER, null).await().body();
+  }
+
+  private JsonObject snapshot() {
+    return OwnerRequests.<JsonObject>request(vertx, Addresses.LIST_SNAPSHOT, null, new DeliveryOptions(), 2_000)
+        .await().body();
+  }
+
+  @Test
+  void aRequestPassedOnByAServeOutsideTheClusterIsIgnored() {
+    // passed on by this serve: stamped with its id (over what the sender put there), applied
+    DeliveryOptions stamped = new DeliveryOptions().addHeader(ListMessages.VIA_SERVE, "elsewhere");
+    assertThat(OwnerRequests.<JsonObject>request(vertx, Addresses.LIST_ADD, 1, stamped, 2_000).await().body()
+        .getInteger("size")).isEqualTo(1);
+    // as a request from a serve cut off arrives once the link heals: it names a serve not in this cluster
+    DeliveryOptions late = new DeliveryOptions().setSendTimeout(500).addHeader(ListMessages.VIA_SERVE, "z");
+    assertThatThrownBy(() -> vertx.eventBus().request(Addresses.LIST_ADD, 2, late).await())
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureType()).as("no answer")
+            .isEqualTo(ReplyFailure.TIMEOUT));
+    assertThatThrownBy(() -> vertx.eventBus().request(Addresses.LIST_REMOVE, null, late).await())
+        .isInstanceOf(ReplyException.class);
+    assertThat(snapshot().getJsonArray("items").getList()).as("nothing from outside applied").containsExactly(1L);
+  }
+}
