@@ -40,7 +40,10 @@ final class ServeCommand implements Callable<Integer> {
           how -> lifecycle.requestStop("parent " + parentPid + " gone (" + how + ")"));
     }
     // serve is a member of the app's cluster (where `lab cluster start` nodes run) unless cluster.enabled=false
-    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options(config.httpEventBusMetrics()));
+    // One event loop by default: the bridge, the HTTP API and the list's owner then pass each operation on without
+    // waking another thread (conf/config.json's eventLoops; README has what it bought)
+    VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options(config.httpEventBusMetrics()))
+        .setEventLoopPoolSize(config.eventLoops());
     ClusterSettings.Clustered clustered = config.clusterEnabled()
         ? ClusterSettings.app(config, "serve", false).joining(join).join(options).await()
         : null;

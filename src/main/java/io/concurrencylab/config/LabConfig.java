@@ -89,6 +89,7 @@ public final class LabConfig {
       range(positive, 1, Long.MAX_VALUE);
     }
     range("factorial.maxN", 0, 10_000_000);
+    range("eventLoops", 1, 64);
     range("cluster.maxServeNodes", 0, 64);
     range("cluster.nodeLogTailKiB", 1, 1024);
     for (String member : clusterJoin()) {
@@ -256,6 +257,9 @@ public final class LabConfig {
   public int factorialMaxInFlight() { return section("factorial").getInteger("maxInFlight"); }
 
   public long requestTimeoutMs() { return json.getLong("requestTimeoutMs"); }
+
+  /** Event-loop threads of a serve. */
+  public int eventLoops() { return json.getInteger("eventLoops"); }
   public int httpMaxBodyBytes() { return section("http").getInteger("maxBodyBytes"); }
 
   public String clusterName() { return section("cluster").getString("name"); }

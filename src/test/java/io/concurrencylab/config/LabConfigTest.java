@@ -53,6 +53,9 @@ class LabConfigTest {
         .hasMessageContaining("'list.consumerMaxMs' must not be below 'list.consumerMinMs'");
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.port=70000")))
         .hasMessageContaining("'http.port' must be between 0 and 65535");
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("eventLoops=0")))
+        .hasMessageContaining("'eventLoops' must be between 1 and 64, got 0");
+    assertThat(LabConfig.load(null, Map.of(), List.of()).eventLoops()).isEqualTo(1);
   }
 
   @Test
