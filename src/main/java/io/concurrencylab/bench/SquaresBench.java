@@ -74,8 +74,13 @@ public final class SquaresBench {
       if (size == 8) {
         eightReady = Report.median(launch);
         for (int i = 0; i < SWEEPS; i++) {
-          ratios[i] = size(runs.get(i), 8).teardownMs() / size(runs.get(i), 1).teardownMs();
+          ratios[i] = killedUntilExited(size(runs.get(i), 8)) / killedUntilExited(size(runs.get(i), 1));
         }
+        double[] exited8 = runs.stream().mapToDouble(r -> killedUntilExited(size(r, 8))).toArray();
+        double[] exited1 = runs.stream().mapToDouble(r -> killedUntilExited(size(r, 1))).toArray();
+        report.figure("teardown as the issue counts it: stop until every node process has exited", String.format(
+            Locale.ROOT, "1 node: %s, 8 nodes: %s (the teardown above also waits until the coordinator's member list "
+            + "no longer has them)", Report.millis(Report.median(exited1)), Report.millis(Report.median(exited8))));
       }
     }
     report.figure("the squares, both sides", py.or(j -> j.getString("sha256").equals(sha)
@@ -84,8 +89,20 @@ public final class SquaresBench {
         + "cluster, once per run before its first size (%s; the lesson's parent process has nothing to join)",
         Report.millis(coordinatorJoin(config))));
     double ratio = Report.median(ratios);
+    // the floor: what ending 8 JVMs costs against 1 on this machine, when they do nothing at all
+    double[] one = new double[SWEEPS];
+    double[] eight = new double[SWEEPS];
+    for (int i = 0; i < SWEEPS; i++) {
+      one[i] = IdleJvm.killTogether(1, config.squaresNodeJvmFlags());
+      eight[i] = IdleJvm.killTogether(8, config.squaresNodeJvmFlags());
+    }
+    report.figure("  floor: idle JVMs with a node's flags, kill -9 until reaped (median of " + SWEEPS + ")",
+        String.format(Locale.ROOT, "1: %s, 8: %s (%.1fx; no Vert.x, no Hazelcast: the cost of ending a process here)",
+            Report.millis(Report.median(one)), Report.millis(Report.median(eight)),
+            Report.median(eight) / Report.median(one)));
     report.verdict("8 nodes ready <= 4 s (median of " + SWEEPS + ")", eightReady <= 4_000, "4 s; moonshot 3 s");
-    report.verdict(String.format(Locale.ROOT, "teardown of 8 <= 2x teardown of 1, same run (%.1fx)", ratio),
+    report.verdict(String.format(Locale.ROOT, "teardown of 8 <= 2x teardown of 1, same run (stop until exited: %.1fx)",
+        ratio),
         ratio <= 2, "2x; runs: " + Arrays.stream(ratios).mapToObj(r -> String.format(Locale.ROOT, "%.1fx", r)).toList());
     report.verdict(String.format(Locale.ROOT, "a node's start <= 0.6 s of CPU (alone: %.0f ms)", startCpu),
         startCpu <= 600, "0.6 s");
@@ -163,6 +180,13 @@ public final class SquaresBench {
   private static String warmMs(io.vertx.core.json.JsonObject py, int size) {
     return String.format(Locale.ROOT, "%.2f ms", py.getJsonObject("sizes").getJsonObject(Integer.toString(size))
         .getDouble("warm_ms"));
+  }
+
+  /** From the stop of a size's nodes until the last of them had exited, from the record's timeline. */
+  private static double killedUntilExited(SizeResult size) {
+    return size.timeline().stream().filter(t -> t.marks() != null && t.marks().exitMs() != null
+            && t.marks().stopMs() != null).mapToDouble(t -> t.marks().exitMs() - t.marks().stopMs()).max()
+        .orElse(Double.NaN);
   }
 
   private static SizeResult size(RunRecord record, int size) {
