@@ -379,6 +379,9 @@ public final class ClusteredListVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(replicateTimeoutMs * 4))
         .onComplete(ar -> {
           joining = false;
+          if (ar.failed()) {
+            log.debug("asked to be counted among the voters: {}", ar.cause().getMessage());
+          }
           noOwnerAnywhere = ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
               && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
         });

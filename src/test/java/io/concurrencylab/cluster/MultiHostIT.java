@@ -40,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * right; {@code kill -9} of the list owner fails over to a serve on another host with nothing acknowledged lost;
  * serve on host 1 started again ({@code --join}) is counted among the list's voters; host 3 cut off in the middle
  * of a sweep: the run completes, every square right, its node recorded as lost and its chunks re-queued; the others
- * drop host 3, and whether it comes back once healed is measured and reported. Host 3 is then a minority of the
+ * drop host 3; healed, host 3's serve and node are members again (Hazelcast's split-brain merge, every 5 s in
+ * conf/cluster.xml) and a sweep hands chunks to its node again, every square right (whether serve 3 is counted among
+ * the list's voters again is reported: not yet). Host 3 is then a minority of the
  * list's voters (1 of 3): its serve owns nothing, names no owner, says why once in its log, and answers an add 503
  * after the hold, while adds through hosts 1 and 2 are acknowledged; once healed, nothing it refused is in the list
  * (TCP delivers its attempts late; the owner ignores requests from a serve outside its cluster). Figures go to
@@ -307,17 +309,13 @@ class MultiHostIT {
     report.put("host 3 cut off -> an add through serve 3 sent at the cut", "503 after " + refused.ms + " ms: " + body);
     long heal = System.nanoTime();
     hosts("heal", "3");
-    boolean back = false;
-    try {
-      awaitJson(2, "/api/cluster/members", j -> j.getJsonArray("members").stream()
-          .anyMatch(m -> ((JsonObject) m).getString("host").startsWith(address(3) + ":")), Duration.ofSeconds(20));
-      back = true;
-    } catch (AssertionError notBack) {
-      // reported below: Hazelcast merges split clusters only after hazelcast.merge.first.run.delay.seconds
-    }
-    report.put("host 3 healed -> its members back on host 2's list", back ? ms(heal) + " ms"
-        : "not within 20 s (host 3's serve and node carry on as a cluster of their own; Hazelcast looks for another "
-        + "cluster to merge with only at its split-brain check, hazelcast.merge.first.run.delay.seconds, 300 s)");
+    // healed: Hazelcast's split-brain check (conf/cluster.xml: every 5 s) finds the two sides and host 3's side, the
+    // smaller, merges into the larger: its serve and node are members of host 2's cluster again
+    awaitJson(2, "/api/cluster/members", j -> j.getJsonArray("members").stream()
+        .filter(m -> ((JsonObject) m).getString("host").startsWith(address(3) + ":")).count() == 2,
+        Duration.ofSeconds(90));
+    long rejoined = ms(heal);
+    report.put("host 3 healed -> its serve and node back on host 2's member list", rejoined + " ms");
     // healed: what serve 3 refused is not in the list (its attempts that TCP delivered late were ignored), and it
     // said why a bounded number of times, never with a stack
     for (int h = 1; h <= 2; h++) {
@@ -338,6 +336,30 @@ class MultiHostIT {
     report.put("host 3 healed -> what the owner logged of late requests from serve 3 (TCP delivered them once the "
         + "link was up)", late.isEmpty() ? "none arrived" : String.join(" | ", late));
     report.put("serve 3's log said why it has no owner", whyLines + " time(s)");
+
+    // back as members. Serve 3 is not yet counted among the list's voters again (it names the owner, but its requests
+    // to join them time out): measured and reported, not asserted; README, several hosts, "Not yet"
+    JsonObject seen3 = new JsonObject(inside(3, "GET", "/api/list/owner", null).await(200));
+    report.put("host 3 healed -> serve 3's own view of the list's owner after the merge", "owner "
+        + seen3.getString("owner") + ", voters " + seen3.getJsonArray("voters"));
+    String voters = "not within 30 s";
+    try {
+      awaitJson(2, "/api/list/owner", o -> o.getJsonArray("voters").contains(serve3Node), Duration.ofSeconds(30));
+      voters = ms(heal) + " ms after the heal";
+    } catch (AssertionError notYet) {
+      // reported
+    }
+    report.put("host 3 healed -> serve 3 one of the list's voters again", voters);
+    // node 3 is back for real: a sweep over the cluster's nodes hands it chunks again, every square right (this
+    // needs the sweep's claim map not to merge back a claim released during the cut: conf/cluster.xml)
+    try (Events events = new Events(2)) {
+      JsonObject size = sweep(events, 2, 2, 200_000, 1000, null).getJsonArray("sizes").getJsonObject(0);
+      Map<String, Long> numbersByHost = numbersByHost(size);
+      assertThat(numbersByHost).as("the node on host 3 computes again")
+          .containsOnlyKeys(address(2), address(3)).allSatisfy((h, n) -> assertThat(n).isPositive());
+      report.put("host 3 healed -> a sweep over the cluster's nodes from host 2 (1..200000, chunks of 1000)",
+          "every square right, numbers per host " + numbersByHost + ", " + ms(heal) + " ms after the heal");
+    }
     report.put("test total", ms(t0) + " ms");
   }
 
@@ -611,6 +633,9 @@ class MultiHostIT {
     for (LabProcess p : all) {
       try {
         p.close();
+        // each process's log, to read what happened (e.g. at the merge after the heal)
+        Path logs = Files.createDirectories(Path.of("target", "multihost-logs"));
+        Files.writeString(logs.resolve((all.indexOf(p) + 1) + "-pid" + p.pid() + ".log"), p.stderr());
       } catch (Exception e) {
         System.err.println("MultiHostIT: stopping " + p.pid() + ": " + e);
       }
