@@ -30,6 +30,13 @@ public final class ListMessages {
    * in its cluster: one cut off from it, whose message arrived late once the link healed.
    */
   public static final String VIA_SERVE = "viaServe";
+  /**
+   * The header with the wall-clock time (ms since the epoch) when the serve passing a request on stops holding it and
+   * answers its client 503; set by the serve ({@link OwnerRequests}), over any value a client gave. An owner ignores
+   * a request that reaches it later (a cut healed, and TCP delivered an attempt its client was told had failed):
+   * applying it would put in the list what was refused.
+   */
+  public static final String HOLD_UNTIL = "holdUntil";
   public static final String CORRELATION = "corr";
 
   /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */

@@ -15,7 +15,8 @@ import java.util.UUID;
  * client's own when it gave one); an attempt that gets no answer within {@link #ATTEMPT_MS}, finds no owner, or
  * reaches a serve that no longer owns the list is sent again, with the same id, until the owner answers or
  * {@code holdMs} pass. The owner applies a request id once, so resending is always safe; past the hold the caller
- * gets a 503 {@link ListMessages#FAILING_OVER}. Nothing hangs: every attempt has its timeout.
+ * gets a 503 {@link ListMessages#FAILING_OVER}, and the owner will not apply an attempt that reaches it after that
+ * ({@link ListMessages#HOLD_UNTIL}). Nothing hangs: every attempt has its timeout.
  */
 public final class OwnerRequests {
   /** An owner answers in well under a millisecond; a dead one never does. Short, since resending is safe. */
@@ -39,6 +40,7 @@ public final class OwnerRequests {
       withId.addHeader(ListMessages.REQUEST_ID, ID_PREFIX + IDS.incrementAndGet());
     }
     long deadline = System.nanoTime() + holdMs * 1_000_000;
+    withId.getHeaders().set(ListMessages.HOLD_UNTIL, Long.toString(System.currentTimeMillis() + holdMs));
     Promise<Message<T>> answer = Promise.promise();
     attempt(vertx, address, body, withId, deadline, FIRST_PAUSE_MS, holdMs, answer);
     return answer.future();
@@ -52,9 +54,16 @@ public final class OwnerRequests {
       if (ar.succeeded() || !again(ar.cause())) {
         answer.handle(ar);
       } else if (System.nanoTime() + pause * 1_000_000 >= deadline) {
-        answer.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.NOT_READY, ListMessages.FAILING_OVER
-            + ": no list owner answered within " + holdMs + " ms (list.failoverHoldMs); last: "
-            + Failures.describe(ar.cause())));
+        ReplyException failingOver = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.NOT_READY,
+            ListMessages.FAILING_OVER + ": no list owner answered within " + holdMs + " ms (list.failoverHoldMs); "
+            + "last: " + Failures.describe(ar.cause()));
+        // not before the hold ends: an attempt still on its way is applied until then, and never after
+        long leftNow = (deadline - System.nanoTime()) / 1_000_000 + 1;
+        if (leftNow > 0) {
+          vertx.setTimer(leftNow, id -> answer.fail(failingOver));
+        } else {
+          answer.fail(failingOver);
+        }
       } else {
         vertx.setTimer(pause, id -> attempt(vertx, address, body, options, deadline,
             Math.min(MAX_PAUSE_MS, pause * 2), holdMs, answer));

@@ -401,12 +401,19 @@ public final class ClusteredListVerticle extends VerticleBase {
   }
 
   /**
-   * Whether {@code msg} was passed on by a serve that is not in this owner's cluster: one cut off from it, whose
-   * message TCP delivered once the link healed. That serve's client was answered already (503 past its hold, or it
+   * Whether {@code msg} came too late ({@link ListMessages#HOLD_UNTIL} passed: its client was told it failed), or was
+   * passed on by a serve that is not in this owner's cluster: one cut off from it, whose message TCP delivered once
+   * the link healed. That serve's client was answered already (503 past its hold, or it
    * gave up); applying it now would put in the list what was refused. Ignored, with no answer either: an answer would
    * make Vert.x try to connect to a serve outside the cluster, and log that failure with its stack.
    */
   private boolean fromOutside(Message<?> msg) {
+    String holdUntil = msg.headers().get(ListMessages.HOLD_UNTIL);
+    if (holdUntil != null && holdUntil.matches("\\d{1,18}") && Long.parseLong(holdUntil) < System.currentTimeMillis()) {
+      log.debug("list request {} arrived after its serve stopped holding it (its client had a 503): ignored",
+          msg.address());
+      return true;
+    }
     String via = msg.headers().get(ListMessages.VIA_SERVE);
     if (via == null || liveNow.contains(via)) {
       return false;

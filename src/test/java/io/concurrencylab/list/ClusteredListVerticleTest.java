@@ -77,4 +77,19 @@ class ClusteredListVerticleTest {
         .isInstanceOf(ReplyException.class);
     assertThat(snapshot().getJsonArray("items").getList()).as("nothing from outside applied").containsExactly(1L);
   }
+
+  @Test
+  void aRequestArrivingAfterItsHoldIsIgnored() {
+    // an attempt whose serve already answered its client 503 (its hold ended a second ago), delivered late
+    DeliveryOptions late = new DeliveryOptions().setSendTimeout(500)
+        .addHeader(ListMessages.HOLD_UNTIL, Long.toString(System.currentTimeMillis() - 1_000));
+    assertThatThrownBy(() -> vertx.eventBus().request(Addresses.LIST_ADD, 2, late).await())
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureType()).as("no answer")
+            .isEqualTo(ReplyFailure.TIMEOUT));
+    assertThat(snapshot().getJsonArray("items").getList()).as("not applied").isEmpty();
+    // a client cannot shorten (or stretch) the hold: the serve sets it, over any value given
+    DeliveryOptions forged = new DeliveryOptions().addHeader(ListMessages.HOLD_UNTIL, "0");
+    assertThat(OwnerRequests.<JsonObject>request(vertx, Addresses.LIST_ADD, 3, forged, 2_000).await().body()
+        .getInteger("size")).isEqualTo(1);
+  }
 }
