@@ -121,7 +121,9 @@ public final class WebVerticle extends VerticleBase {
   private HealthChecks healthChecks() {
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(1_000);
     HealthChecks checks = HealthChecks.create(vertx)
-        .register("list-owner", 2_000, promise -> vertx.eventBus().request(Addresses.LIST_SNAPSHOT, null, quick)
+        // held while an owner is being elected (a serve just started, or a failover), within the check's 2 s
+        .register("list-owner", 2_000, promise -> io.concurrencylab.bus.OwnerRequests.request(vertx,
+                Addresses.LIST_SNAPSHOT, null, new DeliveryOptions(), 1_500)
             .onComplete(ar -> promise.complete(status(ar.cause()))))
         .register("factorial-workers", 2_000, promise -> vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 0,
                 new DeliveryOptions(quick).setLocalOnly(true)) // this serve's own workers
