@@ -41,12 +41,19 @@ public final class ReplicaMessages {
       return new Op(OpKind.REMOVE, requestId, 0, null);
     }
 
+    /**
+     * A serve joins the voters. Joining and leaving are set operations, applied each time (a second one changes
+     * nothing): no request id, so they are never answered from the answers the list remembers. With one per serve
+     * ("join:" + node), a serve the owner had dropped (cut off, then healed) asked to join again and got its first
+     * join's answer back, and was never counted in.
+     */
     public static Op join(String node) {
-      return new Op(OpKind.JOIN, "join:" + node, 0, node);
+      return new Op(OpKind.JOIN, null, 0, node);
     }
 
+    /** A serve leaves the voters (see {@link #join}: no request id either). */
     public static Op leave(String node) {
-      return new Op(OpKind.LEAVE, "leave:" + node, 0, node);
+      return new Op(OpKind.LEAVE, null, 0, node);
     }
 
     public JsonObject toJson() {

@@ -381,6 +381,8 @@ public final class ClusteredListVerticle extends VerticleBase {
           joining = false;
           if (ar.failed()) {
             log.debug("asked to be counted among the voters: {}", ar.cause().getMessage());
+          } else {
+            log.debug("counted among the voters: {}", ar.result().body());
           }
           noOwnerAnywhere = ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
               && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
@@ -488,6 +490,7 @@ public final class ClusteredListVerticle extends VerticleBase {
       return;
     }
     if (join != null && !liveNow.contains(join)) { // a late join from a serve cut off: it would be dropped again at once
+      log.debug("join of {} ignored: not among the serves of this cluster {}", join, liveNow);
       return;
     }
     Op op = join != null ? Op.join(join) : Op.leave(leave);

@@ -68,6 +68,25 @@ class ListStateTest {
   }
 
   @Test
+  void aServeDroppedFromTheVotersJoinsThemAgain() {
+    // as after a cut: the owner drops serve c, which asks to join once healed (same node id, a second time)
+    ListState state = new ListState(10);
+    state.apply(Op.join("a"));
+    assertThat(state.apply(Op.join("c")).reply().getBoolean("joined")).isTrue();
+    state.apply(Op.leave("c"));
+    ListState.Outcome again = state.apply(Op.join("c"));
+    assertThat(again.reply().getBoolean("joined")).as("applied, not the first join's answer again").isTrue();
+    assertThat(state.voters()).containsExactlyInAnyOrder("a", "c");
+    // and dropped again on a second cut
+    assertThat(state.apply(Op.leave("c")).reply().getBoolean("left")).isTrue();
+    assertThat(state.voters()).containsExactly("a");
+    // a join of a voter changes nothing
+    state.apply(Op.join("a"));
+    assertThat(state.apply(Op.join("a")).reply().getBoolean("joined")).isFalse();
+    assertThat(ListState.fromJson(state.toJson(), 10).voters()).as("as replicated").containsExactly("a");
+  }
+
+  @Test
   void changesAreNumberedInOneOrderWithoutGaps() {
     ListState state = new ListState(10);
     state.apply(Op.join("a"));
