@@ -28,8 +28,11 @@ import java.nio.charset.StandardCharsets;
 public final class ListDriver {
   private static final byte[] REMOVE = frame("{\"type\":\"send\",\"address\":\"" + Addresses.LIST_REMOVE
       + "\",\"replyAddress\":\"r\"}");
-  private static final String ADD = "{\"type\":\"send\",\"address\":\"" + Addresses.LIST_ADD + "\",\"body\":%d,"
-      + "\"replyAddress\":\"r\"}";
+  private static final byte[] ADD_HEAD = ("{\"type\":\"send\",\"address\":\"" + Addresses.LIST_ADD + "\",\"body\":")
+      .getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ADD_TAIL = ",\"replyAddress\":\"r\"}".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MESSAGE = "{\"type\":\"message\"".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] EMPTY = "\"removed\":null".getBytes(StandardCharsets.US_ASCII);
 
   private ListDriver() {}
 
@@ -43,7 +46,7 @@ public final class ListDriver {
       DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
       OutputStream out = new BufferedOutputStream(socket.getOutputStream());
       for (int i = 0; i < 3_000; i++) { // warm-up: an add and a remove, so the list ends as it began
-        out.write(frame(String.format(ADD, -1 - i)));
+        writeAdd(out, -1 - i);
         out.write(REMOVE);
         out.flush();
         reply(in);
@@ -61,16 +64,22 @@ public final class ListDriver {
       long inFlight = 0;
       while (done < count) {
         while (inFlight < window && done + inFlight < count) { // an empty remove is sent again
-          out.write(add ? frame(String.format(ADD, sent)) : REMOVE);
+          if (add) {
+            writeAdd(out, sent);
+          } else {
+            out.write(REMOVE);
+          }
           sent++;
           inFlight++;
         }
         out.flush();
-        String reply = reply(in);
-        inFlight--;
-        if (add || !reply.contains("\"removed\":null")) {
-          done++;
-        }
+        do { // every answer already here, then the next requests in one write
+          byte[] reply = reply(in);
+          inFlight--;
+          if (add || indexOf(reply, EMPTY) < 0) {
+            done++;
+          }
+        } while (done < count && inFlight > 0 && in.available() >= 4);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(java.util.Locale.ROOT, "{\"ops\":%d,\"seconds\":%f,\"ops_per_s\":%f}%n", count, seconds,
@@ -78,15 +87,40 @@ public final class ListDriver {
     }
   }
 
-  /** The next reply; a failure (an {@code err} frame) ends the driver. */
-  private static String reply(DataInputStream in) throws IOException {
+  /** The next reply's JSON; a failure (an {@code err} frame) ends the driver. */
+  private static byte[] reply(DataInputStream in) throws IOException {
     byte[] json = new byte[in.readInt()];
     in.readFully(json);
-    String reply = new String(json, StandardCharsets.UTF_8);
-    if (!reply.startsWith("{\"type\":\"message\"")) {
-      throw new IOException("failed: " + reply);
+    if (indexOf(json, MESSAGE) != 0) {
+      throw new IOException("failed: " + new String(json, StandardCharsets.UTF_8));
     }
-    return reply;
+    return json;
+  }
+
+  /** An add of {@code value}, framed, written from the template: the digits are the only part that changes. */
+  private static void writeAdd(OutputStream out, long value) throws IOException {
+    byte[] digits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+    int length = ADD_HEAD.length + digits.length + ADD_TAIL.length;
+    out.write(length >>> 24);
+    out.write(length >>> 16);
+    out.write(length >>> 8);
+    out.write(length);
+    out.write(ADD_HEAD);
+    out.write(digits);
+    out.write(ADD_TAIL);
+  }
+
+  private static int indexOf(byte[] in, byte[] part) {
+    outer:
+    for (int i = 0; i + part.length <= in.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (in[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static byte[] frame(String json) {

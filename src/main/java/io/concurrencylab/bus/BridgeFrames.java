@@ -1,7 +1,9 @@
 package io.concurrencylab.bus;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The TCP bridge's wire protocol, both sides (the bridge in {@code serve}, the {@code lab eb} client): each frame is
@@ -112,7 +114,46 @@ public final class BridgeFrames {
 
   /** One frame on the wire: its length, then its JSON. */
   public static Buffer encode(JsonObject frame) {
+    return encodeTo(Buffer.buffer(), frame);
+  }
+
+  private static final byte[] DELIVERED_HEAD = "{\"type\":\"message\",\"address\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DELIVERED_BODY = ",\"headers\":{},\"body\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DELIVERED_SENT = ",\"send\":true}".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] DELIVERED_PUBLISHED = ",\"send\":false}".getBytes(StandardCharsets.UTF_8);
+
+  /**
+   * Appends the frame {@link #delivered} makes, byte for byte, to {@code out}. A message with no headers and an
+   * object body (every list answer, every event) is written around its body's JSON by hand, without an envelope
+   * object to build and encode: the bridge writes one per request.
+   */
+  public static Buffer encodeDelivered(Buffer out, String address, MultiMap headers, Object body, boolean send) {
+    if (!headers.isEmpty() || !(body instanceof JsonObject json) || !plain(address)) {
+      JsonObject h = new JsonObject();
+      headers.forEach(e -> h.put(e.getKey(), e.getValue()));
+      return encodeTo(out, delivered(address, h, body, send));
+    }
+    int start = out.length();
+    out.appendInt(0).appendBytes(DELIVERED_HEAD).appendByte((byte) '"')
+        .appendString(address, "US-ASCII").appendByte((byte) '"')
+        .appendBytes(DELIVERED_BODY).appendBuffer(json.toBuffer()).appendBytes(send ? DELIVERED_SENT : DELIVERED_PUBLISHED);
+    return out.setInt(start, out.length() - start - 4);
+  }
+
+  /** Printable ASCII with nothing JSON escapes: written as it is. */
+  private static boolean plain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Appends one frame to {@code out}; returns {@code out}. */
+  public static Buffer encodeTo(Buffer out, JsonObject frame) {
     Buffer json = frame.toBuffer();
-    return Buffer.buffer(4 + json.length()).appendInt(json.length()).appendBuffer(json);
+    return out.appendInt(json.length()).appendBuffer(json);
   }
 }

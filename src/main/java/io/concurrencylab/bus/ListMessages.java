@@ -37,6 +37,22 @@ public final class ListMessages {
    * applying it would put in the list what was refused.
    */
   public static final String HOLD_UNTIL = "holdUntil";
+
+  /** Whether a {@link #HOLD_UNTIL} header has passed; a header that is not 1 to 18 digits never passes. */
+  public static boolean holdPassed(String holdUntil, long nowMs) {
+    if (holdUntil == null || holdUntil.isEmpty() || holdUntil.length() > 18) {
+      return false;
+    }
+    long ms = 0;
+    for (int i = 0; i < holdUntil.length(); i++) { // by hand: this is read once per list request
+      char c = holdUntil.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+      ms = ms * 10 + (c - '0');
+    }
+    return ms < nowMs;
+  }
   public static final String CORRELATION = "corr";
 
   /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */

@@ -95,8 +95,6 @@ public final class ClusteredListVerticle extends VerticleBase {
   /** Changes applied from the owner's rounds, published once the owner says it committed them. */
   private final java.util.ArrayDeque<ListState.Changed> unpublished = new java.util.ArrayDeque<>();
   private static final DeliveryOptions REPLY = io.concurrencylab.bus.SharedJsonCodec.OPTIONS;
-  private static final DeliveryOptions HERE = new DeliveryOptions()
-      .setCodecName(io.concurrencylab.bus.SharedJsonCodec.NAME).setLocalOnly(true);
 
   /**
    * @param actors the producer and consumer to run while this serve owns the list (given its node id)
@@ -116,6 +114,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     replica = new Replica(capacity);
     io.concurrencylab.bus.SharedJsonCodec.register(vertx.eventBus());
     io.concurrencylab.bus.ReplicateCodec.register(vertx.eventBus());
+    io.concurrencylab.bus.ChangedCodec.register(vertx.eventBus());
     liveNow = Set.copyOf(serves.live());
     vertx.eventBus().addOutboundInterceptor(stampVia);
     serves.onChange(() -> context.runOnContext(v -> reconsider()));
@@ -197,7 +196,7 @@ public final class ClusteredListVerticle extends VerticleBase {
   }
 
   private void publishHere(ListState.Changed changed) {
-    vertx.eventBus().publish(Addresses.LIST_CHANGED, changed.event().toJson(), HERE);
+    vertx.eventBus().publish(Addresses.LIST_CHANGED, changed.event(), io.concurrencylab.bus.ChangedCodec.HERE);
   }
 
   /** Another serve owns a newer epoch: if this one thought it owned the list, it does not any more. */
@@ -411,7 +410,7 @@ public final class ClusteredListVerticle extends VerticleBase {
    */
   private boolean fromOutside(Message<?> msg) {
     String holdUntil = msg.headers().get(ListMessages.HOLD_UNTIL);
-    if (holdUntil != null && holdUntil.matches("\\d{1,18}") && Long.parseLong(holdUntil) < System.currentTimeMillis()) {
+    if (ListMessages.holdPassed(holdUntil, System.currentTimeMillis())) {
       log.debug("list request {} arrived after its serve stopped holding it (its client had a 503): ignored",
           msg.address());
       return true;

@@ -78,6 +78,9 @@ final class ListOwner {
   private long lastSentNanos = System.nanoTime();
   private final long heartbeat;
   private boolean stopped;
+  /** A round is to be sent at the end of this event-loop turn (see {@link #sendSoon}). */
+  private boolean sendScheduled;
+  private final io.vertx.core.Context context;
 
   /** A request waiting for its round: its answer (or failure), the change to publish, and who waits. */
   private record Pending(JsonObject reply, LabException failure, ListState.Changed changed,
@@ -105,6 +108,7 @@ final class ListOwner {
     this.install = new DeliveryOptions().setSendTimeout(replicateTimeoutMs * 4)
         .addHeader(ReplicaMessages.TYPE, ReplicaMessages.Type.INSTALL.name());
     this.heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> tick());
+    this.context = vertx.getOrCreateContext();
   }
 
   long epoch() {
@@ -135,7 +139,7 @@ final class ListOwner {
     }
     LabException failure = outcome.failed() ? new LabException(outcome.failureCode(), outcome.failure()) : null;
     queued.add(new Pending(outcome.reply(), failure, outcome.changed(), promise));
-    send();
+    sendSoon();
     return promise.future();
   }
 
@@ -146,8 +150,23 @@ final class ListOwner {
     }
     Promise<JsonObject> promise = Promise.promise();
     queued.add(new Pending(state.snapshot().toJson(), null, null, promise));
-    send();
+    sendSoon();
     return promise.future();
+  }
+
+  /**
+   * A round once this event-loop turn is over: the requests that arrived together (one read of a client's
+   * connection, one batch of messages) go in one round, rather than the first few in rounds of their own and the
+   * rest waiting for those to come back.
+   */
+  private void sendSoon() {
+    if (!sendScheduled) {
+      sendScheduled = true;
+      context.runOnContext(v -> {
+        sendScheduled = false;
+        send();
+      });
+    }
   }
 
   /** A round for what is queued, unless {@link #ROUNDS} are in flight already (the next one will carry it). */

@@ -13,6 +13,7 @@ import io.concurrencylab.bus.ListMessages;
 import io.concurrencylab.bus.OwnerRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
@@ -55,6 +56,16 @@ final class BridgeSession {
   private int inFlight;
   private long frameTimer = -1;
   private long idleTimer = -1;
+  /** When bytes last arrived (nanoTime): the idle timer looks at it instead of being re-armed per read. */
+  private long lastRead = System.nanoTime();
+  /**
+   * Frames written during this event-loop turn, sent in one socket write at its end: a round of the list's owner
+   * answers dozens of requests at once, and a write per answer would cost a system call each.
+   */
+  private Buffer out;
+  private boolean flushScheduled;
+  /** Output gathered in a turn past this is written at once. */
+  private static final int FLUSH_BYTES = 16_384;
   private boolean closed;
   private final io.concurrencylab.config.AccessToken token;
   private boolean authorized;
@@ -70,9 +81,9 @@ final class BridgeSession {
     this.reader = new FrameReader(limits.maxFrameBytes(), this::handle, this::refuseAndClose);
     socket.setWriteQueueMaxSize(limits.maxPendingBytes());
     socket.handler(bytes -> {
+      lastRead = System.nanoTime();
       reader.handle(bytes);
       watchFrame();
-      armIdle();
     });
     socket.exceptionHandler(e -> log.debug("bridge connection {}: {}", socket.remoteAddress(), e.toString()));
     socket.closeHandler(v -> {
@@ -83,7 +94,7 @@ final class BridgeSession {
       vertx.cancelTimer(idleTimer);
       onClose.run();
     });
-    armIdle();
+    armIdle(limits.idleTimeoutMs());
   }
 
   private void handle(JsonObject frame) {
@@ -160,7 +171,7 @@ final class BridgeSession {
     sent.onComplete(reply -> {
       inFlight--;
       if (reply.succeeded()) {
-        write(BridgeFrames.delivered(replyAddress, headers(reply.result()), reply.result().body(), true));
+        write(reply.result(), replyAddress, true);
       } else if (reply.cause() instanceof ReplyException re) {
         JsonObject failed = BridgeFrames.failed(replyAddress, address, re.failureType().name(), re.failureCode(),
             re.getMessage());
@@ -174,7 +185,7 @@ final class BridgeSession {
 
   /** An event for a tail. A client that does not read them is cut off, not buffered for without bound. */
   private void event(Message<Object> event) {
-    write(BridgeFrames.delivered(event.address(), headers(event), event.body(), false));
+    write(event, event.address(), false);
   }
 
   /**
@@ -218,17 +229,61 @@ final class BridgeSession {
   }
 
   private void write(JsonObject frame) {
-    if (closed) {
-      return;
+    if (writable()) {
+      BridgeFrames.encodeTo(out, frame);
+      written();
     }
-    if (socket.writeQueueFull()) { // the client stopped reading: cut it off rather than hold its output
+  }
+
+  /** A reply ({@code send}) or an event, as a {@code message} frame to {@code address}. */
+  private void write(Message<Object> message, String address, boolean send) {
+    if (writable()) {
+      BridgeFrames.encodeDelivered(out, address, message.headers(), message.body(), send);
+      written();
+    }
+  }
+
+  /** Whether a frame may be written now; makes sure there is an output buffer for it, sent at the end of the turn. */
+  private boolean writable() {
+    if (closed) {
+      return false;
+    }
+    if (socket.writeQueueFull()) {
+      // the client stopped reading: cut it off rather than hold its output
       log.debug("bridge connection {}: over {} bytes of output not read; closing", socket.remoteAddress(),
           limits.maxPendingBytes());
       closed = true;
+      out = null;
       socket.close();
-      return;
+      return false;
     }
-    socket.write(BridgeFrames.encode(frame));
+    if (out == null) {
+      out = Buffer.buffer(256);
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      vertx.getOrCreateContext().runOnContext(v -> { // after the answers already queued on this loop
+        flushScheduled = false;
+        flush();
+      });
+    }
+    return true;
+  }
+
+  /** A frame was added to {@link #out}: a large output goes now, so a client that does not read is seen as such. */
+  private void written() {
+    if (out.length() >= FLUSH_BYTES) {
+      flush();
+    }
+  }
+
+  /** Sends what this turn wrote, in one write. */
+  private void flush() {
+    Buffer frames = out;
+    out = null;
+    if (frames != null && !closed) {
+      socket.write(frames);
+    }
   }
 
   /** Tells the client what was wrong, then hangs up. */
@@ -236,6 +291,7 @@ final class BridgeSession {
     log.debug("bridge connection {}: {} ({}); closing", socket.remoteAddress(), code, detail);
     if (!closed) {
       write(BridgeFrames.refused(code, detail));
+      flush();
       closed = true;
       socket.end();
     }
@@ -244,8 +300,10 @@ final class BridgeSession {
   /** A frame begun must be finished within {@code bridge.frameTimeoutMs}: a trickle does not hold a connection. */
   private void watchFrame() {
     if (!reader.partial()) {
-      vertx.cancelTimer(frameTimer);
-      frameTimer = -1;
+      if (frameTimer >= 0) {
+        vertx.cancelTimer(frameTimer);
+        frameTimer = -1;
+      }
     } else if (frameTimer < 0) {
       frameTimer = vertx.setTimer(limits.frameTimeoutMs(), id -> reader.stop(BridgeFrames.TOO_SLOW,
           "a frame not complete within " + limits.frameTimeoutMs() + " ms (bridge.frameTimeoutMs)"));
@@ -256,22 +314,18 @@ final class BridgeSession {
    * A connection with nothing to do (no tail, no request in flight) for {@code bridge.idleTimeoutMs} is closed; a
    * tail waits for events however quiet they are.
    */
-  private void armIdle() {
-    vertx.cancelTimer(idleTimer);
-    idleTimer = vertx.setTimer(limits.idleTimeoutMs(), id -> {
-      if (tails.isEmpty() && inFlight == 0) {
+  private void armIdle(long delayMs) {
+    idleTimer = vertx.setTimer(delayMs, id -> {
+      long quietMs = (System.nanoTime() - lastRead) / 1_000_000;
+      if (quietMs < limits.idleTimeoutMs()) {
+        armIdle(limits.idleTimeoutMs() - quietMs); // bytes came meanwhile: look again when it could be idle
+      } else if (!tails.isEmpty() || inFlight > 0) {
+        armIdle(limits.idleTimeoutMs());
+      } else {
         log.debug("bridge connection {}: idle; closing", socket.remoteAddress());
         closed = true;
         socket.close();
-      } else {
-        armIdle();
       }
     });
-  }
-
-  private static JsonObject headers(Message<?> message) {
-    JsonObject headers = new JsonObject();
-    message.headers().forEach(h -> headers.put(h.getKey(), h.getValue()));
-    return headers;
   }
 }

@@ -19,6 +19,9 @@ final class ShortBody {
 
   static String of(Object body) {
     String text;
+    if (body instanceof io.concurrencylab.bus.ListMessages.Changed changed) { // as sent, before its codec's JSON
+      return of(changed.toJson());
+    }
     if (body instanceof ReplyException re) {
       text = re.failureCode() + " " + re.getMessage();
     } else if (body instanceof JsonObject json) {

@@ -17,6 +17,9 @@ class ShortBodyTest {
     assertThat(ShortBody.of(new JsonObject().put("value", 42))).isEqualTo("{\"value\":42}");
     assertThat(ShortBody.of(new JsonArray().add(1).add(2))).isEqualTo("[1,2]");
     assertThat(ShortBody.of(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 400, "bad"))).isEqualTo("400 bad");
+    // a list change as a serve publishes it (a record, made JSON by its codec): shown as its JSON
+    assertThat(ShortBody.of(new io.concurrencylab.bus.ListMessages.Changed(
+        io.concurrencylab.bus.ListMessages.Op.ADD, 5L, 1, 3))).isEqualTo("{\"op\":\"add\",\"value\":5,\"size\":1,\"seq\":3}");
   }
 
   @Test

@@ -1,0 +1,56 @@
+package io.concurrencylab.bus;
+
+import io.concurrencylab.bus.ListMessages.Changed;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * How a serve publishes {@code lab.list.changed} in its own process: the change as a record, made into its JSON
+ * only when a consumer reads it. Every list operation publishes one, on every serve, and most of the time nobody
+ * listens (the page's event stream and the wiretap subscribe only while someone watches). Consumers see the JSON of
+ * {@link Changed#toJson()}, a fresh object each, as with any JSON body.
+ */
+public final class ChangedCodec implements MessageCodec<Changed, JsonObject> {
+  public static final String NAME = "lab-list-changed";
+  /** Publishes in this process only, with this codec. */
+  public static final DeliveryOptions HERE = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+
+  /** Registers the codec once per event bus (idempotent). */
+  public static void register(EventBus bus) {
+    try {
+      bus.registerCodec(new ChangedCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // registered by another verticle of the same Vert.x instance
+    }
+  }
+
+  @Override
+  public void encodeToWire(Buffer buffer, Changed changed) { // not used (local only), but correct
+    Buffer encoded = changed.toJson().toBuffer();
+    buffer.appendInt(encoded.length()).appendBuffer(encoded);
+  }
+
+  @Override
+  public JsonObject decodeFromWire(int pos, Buffer buffer) {
+    int length = buffer.getInt(pos);
+    return new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length));
+  }
+
+  @Override
+  public JsonObject transform(Changed changed) {
+    return changed.toJson();
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public byte systemCodecID() {
+    return -1;
+  }
+}
