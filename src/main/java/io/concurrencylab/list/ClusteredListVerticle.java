@@ -85,6 +85,12 @@ public final class ClusteredListVerticle extends VerticleBase {
   private boolean stopping;
   private OwnerChanged lastChange;
   private final Set<String> leaving = new HashSet<>();
+  /**
+   * Every serve seen in this serve's cluster since it started. While it holds no state (it was never counted among
+   * a list's voters), these are the voters of the list it might start: a new serve cut off from the others before it
+   * was counted in sees a minority of them, and starts no list of its own on its side.
+   */
+  private final Set<String> seen = new java.util.LinkedHashSet<>();
   /** The serves in this serve's cluster now, as of the last membership news (read by the owner per request). */
   private Set<String> liveNow = Set.of();
   /** Why this serve could not try for the list (too few voters here), as last logged: logged once per reason. */
@@ -116,6 +122,8 @@ public final class ClusteredListVerticle extends VerticleBase {
     io.concurrencylab.bus.ReplicateCodec.register(vertx.eventBus());
     io.concurrencylab.bus.ChangedCodec.register(vertx.eventBus());
     liveNow = Set.copyOf(serves.live());
+    seen.addAll(liveNow);
+    seen.add(serves.self());
     vertx.eventBus().addOutboundInterceptor(stampVia);
     serves.onChange(() -> context.runOnContext(v -> reconsider()));
     vertx.setPeriodic(TICK_MS, id -> reconsider());
@@ -220,6 +228,9 @@ public final class ClusteredListVerticle extends VerticleBase {
   private void reconsider() {
     List<String> live = serves.live();
     liveNow = Set.copyOf(live);
+    if (replica.state() == null) {
+      seen.addAll(live);
+    }
     if (stopping) {
       return;
     }
@@ -243,7 +254,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     if (electing || now < nextElection) {
       return;
     }
-    Set<String> voters = votersFor(live);
+    Set<String> voters = votersFor();
     int place = candidates(voters, live).indexOf(serves.self());
     boolean quietLong = (now - noOwnerSince) / 1_000_000 > NEXT_CANDIDATE_MS; // a join may time out, not say "nobody"
     if (place < 0 || state == null && (place > 0 || !noOwnerAnywhere && !quietLong)) {
@@ -256,10 +267,13 @@ public final class ClusteredListVerticle extends VerticleBase {
     }
   }
 
-  /** The voters of the state this serve holds; for a list nobody holds yet (a new cluster), the live serves. */
-  private Set<String> votersFor(List<String> live) {
+  /**
+   * The voters of the state this serve holds; for a list nobody holds yet (a new cluster), every serve seen since
+   * this one started: a majority of them must be here to start one.
+   */
+  private Set<String> votersFor() {
     ListState state = replica.state();
-    return state != null && !state.voters().isEmpty() ? state.voters() : Set.copyOf(live);
+    return state != null && !state.voters().isEmpty() ? state.voters() : Set.copyOf(seen);
   }
 
   /** The live voters, oldest member first: the order in which they try to become the owner. */

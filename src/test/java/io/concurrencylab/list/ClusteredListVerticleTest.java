@@ -92,4 +92,45 @@ class ClusteredListVerticleTest {
     assertThat(OwnerRequests.<JsonObject>request(vertx, Addresses.LIST_ADD, 3, forged, 2_000).await().body()
         .getInteger("size")).isEqualTo(1);
   }
+
+  /**
+   * A new serve (no state: never counted among a list's voters) that saw serves a and b, then finds itself alone
+   * (cut off from them before it was counted in): it starts no list of its own on its side, and says why.
+   */
+  @Test
+  void aNewServeCutOffFromTheOthersStartsNoListOfItsOwn() throws Exception {
+    Vertx apart = Vertx.vertx();
+    try (io.concurrencylab.testing.LogCapture log = new io.concurrencylab.testing.LogCapture()) {
+      java.util.concurrent.atomic.AtomicReference<List<String>> live = new java.util.concurrent.atomic.AtomicReference<>(
+          List.of("a", "b", "c"));
+      java.util.concurrent.atomic.AtomicReference<Runnable> changed = new java.util.concurrent.atomic.AtomicReference<>();
+      ClusteredListVerticle.Serves serves = new ClusteredListVerticle.Serves() {
+        @Override
+        public String self() {
+          return "c";
+        }
+
+        @Override
+        public List<String> live() {
+          return live.get();
+        }
+
+        @Override
+        public void onChange(Runnable change) {
+          changed.set(change);
+        }
+      };
+      ClusteredListVerticle c = new ClusteredListVerticle(serves, 100, 500, 3_000, self -> List.of());
+      apart.deployVerticle(c).await();
+      live.set(List.of("c")); // a and b are gone from its side
+      changed.get().run();
+      assertThat(log.awaitWarning("no list owner on this side", 10_000)).as("refused, and said why")
+          .hasValueSatisfying(w -> assertThat(w).contains("1 of the 3 voters"));
+      JsonObject info = apart.eventBus().<JsonObject>request(Addresses.LIST_OWNER, null).await().body();
+      assertThat(info.getString("owner")).as("no owner named on its side").isNull();
+      assertThat(c.owns()).isFalse();
+    } finally {
+      apart.close().await();
+    }
+  }
 }

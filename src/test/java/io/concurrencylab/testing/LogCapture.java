@@ -13,7 +13,15 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogCapture implements AutoCloseable {
   private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final ListAppender<ILoggingEvent> appender = new ListAppender<>() {
+    @Override
+    protected void append(ILoggingEvent event) {
+      synchronized (LogCapture.this) {
+        super.append(event);
+        LogCapture.this.notifyAll();
+      }
+    }
+  };
 
   public LogCapture() {
     appender.start();
@@ -26,6 +34,19 @@ public final class LogCapture implements AutoCloseable {
         .map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()
             + (e.getThrowableProxy() == null ? "" : " [" + e.getThrowableProxy().getClassName() + "]"))
         .toList();
+  }
+
+  /** Waits (on each line logged, not by polling) for a warning containing {@code part}; empty past the timeout. */
+  public synchronized java.util.Optional<String> awaitWarning(String part, long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    while (true) {
+      java.util.Optional<String> found = warnings().stream().filter(w -> w.contains(part)).findFirst();
+      long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (found.isPresent() || leftMs <= 0) {
+        return found;
+      }
+      wait(leftMs);
+    }
   }
 
   @Override
