@@ -38,6 +38,13 @@ public final class ListMessages {
    */
   public static final String HOLD_UNTIL = "holdUntil";
 
+  public static final String CORRELATION = "corr";
+
+  /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */
+  public static final String NOT_OWNER = "not the list owner (any more): send it again";
+  /** The failure (503) when no owner answered within {@code list.failoverHoldMs}. */
+  public static final String FAILING_OVER = "owner failing over";
+
   /** Whether a {@link #HOLD_UNTIL} header has passed; a header that is not 1 to 18 digits never passes. */
   public static boolean holdPassed(String holdUntil, long nowMs) {
     if (holdUntil == null || holdUntil.isEmpty() || holdUntil.length() > 18) {
@@ -53,12 +60,6 @@ public final class ListMessages {
     }
     return ms < nowMs;
   }
-  public static final String CORRELATION = "corr";
-
-  /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */
-  public static final String NOT_OWNER = "not the list owner (any more): send it again";
-  /** The failure (503) when no owner answered within {@code list.failoverHoldMs}. */
-  public static final String FAILING_OVER = "owner failing over";
 
   /** {@code lab.list.add} body: {@code 42} or {@code {"value": 42}}. */
   public record Add(long value) {
