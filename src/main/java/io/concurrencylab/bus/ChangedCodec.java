@@ -17,6 +17,8 @@ public final class ChangedCodec implements MessageCodec<Changed, JsonObject> {
   public static final String NAME = "lab-list-changed";
   /** Publishes in this process only, with this codec. */
   public static final DeliveryOptions HERE = new DeliveryOptions().setCodecName(NAME).setLocalOnly(true);
+  /** On the wire (never used: published in-process only) it is the JSON, as {@link SharedJsonCodec} writes it. */
+  private static final SharedJsonCodec WIRE = new SharedJsonCodec();
 
   /** Registers the codec once per event bus (idempotent). */
   public static void register(EventBus bus) {
@@ -28,15 +30,13 @@ public final class ChangedCodec implements MessageCodec<Changed, JsonObject> {
   }
 
   @Override
-  public void encodeToWire(Buffer buffer, Changed changed) { // not used (local only), but correct
-    Buffer encoded = changed.toJson().toBuffer();
-    buffer.appendInt(encoded.length()).appendBuffer(encoded);
+  public void encodeToWire(Buffer buffer, Changed changed) {
+    WIRE.encodeToWire(buffer, changed.toJson());
   }
 
   @Override
   public JsonObject decodeFromWire(int pos, Buffer buffer) {
-    int length = buffer.getInt(pos);
-    return new JsonObject(buffer.getBuffer(pos + 4, pos + 4 + length));
+    return WIRE.decodeFromWire(pos, buffer);
   }
 
   @Override

@@ -58,14 +58,6 @@ final class BridgeSession {
   private long idleTimer = -1;
   /** When bytes last arrived (nanoTime): the idle timer looks at it instead of being re-armed per read. */
   private long lastRead = System.nanoTime();
-  /**
-   * Frames written during this event-loop turn, sent in one socket write at its end: a round of the list's owner
-   * answers dozens of requests at once, and a write per answer would cost a system call each.
-   */
-  private Buffer out;
-  private boolean flushScheduled;
-  /** Output gathered in a turn past this is written at once. */
-  private static final int FLUSH_BYTES = 16_384;
   private boolean closed;
   private final io.concurrencylab.config.AccessToken token;
   private boolean authorized;
@@ -230,60 +222,30 @@ final class BridgeSession {
 
   private void write(JsonObject frame) {
     if (writable()) {
-      BridgeFrames.encodeTo(out, frame);
-      written();
+      socket.write(BridgeFrames.encodeTo(Buffer.buffer(), frame));
     }
   }
 
   /** A reply ({@code send}) or an event, as a {@code message} frame to {@code address}. */
   private void write(Message<Object> message, String address, boolean send) {
     if (writable()) {
-      BridgeFrames.encodeDelivered(out, address, message.headers(), message.body(), send);
-      written();
+      socket.write(BridgeFrames.encodeDelivered(Buffer.buffer(), address, message.headers(), message.body(), send));
     }
   }
 
-  /** Whether a frame may be written now; makes sure there is an output buffer for it, sent at the end of the turn. */
+  /** Whether a frame may be written now: not once closed, nor to a client that stopped reading (it is cut off). */
   private boolean writable() {
     if (closed) {
       return false;
     }
-    if (socket.writeQueueFull()) {
-      // the client stopped reading: cut it off rather than hold its output
+    if (socket.writeQueueFull()) { // the client stopped reading: cut it off rather than hold its output
       log.debug("bridge connection {}: over {} bytes of output not read; closing", socket.remoteAddress(),
           limits.maxPendingBytes());
       closed = true;
-      out = null;
       socket.close();
       return false;
     }
-    if (out == null) {
-      out = Buffer.buffer(256);
-    }
-    if (!flushScheduled) {
-      flushScheduled = true;
-      vertx.getOrCreateContext().runOnContext(v -> { // after the answers already queued on this loop
-        flushScheduled = false;
-        flush();
-      });
-    }
     return true;
-  }
-
-  /** A frame was added to {@link #out}: a large output goes now, so a client that does not read is seen as such. */
-  private void written() {
-    if (out.length() >= FLUSH_BYTES) {
-      flush();
-    }
-  }
-
-  /** Sends what this turn wrote, in one write. */
-  private void flush() {
-    Buffer frames = out;
-    out = null;
-    if (frames != null && !closed) {
-      socket.write(frames);
-    }
   }
 
   /** Tells the client what was wrong, then hangs up. */
@@ -291,7 +253,6 @@ final class BridgeSession {
     log.debug("bridge connection {}: {} ({}); closing", socket.remoteAddress(), code, detail);
     if (!closed) {
       write(BridgeFrames.refused(code, detail));
-      flush();
       closed = true;
       socket.end();
     }

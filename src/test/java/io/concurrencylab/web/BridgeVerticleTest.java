@@ -246,6 +246,39 @@ class BridgeVerticleTest {
     assertThat(received.size()).as("cut off before all of it").isLessThan(5_000);
   }
 
+  /** The same with a trickle of small events, a few per turn of the event loop, as a busy list makes them. */
+  @Test
+  void aTailThatStopsReadingATrickleOfEventsIsDisconnectedToo(Vertx vertx) throws Exception {
+    BridgeVerticle bridge = bridge(vertx, config().with("bridge.maxPendingBytes", 16_384));
+    Socket slow = new Socket();
+    slow.setReceiveBufferSize(1024);
+    slow.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), bridge.actualPort()));
+    slow.setSoTimeout(10_000);
+    sockets.add(slow);
+    write(slow, BridgeFrames.register(Addresses.LIST_CHANGED));
+    write(slow, BridgeFrames.ping());
+    assertThat(read(slow).getString("type")).isEqualTo("pong");
+
+    JsonObject change = new JsonObject().put("op", "add").put("value", 123_456_789L).put("size", 1).put("seq", 1);
+    java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch all = new java.util.concurrent.CountDownLatch(1);
+    long timer = vertx.setPeriodic(1, id -> { // ~8 MB: more than the kernel's buffers and the bound together
+      for (int i = 0; i < 20 && published.get() < 80_000; i++) {
+        if (published.incrementAndGet() == 80_000) {
+          all.countDown();
+        }
+        vertx.eventBus().publish(Addresses.LIST_CHANGED, change);
+      }
+    });
+    try {
+      assertThat(all.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue(); // the client reads nothing meanwhile
+      List<JsonObject> received = readUntilClosed(slow); // what the kernel held, then the end (not a time-out)
+      assertThat(received.size()).as("cut off before all of it").isLessThan(80_000);
+    } finally {
+      vertx.cancelTimer(timer);
+    }
+  }
+
   @Test
   void requestsInFlightPerConnectionAreBounded(Vertx vertx) throws Exception {
     vertx.eventBus().consumer(Addresses.SQUARES_RUNS, m -> { }).completion().await(); // never answers
