@@ -22,11 +22,7 @@ public final class ChangedCodec implements MessageCodec<Changed, JsonObject> {
 
   /** Registers the codec once per event bus (idempotent). */
   public static void register(EventBus bus) {
-    try {
-      bus.registerCodec(new ChangedCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // registered by another verticle of the same Vert.x instance
-    }
+    Codecs.registerOnce(bus, new ChangedCodec());
   }
 
   @Override

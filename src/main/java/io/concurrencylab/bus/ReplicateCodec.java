@@ -24,11 +24,7 @@ public final class ReplicateCodec implements MessageCodec<Replicate, Replicate> 
 
   /** Registers the codec once per event bus (idempotent); every serve that may receive a round needs it. */
   public static void register(EventBus bus) {
-    try {
-      bus.registerCodec(new ReplicateCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // registered by another verticle of the same Vert.x instance
-    }
+    Codecs.registerOnce(bus, new ReplicateCodec());
   }
 
   /** Options that select this codec, with {@code headers} of {@code template}. */

@@ -19,11 +19,7 @@ public final class SharedJsonCodec implements MessageCodec<JsonObject, JsonObjec
 
   /** Registers the codec once per event bus (idempotent; every node that may receive such bodies needs it). */
   public static void register(EventBus bus) {
-    try {
-      bus.registerCodec(new SharedJsonCodec());
-    } catch (IllegalStateException alreadyRegistered) {
-      // registered by another verticle of the same Vert.x instance
-    }
+    Codecs.registerOnce(bus, new SharedJsonCodec());
   }
 
   @Override

@@ -225,17 +225,23 @@ class BridgeVerticleTest {
     assertThat(read(tail).getString("body")).isEqualTo("still here");
   }
 
-  @Test
-  void aTailThatStopsReadingIsDisconnectedOnceItsOutputPassesTheBound(Vertx vertx) throws Exception {
-    BridgeVerticle bridge = bridge(vertx, config().with("bridge.maxPendingBytes", 65_536));
+  /** A client with a small receive buffer that tails lab.list.changed (its registration done) and reads no more. */
+  private Socket tailOfChanges(BridgeVerticle bridge, int receiveBuffer) throws IOException {
     Socket slow = new Socket();
-    slow.setReceiveBufferSize(4096);
+    slow.setReceiveBufferSize(receiveBuffer);
     slow.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), bridge.actualPort()));
     slow.setSoTimeout(10_000);
     sockets.add(slow);
     write(slow, BridgeFrames.register(Addresses.LIST_CHANGED));
     write(slow, BridgeFrames.ping());
     assertThat(read(slow).getString("type")).isEqualTo("pong");
+    return slow;
+  }
+
+  @Test
+  void aTailThatStopsReadingIsDisconnectedOnceItsOutputPassesTheBound(Vertx vertx) throws Exception {
+    BridgeVerticle bridge = bridge(vertx, config().with("bridge.maxPendingBytes", 65_536));
+    Socket slow = tailOfChanges(bridge, 4096);
 
     String body = "x".repeat(10_000);
     // far more than the kernel's buffers and the bound together; the client reads nothing meanwhile
@@ -250,14 +256,7 @@ class BridgeVerticleTest {
   @Test
   void aTailThatStopsReadingATrickleOfEventsIsDisconnectedToo(Vertx vertx) throws Exception {
     BridgeVerticle bridge = bridge(vertx, config().with("bridge.maxPendingBytes", 16_384));
-    Socket slow = new Socket();
-    slow.setReceiveBufferSize(1024);
-    slow.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), bridge.actualPort()));
-    slow.setSoTimeout(10_000);
-    sockets.add(slow);
-    write(slow, BridgeFrames.register(Addresses.LIST_CHANGED));
-    write(slow, BridgeFrames.ping());
-    assertThat(read(slow).getString("type")).isEqualTo("pong");
+    Socket slow = tailOfChanges(bridge, 1024);
 
     JsonObject change = new JsonObject().put("op", "add").put("value", 123_456_789L).put("size", 1).put("seq", 1);
     java.util.concurrent.atomic.AtomicInteger published = new java.util.concurrent.atomic.AtomicInteger();
