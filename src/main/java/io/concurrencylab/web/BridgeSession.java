@@ -11,6 +11,8 @@ import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.BridgeFrames;
 import io.concurrencylab.bus.ListMessages;
 import io.concurrencylab.bus.OwnerRequests;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -19,6 +21,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import java.util.HashMap;
@@ -58,6 +61,14 @@ final class BridgeSession {
   private long idleTimer = -1;
   /** When bytes last arrived (nanoTime): the idle timer looks at it instead of being re-armed per read. */
   private long lastRead = System.nanoTime();
+  /**
+   * Frames written during this event-loop turn, sent in one socket write at its end: a round of the list's owner
+   * answers dozens of requests at once, and a write per answer would cost a system call each.
+   */
+  private Buffer out;
+  private boolean flushScheduled;
+  /** Output gathered in a turn past this is written at once. */
+  private static final int FLUSH_BYTES = 16_384;
   private boolean closed;
   private final io.concurrencylab.config.AccessToken token;
   private boolean authorized;
@@ -222,30 +233,72 @@ final class BridgeSession {
 
   private void write(JsonObject frame) {
     if (writable()) {
-      socket.write(BridgeFrames.encodeTo(Buffer.buffer(), frame));
+      BridgeFrames.encodeTo(out, frame);
+      written();
     }
   }
 
   /** A reply ({@code send}) or an event, as a {@code message} frame to {@code address}. */
   private void write(Message<Object> message, String address, boolean send) {
     if (writable()) {
-      socket.write(BridgeFrames.encodeDelivered(Buffer.buffer(), address, message.headers(), message.body(), send));
+      BridgeFrames.encodeDelivered(out, address, message.headers(), message.body(), send);
+      written();
     }
   }
 
-  /** Whether a frame may be written now: not once closed, nor to a client that stopped reading (it is cut off). */
+  /** Whether a frame may be written now; makes sure there is an output buffer for it, sent at the end of the turn. */
   private boolean writable() {
     if (closed) {
       return false;
     }
-    if (socket.writeQueueFull()) { // the client stopped reading: cut it off rather than hold its output
+    if (socket.writeQueueFull()) {
+      // the client stopped reading: cut it off rather than hold its output
       log.debug("bridge connection {}: over {} bytes of output not read; closing", socket.remoteAddress(),
           limits.maxPendingBytes());
       closed = true;
-      socket.close();
+      out = null;
+      abort();
       return false;
     }
+    if (out == null) {
+      out = Buffer.buffer(256);
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      vertx.getOrCreateContext().runOnContext(v -> { // after the answers already queued on this loop
+        flushScheduled = false;
+        flush();
+      });
+    }
     return true;
+  }
+
+  /** A frame was added to {@link #out}: a large output goes now, so a client that does not read is seen as such. */
+  private void written() {
+    if (out.length() >= FLUSH_BYTES) {
+      flush();
+    }
+  }
+
+  /** Sends what this turn wrote, in one write. */
+  private void flush() {
+    Buffer frames = out;
+    out = null;
+    if (frames != null && !closed) {
+      socket.write(frames);
+    }
+  }
+
+  /**
+   * Drops the connection and what it has not sent, with a reset, at once. A graceful close would first wait for the
+   * queued output to reach the kernel, which for a client that stopped reading is never: its connection and tails
+   * would live on until it read again. Vert.x's handler makes even the channel's own close graceful, so the close
+   * starts below it, from its context.
+   */
+  private void abort() {
+    ChannelHandlerContext connection = ((NetSocketInternal) socket).channelHandlerContext();
+    connection.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+    connection.close();
   }
 
   /** Tells the client what was wrong, then hangs up. */
@@ -253,6 +306,7 @@ final class BridgeSession {
     log.debug("bridge connection {}: {} ({}); closing", socket.remoteAddress(), code, detail);
     if (!closed) {
       write(BridgeFrames.refused(code, detail));
+      flush();
       closed = true;
       socket.end();
     }
