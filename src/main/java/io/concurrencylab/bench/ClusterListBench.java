@@ -60,13 +60,25 @@ final class ClusterListBench {
     report.figure("owner on 2 serves, 1 request in flight per client (as a proxy call)", Report.opsPerSecond(sync));
     report.figure("owner on 2 serves, " + WINDOW + " requests in flight per client", Report.opsPerSecond(windowed));
     Optional<JsonObject> manager = median("list_manager.py", Long.toString(OPS));
+    // the same concurrency as the owner's clients: WINDOW threads per process, each with its own proxy connection
+    Optional<JsonObject> managerWindowed = median("list_manager.py", Long.toString(OPS), Integer.toString(WINDOW));
     manager.ifPresentOrElse(py -> {
       double rate = py.getDouble("ops_per_s");
       report.figure("lesson: Manager().list(), adder + remover processes (synchronous proxy calls)",
           Report.opsPerSecond(rate) + String.format(Locale.ROOT, " (owner: %.2fx with 1 in flight, %.2fx with %d)",
               sync / rate, windowed / rate, WINDOW));
-      report.verdict("cluster owner >= 1.5x Manager().list() (" + WINDOW + " in flight)", windowed >= 1.5 * rate,
-          "1.5x; moonshot 3x; with 1 in flight " + String.format(Locale.ROOT, "%.2fx", sync / rate));
+      // the target is against the Manager's better figure, whichever concurrency that is
+      double best = rate;
+      if (managerWindowed.isPresent()) {
+        double threaded = managerWindowed.get().getDouble("ops_per_s");
+        report.figure("lesson: Manager().list(), the same with " + WINDOW + " threads per process (" + WINDOW
+            + " calls in flight each, as the owner's clients)", Report.opsPerSecond(threaded)
+            + String.format(Locale.ROOT, " (owner with %d: %.2fx)", WINDOW, windowed / threaded));
+        best = Math.max(rate, threaded);
+      }
+      report.verdict("cluster owner (" + WINDOW + " in flight) >= 1.5x Manager().list() at its best",
+          windowed >= 1.5 * best, String.format(Locale.ROOT, "1.5x; moonshot 3x; here %.2fx; with 1 in flight each "
+              + "%.2fx", windowed / best, sync / rate));
     }, () -> report.figure("lesson: Manager().list()", Python.unavailable()));
   }
 
