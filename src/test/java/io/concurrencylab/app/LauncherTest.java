@@ -165,4 +165,27 @@ class LauncherTest {
     assertThat(second.exitValue()).isZero();
     assertThat(calls().stream().filter(c -> c.endsWith(" squares --sizes 2"))).as("both ran their command").hasSize(2);
   }
+
+  /** As the README starts three serves: launchers started together each run their command, from one copy of the jar. */
+  @Test
+  void launchersStartingTogetherEachRunTheirCommand() throws Exception {
+    Path home = checkout();
+    // copying the jar takes a while (a slow disk), so the launchers' copies overlap unless one waits for another
+    Path cp = dir.resolve("bin/cp");
+    Files.writeString(cp, "#!/usr/bin/env bash\nsleep 0.3\nexec /bin/cp \"$@\"\n");
+    Files.setPosixFilePermissions(cp, PosixFilePermissions.fromString("rwxr-xr-x"));
+    List<Process> launchers = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      launchers.add(launch(home, "eb-" + i, "eb", "send", "lab.squares.runs"));
+    }
+    for (int i = 0; i < launchers.size(); i++) {
+      assertThat(launchers.get(i).waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(launchers.get(i).exitValue()).as(Files.readString(dir.resolve("eb-" + i + ".err"))).isZero();
+    }
+    assertThat(calls().stream().filter(c -> c.endsWith(" eb send lab.squares.runs"))).hasSize(6);
+    try (var run = Files.list(home.resolve("target/run"))) {
+      assertThat(run.map(p -> p.getFileName().toString())).as("one copy, no leftovers")
+          .singleElement().satisfies(n -> assertThat(n).endsWith(".jar"));
+    }
+  }
 }
