@@ -21,6 +21,7 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.impl.MessageConsumerImpl;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
@@ -146,7 +147,7 @@ final class BridgeSession {
       }
       case BridgeFrames.REGISTER -> {
         if (allowed(Addresses.PUBLIC_EVENTS.contains(address)) && !tails.containsKey(address)) {
-          tails.put(address, bus.consumer(address, this::event));
+          tails.put(address, tail(address));
         }
       }
       case BridgeFrames.UNREGISTER -> {
@@ -184,6 +185,18 @@ final class BridgeSession {
         write(BridgeFrames.failed(replyAddress, address, "ERROR", -1, String.valueOf(reply.cause().getMessage())));
       }
     });
+  }
+
+  /**
+   * A consumer of {@code address}'s events for this client. Events already on their way to it when the client goes
+   * (cut off mid-burst) are dropped quietly: Vert.x would log a warning for each.
+   */
+  private MessageConsumer<Object> tail(String address) {
+    MessageConsumer<Object> tail = bus.consumer(address, this::event);
+    if (tail instanceof MessageConsumerImpl<Object> impl) {
+      impl.discardHandler(gone -> { });
+    }
+    return tail;
   }
 
   /** An event for a tail. A client that does not read them is cut off, not buffered for without bound. */
