@@ -114,7 +114,9 @@ class SoakIT {
       assertThat(addedSet).as("each value added once").hasSize(added.size());
       Set<Long> removedSet = new HashSet<>(removed);
       assertThat(removedSet).as("no value removed twice").hasSize(removed.size());
-      assertThat(addedSet).as("every removed value had been added").containsAll(removedSet);
+      // by hash (AssertJ's containsAll compares each value with every element: minutes for 100,000s)
+      assertThat(removedSet.stream().filter(v -> !addedSet.contains(v)).toList())
+          .as("removed values that had not been added").isEmpty();
       Set<Long> expected = new HashSet<>(addedSet);
       expected.removeAll(removedSet);
       assertThat(new HashSet<>(left)).as("left in the list").isEqualTo(expected);
