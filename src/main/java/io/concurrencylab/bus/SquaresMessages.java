@@ -551,6 +551,27 @@ public final class SquaresMessages {
   /** The header of a chunk whose node must throw at this number instead of answering (the run's failAt). */
   public static final String FAIL_AT = "failAt";
 
+  /*
+   * The squares' own data path (squares.ResultPort). A request to a node may carry RESULTS_TO ("host:port" of the
+   * coordinator's result port) and RESULTS_TOKEN; the node then opens a TCP connection there, writes the token
+   * (RESULTS_TOKEN_BYTES ASCII bytes), and from then on writes each chunk's squares as a frame: map (int, the
+   * request's RESULTS_MAP header), from (long), count (int), then count squares as 8-byte big-endian longs. Its
+   * answer on the event bus then has the header RESULTS_SENT and no body. Until its connection is up (or when it
+   * is down) the node answers with the squares in the body, as without these headers.
+   */
+  /** Header: where the node writes its squares, "host:port". */
+  public static final String RESULTS_TO = "resultsTo";
+  /** Header: the token a connection to {@link #RESULTS_TO} opens with. */
+  public static final String RESULTS_TOKEN = "resultsToken";
+  /** Header: the map a chunk belongs to, written in its frame. */
+  public static final String RESULTS_MAP = "resultsMap";
+  /** Header of a chunk's answer: its squares went to {@link #RESULTS_TO}. */
+  public static final String RESULTS_SENT = "resultsSent";
+  /** The length of a result port's token (ASCII). */
+  public static final int RESULTS_TOKEN_BYTES = 32;
+  /** A frame's header: map (int), from (long), count (int). */
+  public static final int RESULTS_FRAME_HEADER = 16;
+
   /** Internal, {@code lab.squares.ready}: a node of a sweep is serving its work address. */
   public record Ready(String nodeId, long pid) {
     public JsonObject toJson() {

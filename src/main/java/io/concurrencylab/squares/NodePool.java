@@ -56,6 +56,8 @@ final class NodePool {
   private final long openedNanos = System.nanoTime();
   /** The nodes' own reports, passed on to whoever watches the processes (serve's table of nodes). */
   private MessageConsumer<JsonObject> reports;
+  /** Where the nodes write their squares; null until open. */
+  private ResultPort port;
   private Scheduler scheduler;
   /** The map of this pool, kept after it ends (what it lost, re-queued and saw fail, also when it failed). */
   private Scheduler mapping;
@@ -104,9 +106,19 @@ final class NodePool {
    */
   Future<Void> open() {
     progress(Phase.LAUNCH, 0, size);
-    if (given != null) {
-      return Future.all(given.stream().map(this::adopt).toList()).mapEmpty();
-    }
+    return ResultPort.open(cluster.vertx(), cluster.host()).compose(p -> {
+      port = p;
+      return given != null ? Future.all(given.stream().map(this::adopt).toList()).mapEmpty() : launchAndWait();
+    });
+  }
+
+  /** The ping and the stats request name the result port, so a node opens its connection before its first chunk. */
+  private DeliveryOptions toPort(DeliveryOptions options) {
+    return new DeliveryOptions(options).addHeader(SquaresMessages.RESULTS_TO, port.address())
+        .addHeader(SquaresMessages.RESULTS_TOKEN, port.token());
+  }
+
+  private Future<Void> launchAndWait() {
     MessageConsumer<JsonObject> roll = cluster.vertx().eventBus().consumer(Addresses.SQUARES_READY, this::ready);
     reports = cluster.vertx().eventBus().consumer(Addresses.NODES_REPORT, m -> processes.reported(m.body()));
     return Future.all(roll.completion(), reports.completion()).<Void>mapEmpty()
@@ -119,7 +131,7 @@ final class NodePool {
   }
 
   private Future<Void> adopt(ClusterNodes.Node node) {
-    return cluster.vertx().eventBus().<JsonObject>request(Addresses.squaresNode(node.nodeId()), null, STATS)
+    return cluster.vertx().eventBus().<JsonObject>request(Addresses.squaresNode(node.nodeId()), null, toPort(STATS))
         .map(reply -> {
           before.put(node.nodeId(), NodeStats.fromJson(reply.body()));
           hosts.put(node.nodeId(), node.host());
@@ -156,7 +168,7 @@ final class NodePool {
       msg.fail(409, "not a node of the current size");
       return;
     }
-    cluster.vertx().eventBus().request(Addresses.squaresNode(node.nodeId()), null, PING).onComplete(ping -> {
+    cluster.vertx().eventBus().request(Addresses.squaresNode(node.nodeId()), null, toPort(PING)).onComplete(ping -> {
       if (ping.failed()) {
         msg.fail(503, "ping failed: " + ping.cause().getMessage());
         return;
@@ -189,7 +201,7 @@ final class NodePool {
    */
   Future<Mapped> map(long from, long count, int chunk, long failAt) {
     Scheduler work = new Scheduler(cluster.vertx(), from, count, chunk, config.squaresWindow(),
-        config.squaresChunkTimeoutMs(), ready, done -> computeProgress(done, count)).failingAt(failAt);
+        config.squaresChunkTimeoutMs(), ready, done -> computeProgress(done, count), port).failingAt(failAt);
     scheduler = work;
     mapping = work;
     return work.run().map(values -> {
@@ -334,15 +346,16 @@ final class NodePool {
    * without a leave's ceremony ({@link NodeProcesses#killAll}). Given nodes are left running.
    */
   Future<Void> close() {
+    Future<Void> closed = port == null ? Future.succeededFuture() : port.close().recover(e -> Future.succeededFuture());
     if (given != null) { // not this run's: they stay, for the next sweep
       unwatch.run();
-      return Future.succeededFuture();
+      return closed;
     }
     progress(Phase.TEARDOWN, 0, size);
     Set<Long> all = Set.copyOf(pids);
     long stopping = System.nanoTime();
     life.values().forEach(at -> at[2] = stopping);
-    return processes.killAll()
+    return closed.compose(v -> processes.killAll())
         .onComplete(ar -> { // every one has exited: its own exit time, or now when that was not seen yet
           long now = System.nanoTime();
           life.values().forEach(at -> at[3] = at[3] == 0 ? now : at[3]);

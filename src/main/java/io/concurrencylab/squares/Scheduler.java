@@ -28,13 +28,14 @@ import java.util.function.LongConsumer;
 
 /**
  * Hands chunks of the range to the nodes, like {@code Pool.map}: each node has a window of chunks in flight
- * ({@code squares.window}, wider for small chunks) and gets its next chunk as soon as it answers (so faster nodes do more: work stealing). Results land in input
- * order. A node that leaves the cluster ({@link #nodeLeft}) or does not answer a chunk in time is dropped and its
- * chunks in flight go back to the front of the queue at once, for the others.
+ * ({@code squares.window}, wider for small chunks) and gets its next chunk as soon as it answers (so faster nodes do
+ * more: work stealing). Results land in input order: written there by the {@link ResultPort} for large chunks, taken
+ * from the answers for small ones. A node that leaves the cluster ({@link #nodeLeft}) or does not answer a chunk in
+ * time is dropped and its chunks in flight go back to the front of the queue at once, for the others.
  *
  * <p>Not thread-safe: every method runs on the coordinator's event loop (membership events hop onto it first).
  */
-final class Scheduler {
+final class Scheduler implements ResultPort.Sink {
   private final Vertx vertx;
   private final long from;
   private final int chunkSize;
@@ -42,6 +43,14 @@ final class Scheduler {
   private final DeliveryOptions options;
   private final long[] results;
   private final boolean[] done;
+  /** Chunks sent out at least once: the only ones a result port's frame may fill. */
+  private final boolean[] sent;
+  /** Chunks whose squares have all reached the result port (by any node: every node computes the same squares). */
+  private final java.util.BitSet landed = new java.util.BitSet();
+  /** Chunks a node says it sent to the result port, not all landed yet: the node, and the timer that gives up. */
+  private final Map<Integer, Awaited> awaited = new java.util.HashMap<>();
+  private final ResultPort port;
+  private int mapId = -1;
   private final ArrayDeque<Integer> queue = new ArrayDeque<>();
   private final Map<String, NodeState> active = new LinkedHashMap<>();
   /** Every node that took part, lost ones included: the timeline. */
@@ -60,6 +69,8 @@ final class Scheduler {
   private int retries;
   private boolean dispatching;
   private boolean dispatchAgain;
+
+  private record Awaited(NodeState node, long timer) {}
 
   private static final class NodeState {
     final String nodeId;
@@ -111,6 +122,12 @@ final class Scheduler {
    */
   Scheduler(Vertx vertx, long from, long count, int chunkSize, int window, long chunkTimeoutMs,
       Map<String, Long> nodes, LongConsumer progress) {
+    this(vertx, from, count, chunkSize, window, chunkTimeoutMs, nodes, progress, null);
+  }
+
+  /** @param port where the nodes write the squares (null: they answer with them) */
+  Scheduler(Vertx vertx, long from, long count, int chunkSize, int window, long chunkTimeoutMs,
+      Map<String, Long> nodes, LongConsumer progress, ResultPort port) {
     if (count > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("too many numbers for one run: " + count);
     }
@@ -123,6 +140,8 @@ final class Scheduler {
     this.results = new long[(int) count];
     int chunks = (int) ((count + chunkSize - 1) / chunkSize);
     this.done = new boolean[chunks];
+    this.sent = new boolean[chunks];
+    this.port = chunkSize >= PORT_MIN_CHUNK ? port : null;
     this.chunksLeft = chunks;
     this.chunksTotal = chunks;
     for (int i = 0; i < chunks; i++) {
@@ -159,8 +178,23 @@ final class Scheduler {
 
   static final int MIN_AUTO_CHUNK = 1_000;
 
+  /**
+   * Chunks of at least this many numbers (32 KB of squares) go by the result port. Smaller ones are answered on the
+   * event bus as before: for them the copies do not matter, and waiting for two connections instead of one would
+   * only add latency (1..10 is one chunk of 80 bytes).
+   */
+  static final int PORT_MIN_CHUNK = 4_096;
+
   Future<long[]> run() {
     startNanos = System.nanoTime();
+    if (port != null) {
+      int map = port.add(this);
+      mapId = map;
+      finished.future().onComplete(ar -> {
+        port.remove(map); // frames still on their way are dropped
+        awaited.values().forEach(a -> vertx.cancelTimer(a.timer()));
+      });
+    }
     if (chunksLeft == 0) {
       finished.tryComplete(results);
     }
@@ -292,9 +326,15 @@ final class Scheduler {
     int count = (int) Math.min(chunkSize, results.length - (long) chunk * chunkSize);
     node.inFlight.add(chunk);
     sentAt.put(chunk, System.nanoTime());
-    DeliveryOptions sent = failAt >= start && failAt < start + count
+    sent[chunk] = true;
+    DeliveryOptions request = failAt >= start && failAt < start + count
         ? new DeliveryOptions(options).addHeader(SquaresMessages.FAIL_AT, Long.toString(failAt)) : options;
-    vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), sent)
+    if (port != null) {
+      request = new DeliveryOptions(request).addHeader(SquaresMessages.RESULTS_TO, port.address())
+          .addHeader(SquaresMessages.RESULTS_TOKEN, port.token())
+          .addHeader(SquaresMessages.RESULTS_MAP, Integer.toString(mapId));
+    }
+    vertx.eventBus().<Buffer>request(Addresses.squaresNode(node.nodeId), new Chunk(start, count).toBuffer(), request)
         .onComplete(ar -> {
           if (ar.succeeded()) {
             received(node, chunk, count, ar.result());
@@ -305,24 +345,77 @@ final class Scheduler {
   }
 
   private void received(NodeState node, int chunk, int count, Message<Buffer> reply) {
-    node.inFlight.remove(chunk);
     if (finished.future().isComplete()) {
+      node.inFlight.remove(chunk);
       return; // an answer after the map failed or was cancelled: no progress to report, nothing to send
     }
-    if (!done[chunk]) { // a late answer for a chunk re-queued and done elsewhere changes nothing
+    if (!done[chunk] && reply.headers().contains(SquaresMessages.RESULTS_SENT)) {
+      if (!landed.get(chunk)) { // the answer overtook its squares: wait for them, at most a chunk's timeout
+        long timer = vertx.setTimer(options.getSendTimeout(), id -> {
+          Awaited waiting = awaited.remove(chunk);
+          if (waiting != null && !done[chunk]) {
+            drop(waiting.node().nodeId, "its squares did not reach the result port within " + options.getSendTimeout()
+                + " ms");
+          }
+        });
+        Awaited before = awaited.put(chunk, new Awaited(node, timer));
+        if (before != null) {
+          vertx.cancelTimer(before.timer());
+        }
+        return; // still in the node's window
+      }
+    } else if (!done[chunk]) { // a late answer for a chunk re-queued and done elsewhere changes nothing
       Buffer squares = reply.body();
-      if (squares.length() != count * 8) {
-        finished.tryFail("node " + node.nodeId + " answered " + squares.length() / 8 + " squares for a chunk of " + count);
+      if (squares == null || squares.length() != count * 8) {
+        node.inFlight.remove(chunk);
+        finished.tryFail("node " + node.nodeId + " answered " + (squares == null ? 0 : squares.length() / 8)
+            + " squares for a chunk of " + count);
         return;
       }
       int offset = chunk * chunkSize;
       for (int i = 0; i < count; i++) {
         results[offset + i] = squares.getLong(i * 8);
       }
+    }
+    completed(node, chunk, count);
+  }
+
+  /** The result port: where the frame of the chunk starting at {@code start} goes (only a chunk sent out). */
+  @Override
+  public int slot(long start, int count) {
+    long offset = start - from;
+    if (offset < 0 || offset >= results.length || offset % chunkSize != 0) {
+      return -1;
+    }
+    int chunk = (int) (offset / chunkSize);
+    return sent[chunk] && count == Math.min(chunkSize, results.length - offset) ? (int) offset : -1;
+  }
+
+  @Override
+  public long[] results() {
+    return results;
+  }
+
+  /** The result port: every square of a chunk is in {@link #results}; done if its node has answered already. */
+  @Override
+  public void landed(long start) {
+    int chunk = (int) ((start - from) / chunkSize);
+    landed.set(chunk);
+    Awaited waiting = awaited.remove(chunk);
+    if (waiting != null && !finished.future().isComplete()) {
+      vertx.cancelTimer(waiting.timer());
+      completed(waiting.node(), chunk, (int) Math.min(chunkSize, results.length - (long) chunk * chunkSize));
+    }
+  }
+
+  /** The chunk's squares are in {@link #results}: counted, and the node gets its next chunk. */
+  private void completed(NodeState node, int chunk, int count) {
+    node.inFlight.remove(chunk);
+    if (!done[chunk]) {
       done[chunk] = true;
-      Long sent = sentAt.remove(chunk);
-      node.done(new Span(from + (long) chunk * chunkSize, count, 1, msSinceStart(sent == null ? startNanos : sent),
-          msSinceStart(System.nanoTime())));
+      Long sentNanos = sentAt.remove(chunk);
+      node.done(new Span(from + (long) chunk * chunkSize, count, 1,
+          msSinceStart(sentNanos == null ? startNanos : sentNanos), msSinceStart(System.nanoTime())));
       numbersDone += count;
       chunksLeft--; // before the progress, which reads it
       progress.accept(numbersDone);
@@ -361,6 +454,13 @@ final class Scheduler {
       return;
     }
     List<Integer> requeue = node.inFlight.stream().filter(c -> !done[c]).sorted().toList();
+    requeue.forEach(c -> {
+      Awaited waiting = awaited.get(c);
+      if (waiting != null && waiting.node() == node) {
+        awaited.remove(c);
+        vertx.cancelTimer(waiting.timer());
+      }
+    });
     for (int i = requeue.size() - 1; i >= 0; i--) {
       queue.addFirst(requeue.get(i));
     }

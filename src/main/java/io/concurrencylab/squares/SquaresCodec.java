@@ -1,6 +1,8 @@
 package io.concurrencylab.squares;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 
@@ -21,9 +23,34 @@ final class SquaresCodec implements MessageCodec<SquaresCodec.Squares, Buffer> {
       if (count > 0) {
         buffer.setLong(at + 8 * (count - 1), 0);
       }
+      ByteBuf bytes = ((BufferInternal) buffer).getByteBuf(); // a view of the same memory
+      if (bytes.hasArray()) {
+        fill(bytes.array(), bytes.arrayOffset() + at, from, count);
+        return;
+      }
       for (int i = 0; i < count; i++) {
         long x = from + i;
         buffer.setLong(at + 8 * i, x * x);
+      }
+    }
+
+    /**
+     * The squares of from..from+count-1 into {@code array} from {@code at} on, big-endian. A plain loop over the
+     * array: a node runs C1-compiled code only (it starts faster), and C1 does not inline Buffer.setLong's chain of
+     * calls (bounds, capacity, reference count) for each number.
+     */
+    static void fill(byte[] array, int at, long from, int count) {
+      for (int i = 0, o = at; i < count; i++, o += 8) {
+        long x = from + i;
+        long v = x * x;
+        array[o] = (byte) (v >>> 56);
+        array[o + 1] = (byte) (v >>> 48);
+        array[o + 2] = (byte) (v >>> 40);
+        array[o + 3] = (byte) (v >>> 32);
+        array[o + 4] = (byte) (v >>> 24);
+        array[o + 5] = (byte) (v >>> 16);
+        array[o + 6] = (byte) (v >>> 8);
+        array[o + 7] = (byte) v;
       }
     }
   }

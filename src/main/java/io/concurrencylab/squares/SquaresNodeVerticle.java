@@ -19,7 +19,10 @@ import io.vertx.core.eventbus.Message;
  * runs on the event loop; the cost that matters here is the messaging, not the arithmetic.
  */
 public final class SquaresNodeVerticle extends VerticleBase {
+  private static final io.vertx.core.eventbus.DeliveryOptions SENT = new io.vertx.core.eventbus.DeliveryOptions()
+      .addHeader(SquaresMessages.RESULTS_SENT, "1");
   private final String nodeId;
+  private ResultLinks results;
   private final long pid = ProcessHandle.current().pid();
   private int chunks;
   private long numbers;
@@ -47,6 +50,7 @@ public final class SquaresNodeVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     SquaresCodec.register(vertx.eventBus());
+    results = new ResultLinks(vertx);
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // a task's failure goes back with its story
     // completion(): started only once the address is known cluster-wide, so the coordinator never gets NO_HANDLERS
     return vertx.eventBus().<Object>consumer(Addresses.squaresNode(nodeId), this::handle).completion()
@@ -91,6 +95,11 @@ public final class SquaresNodeVerticle extends VerticleBase {
 
   private void handle(Message<Object> msg) {
     try {
+      String resultsTo = msg.headers().get(SquaresMessages.RESULTS_TO);
+      String token = msg.headers().get(SquaresMessages.RESULTS_TOKEN);
+      if (resultsTo != null && token != null) {
+        results.open(resultsTo, token); // from the first ping on, so the connection is up before the first chunk
+      }
       switch (NodeOp.valueOf(String.valueOf(msg.headers().get(SquaresMessages.OP)))) {
         case PING -> {
           if (startCpuMs < 0) { // the coordinator's first ping is the last step of this node's start
@@ -105,7 +114,14 @@ public final class SquaresNodeVerticle extends VerticleBase {
           if (failAt != null) {
             failAt(chunk, Long.parseLong(failAt));
           }
-          msg.reply(new SquaresCodec.Squares(chunk.from(), chunk.count())); // computed as the reply is written
+          SquaresCodec.Squares squares = new SquaresCodec.Squares(chunk.from(), chunk.count());
+          String map = msg.headers().get(SquaresMessages.RESULTS_MAP);
+          if (resultsTo != null && token != null && map != null
+              && results.send(resultsTo, token, Integer.parseInt(map), squares)) {
+            msg.reply(null, SENT); // the squares went to the coordinator's result port, ahead of this answer
+          } else {
+            msg.reply(squares); // computed as the reply is written
+          }
           busyNanos += System.nanoTime() - start;
           chunks++;
           numbers += chunk.count();

@@ -154,6 +154,61 @@ class SchedulerTest {
         .startsWith("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
   }
 
+  /** Runs a map with a result port, each node's connection to it up first (as a pool's ping does). */
+  private Scheduler[] runThroughPort(long count, int chunk, long timeoutMs) {
+    Scheduler[] self = new Scheduler[2];
+    ResultPort[] port = new ResultPort[1];
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    Promise<ResultPort> opened = Promise.promise();
+    context.runOnContext(v -> ResultPort.open(vertx, "127.0.0.1").onComplete(opened));
+    port[0] = opened.future().await();
+    io.vertx.core.eventbus.DeliveryOptions ping = new io.vertx.core.eventbus.DeliveryOptions()
+        .addHeader(io.concurrencylab.bus.SquaresMessages.OP, "PING")
+        .addHeader(io.concurrencylab.bus.SquaresMessages.RESULTS_TO, port[0].address())
+        .addHeader(io.concurrencylab.bus.SquaresMessages.RESULTS_TOKEN, port[0].token());
+    deployments.keySet().forEach(id -> vertx.eventBus().request(io.concurrencylab.bus.Addresses.squaresNode(id), null,
+        ping).await());
+    port[0].whenConnected(deployments.size()).await();
+    Promise<long[]> result = Promise.promise();
+    context.runOnContext(v -> {
+      self[0] = new Scheduler(vertx, 1, count, chunk, 2, timeoutMs, nodes, done -> { }, port[0]);
+      self[0].run().onComplete(result);
+    });
+    long[] squares = result.future().await();
+    for (int i = 0; i < squares.length; i++) {
+      assertThat(squares[i]).isEqualTo((long) (i + 1) * (i + 1));
+    }
+    lastPort = port[0];
+    return self;
+  }
+
+  private ResultPort lastPort;
+
+  /** With a result port, every chunk's squares come that way, read straight into the map's array. */
+  @Test
+  void theSquaresComeThroughTheResultPort() {
+    Scheduler scheduler = runThroughPort(100_003, Scheduler.PORT_MIN_CHUNK, 5_000)[0];
+    assertThat(lastPort.framesLanded()).isEqualTo((100_003 + Scheduler.PORT_MIN_CHUNK - 1) / Scheduler.PORT_MIN_CHUNK);
+    assertThat(scheduler.lost()).isEmpty();
+  }
+
+  /**
+   * A node that says it sent its squares to the port but whose squares never come is dropped after a chunk's
+   * timeout, and its chunks are computed by the others: the answer alone does not count as the squares.
+   */
+  @Test
+  void aNodeWhoseSquaresNeverArriveIsDroppedAndItsChunksDoneElsewhere() {
+    vertx.eventBus().consumer(io.concurrencylab.bus.Addresses.squaresNode("liar"), msg -> msg.reply(null,
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader(io.concurrencylab.bus.SquaresMessages.RESULTS_SENT, "1")))
+        .completion().await();
+    nodes.put("liar", 7L);
+    // chunks this large have a window of 2, so every node, the liar too, gets some at once
+    Scheduler scheduler = runThroughPort(20 * 32_768, 32_768, 300)[0];
+    assertThat(scheduler.lost()).extracting(Lost::nodeId, Lost::reason).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("liar", "its squares did not reach the result port within 300 ms"));
+    assertThat(scheduler.lost().get(0).requeued()).isPositive();
+  }
+
   @Test
   void autoChunkIsAboutFourChunksPerNode() {
     assertThat(Scheduler.autoChunk(1_000_000, 4)).isEqualTo(62_500);

@@ -71,8 +71,14 @@ class SquaresIT {
 
   /** Runs 1..2,000,000 in small chunks on 2 nodes in this JVM, doing {@code toOneNode} to a node mid-compute. */
   private RunRecord runWhileDoing(Consumer<ProcessHandle> toOneNode, AtomicLong victim) throws Exception {
+    return runWhileDoing(toOneNode, victim, 2_000_000, 2_000);
+  }
+
+  /** The same over 1..{@code to} in chunks of {@code chunk}. */
+  private RunRecord runWhileDoing(Consumer<ProcessHandle> toOneNode, AtomicLong victim, long to, long chunk)
+      throws Exception {
     LabConfig config = config();
-    RunRequest request = RunRequest.validated(List.of(2), 1, 2_000_000, 2_000L, 8, 10_000_000);
+    RunRequest request = RunRequest.validated(List.of(2), 1, to, chunk, 8, 10_000_000);
     String runId = Sweep.newRunId();
     NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), data.resolve("logs"));
     AtomicBoolean done = new AtomicBoolean();
@@ -92,13 +98,17 @@ class SquaresIT {
   }
 
   private static void checkSquares(RunRecord record) throws Exception {
-    long[] expected = new long[2_000_000];
+    checkSquares(record, 2_000_000);
+  }
+
+  private static void checkSquares(RunRecord record, int count) throws Exception {
+    long[] expected = new long[count];
     for (int i = 0; i < expected.length; i++) {
       expected[i] = (long) (i + 1) * (i + 1);
     }
     assertThat(record.results().sha256()).isEqualTo(Sweep.results(expected, 1).sha256());
-    assertThat(record.results().count()).isEqualTo(2_000_000);
-    assertThat(record.results().last()).endsWith(4_000_000_000_000L);
+    assertThat(record.results().count()).isEqualTo(count);
+    assertThat(record.results().last()).endsWith((long) count * count);
   }
 
   @Test
@@ -136,6 +146,23 @@ class SquaresIT {
     assertThat(record.ok()).as(record.error()).isTrue();
     checkSquares(record);
     assertThat(record.sizes().get(0).lost()).extracting(Lost::pid).containsExactly(victim.get());
+  }
+
+  /**
+   * Large chunks, whose squares the nodes write to the coordinator's result port: a node killed, then one hung,
+   * mid-compute. The chunks it had are computed by the other, whether its answers or its squares were missing.
+   */
+  @Test
+  void withTheResultPortAKilledOrHungNodeHasItsChunksRequeuedAndTheRunCompletes() throws Exception {
+    for (Consumer<ProcessHandle> toOneNode : List.<Consumer<ProcessHandle>>of(ProcessHandle::destroyForcibly,
+        node -> signal("STOP", node.pid()))) {
+      AtomicLong victim = new AtomicLong();
+      RunRecord record = runWhileDoing(toOneNode, victim, 10_000_000, 4 * Scheduler.PORT_MIN_CHUNK);
+      assertThat(record.ok()).as(record.error()).isTrue();
+      checkSquares(record, 10_000_000);
+      assertThat(record.sizes().get(0).lost()).extracting(Lost::pid).containsExactly(victim.get());
+      assertThat(record.sizes().get(0).retries()).isPositive();
+    }
   }
 
   private static void signal(String name, long pid) {
