@@ -112,12 +112,6 @@ final class NodePool {
     });
   }
 
-  /** The ping and the stats request name the result port, so a node opens its connection before its first chunk. */
-  private DeliveryOptions toPort(DeliveryOptions options) {
-    return new DeliveryOptions(options).addHeader(SquaresMessages.RESULTS_TO, port.address())
-        .addHeader(SquaresMessages.RESULTS_TOKEN, port.token());
-  }
-
   private Future<Void> launchAndWait() {
     MessageConsumer<JsonObject> roll = cluster.vertx().eventBus().consumer(Addresses.SQUARES_READY, this::ready);
     reports = cluster.vertx().eventBus().consumer(Addresses.NODES_REPORT, m -> processes.reported(m.body()));
@@ -131,7 +125,7 @@ final class NodePool {
   }
 
   private Future<Void> adopt(ClusterNodes.Node node) {
-    return cluster.vertx().eventBus().<JsonObject>request(Addresses.squaresNode(node.nodeId()), null, toPort(STATS))
+    return cluster.vertx().eventBus().<JsonObject>request(Addresses.squaresNode(node.nodeId()), null, STATS)
         .map(reply -> {
           before.put(node.nodeId(), NodeStats.fromJson(reply.body()));
           hosts.put(node.nodeId(), node.host());
@@ -168,7 +162,7 @@ final class NodePool {
       msg.fail(409, "not a node of the current size");
       return;
     }
-    cluster.vertx().eventBus().request(Addresses.squaresNode(node.nodeId()), null, toPort(PING)).onComplete(ping -> {
+    cluster.vertx().eventBus().request(Addresses.squaresNode(node.nodeId()), null, PING).onComplete(ping -> {
       if (ping.failed()) {
         msg.fail(503, "ping failed: " + ping.cause().getMessage());
         return;

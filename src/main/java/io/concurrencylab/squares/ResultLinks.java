@@ -110,6 +110,7 @@ final class ResultLinks {
       socket.write(Buffer.buffer(token));
       socket.handler(ignored -> { }); // the port sends nothing
       socket.closeHandler(v -> links.remove(target, opening));
+      socket.exceptionHandler(e -> socket.close()); // the port closed under a frame (its map ended): reconnect later
       opening.socket = socket;
       opening.up.tryComplete();
     });

@@ -140,6 +140,7 @@ final class ResultPort {
       }
     }));
     socket.closeHandler(v -> here(() -> open.remove(in)));
+    socket.exceptionHandler(e -> socket.close()); // a node killed mid-frame resets it: not an error of the app's
     here(() -> {
       if (open.size() >= MAX_CONNECTIONS) {
         in.refuse();

@@ -95,11 +95,6 @@ public final class SquaresNodeVerticle extends VerticleBase {
 
   private void handle(Message<Object> msg) {
     try {
-      String resultsTo = msg.headers().get(SquaresMessages.RESULTS_TO);
-      String token = msg.headers().get(SquaresMessages.RESULTS_TOKEN);
-      if (resultsTo != null && token != null) {
-        results.open(resultsTo, token); // from the first ping on, so the connection is up before the first chunk
-      }
       switch (NodeOp.valueOf(String.valueOf(msg.headers().get(SquaresMessages.OP)))) {
         case PING -> {
           if (startCpuMs < 0) { // the coordinator's first ping is the last step of this node's start
@@ -115,6 +110,10 @@ public final class SquaresNodeVerticle extends VerticleBase {
             failAt(chunk, Long.parseLong(failAt));
           }
           SquaresCodec.Squares squares = new SquaresCodec.Squares(chunk.from(), chunk.count());
+          // the coordinator names its result port for large chunks only; the connection is opened at the first
+          // (not at the ping: a node that only ever gets small chunks, a sweep of 1..10, opens none)
+          String resultsTo = msg.headers().get(SquaresMessages.RESULTS_TO);
+          String token = msg.headers().get(SquaresMessages.RESULTS_TOKEN);
           String map = msg.headers().get(SquaresMessages.RESULTS_MAP);
           if (resultsTo != null && token != null && map != null
               && results.send(resultsTo, token, Integer.parseInt(map), squares)) {

@@ -154,41 +154,50 @@ class SchedulerTest {
         .startsWith("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
   }
 
-  /** Runs a map with a result port, each node's connection to it up first (as a pool's ping does). */
-  private Scheduler[] runThroughPort(long count, int chunk, long timeoutMs) {
-    Scheduler[] self = new Scheduler[2];
-    ResultPort[] port = new ResultPort[1];
+  /**
+   * Runs a map with a result port, after a first map through it has made every node open its connection (a node
+   * opens it at its first large chunk, whose squares then still come in its answer).
+   */
+  private Scheduler runThroughPort(long count, int chunk, long timeoutMs) {
     io.vertx.core.Context context = vertx.getOrCreateContext();
     Promise<ResultPort> opened = Promise.promise();
     context.runOnContext(v -> ResultPort.open(vertx, "127.0.0.1").onComplete(opened));
-    port[0] = opened.future().await();
-    io.vertx.core.eventbus.DeliveryOptions ping = new io.vertx.core.eventbus.DeliveryOptions()
-        .addHeader(io.concurrencylab.bus.SquaresMessages.OP, "PING")
-        .addHeader(io.concurrencylab.bus.SquaresMessages.RESULTS_TO, port[0].address())
-        .addHeader(io.concurrencylab.bus.SquaresMessages.RESULTS_TOKEN, port[0].token());
-    deployments.keySet().forEach(id -> vertx.eventBus().request(io.concurrencylab.bus.Addresses.squaresNode(id), null,
-        ping).await());
-    port[0].whenConnected(deployments.size()).await();
+    ResultPort port = opened.future().await();
+    for (String id : deployments.keySet()) { // one chunk on each node alone: each opens its connection
+      map(context, port, chunk, chunk, 5_000, Map.of(id, nodes.get(id)));
+    }
+    port.whenConnected(deployments.size()).timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
+    long before = port.framesLanded();
+    Scheduler scheduler = map(context, port, count, chunk, timeoutMs, nodes);
+    lastPort = port;
+    framesThisMap = port.framesLanded() - before;
+    return scheduler;
+  }
+
+  /** One map on {@code context}, its squares checked. */
+  private Scheduler map(io.vertx.core.Context context, ResultPort port, long count, int chunk, long timeoutMs,
+      Map<String, Long> on) {
+    Scheduler[] self = new Scheduler[1];
     Promise<long[]> result = Promise.promise();
     context.runOnContext(v -> {
-      self[0] = new Scheduler(vertx, 1, count, chunk, 2, timeoutMs, nodes, done -> { }, port[0]);
+      self[0] = new Scheduler(vertx, 1, count, chunk, 2, timeoutMs, on, done -> { }, port);
       self[0].run().onComplete(result);
     });
     long[] squares = result.future().await();
     for (int i = 0; i < squares.length; i++) {
       assertThat(squares[i]).isEqualTo((long) (i + 1) * (i + 1));
     }
-    lastPort = port[0];
-    return self;
+    return self[0];
   }
 
+  private long framesThisMap;
   private ResultPort lastPort;
 
   /** With a result port, every chunk's squares come that way, read straight into the map's array. */
   @Test
   void theSquaresComeThroughTheResultPort() {
-    Scheduler scheduler = runThroughPort(100_003, Scheduler.PORT_MIN_CHUNK, 5_000)[0];
-    assertThat(lastPort.framesLanded()).isEqualTo((100_003 + Scheduler.PORT_MIN_CHUNK - 1) / Scheduler.PORT_MIN_CHUNK);
+    Scheduler scheduler = runThroughPort(100_003, Scheduler.PORT_MIN_CHUNK, 5_000);
+    assertThat(framesThisMap).isEqualTo((100_003 + Scheduler.PORT_MIN_CHUNK - 1) / Scheduler.PORT_MIN_CHUNK);
     assertThat(scheduler.lost()).isEmpty();
   }
 
@@ -203,7 +212,7 @@ class SchedulerTest {
         .completion().await();
     nodes.put("liar", 7L);
     // chunks this large have a window of 2, so every node, the liar too, gets some at once
-    Scheduler scheduler = runThroughPort(20 * 32_768, 32_768, 300)[0];
+    Scheduler scheduler = runThroughPort(20 * 32_768, 32_768, 300);
     assertThat(scheduler.lost()).extracting(Lost::nodeId, Lost::reason).containsExactly(
         org.assertj.core.groups.Tuple.tuple("liar", "its squares did not reach the result port within 300 ms"));
     assertThat(scheduler.lost().get(0).requeued()).isPositive();
