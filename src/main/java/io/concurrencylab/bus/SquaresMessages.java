@@ -554,7 +554,8 @@ public final class SquaresMessages {
   /*
    * The squares' own data path (squares.ResultPort). A request to a node may carry RESULTS_TO ("host:port" of the
    * coordinator's result port) and RESULTS_TOKEN; the node then opens a TCP connection there, writes the token
-   * (RESULTS_TOKEN_BYTES ASCII bytes), and from then on writes each chunk's squares as a frame: map (int, the
+   * (RESULTS_TOKEN_BYTES ASCII bytes); the port answers with the one byte RESULTS_ACCEPTED (or closes the
+   * connection), and from then on the node writes each chunk's squares as a frame: map (int, the
    * request's RESULTS_MAP header), from (long), count (int), then count squares as 8-byte big-endian longs. Its
    * answer on the event bus then has the header RESULTS_SENT and no body. Until its connection is up (or when it
    * is down) the node answers with the squares in the body, as without these headers.
@@ -567,6 +568,8 @@ public final class SquaresMessages {
   public static final String RESULTS_MAP = "resultsMap";
   /** Header of a chunk's answer: its squares went to {@link #RESULTS_TO}. */
   public static final String RESULTS_SENT = "resultsSent";
+  /** The byte a result port answers a right token with. */
+  public static final byte RESULTS_ACCEPTED = 1;
   /** The length of a result port's token (ASCII). */
   public static final int RESULTS_TOKEN_BYTES = 32;
   /** A frame's header: map (int), from (long), count (int). */

@@ -82,6 +82,9 @@ final class ResultLinks {
     } catch (NumberFormatException e) {
       return null;
     }
+    if (port < 1 || port > 65_535) {
+      return null;
+    }
     if (links.size() >= MAX_LINKS && link == null) { // the oldest goes
       String oldest = links.keySet().iterator().next();
       Link gone = links.remove(oldest);
@@ -107,12 +110,19 @@ final class ResultLinks {
         return;
       }
       NetSocketInternal socket = (NetSocketInternal) ar.result();
-      socket.write(Buffer.buffer(token));
-      socket.handler(ignored -> { }); // the port sends nothing
-      socket.closeHandler(v -> links.remove(target, opening));
+      socket.closeHandler(v -> {
+        links.remove(target, opening);
+        opening.up.tryFail("the result port closed the connection");
+      });
       socket.exceptionHandler(e -> socket.close()); // the port closed under a frame (its map ended): reconnect later
-      opening.socket = socket;
-      opening.up.tryComplete();
+      // up once the port has taken the token (its one byte): a frame written before could be refused unread
+      socket.handler(answer -> {
+        if (opening.socket == null && answer.length() > 0 && answer.getByte(0) == SquaresMessages.RESULTS_ACCEPTED) {
+          opening.socket = socket;
+          opening.up.tryComplete();
+        }
+      });
+      socket.write(Buffer.buffer(token));
     });
     return opening;
   }

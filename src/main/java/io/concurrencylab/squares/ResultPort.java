@@ -7,6 +7,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
@@ -48,6 +49,8 @@ final class ResultPort {
   }
 
   static final int MAX_CONNECTIONS = 64;
+  /** Written to a connection once its token is right: only then does the node write frames (else they could be lost). */
+  static final Buffer ACCEPTED = Buffer.buffer(new byte[] {SquaresMessages.RESULTS_ACCEPTED});
   static final long HELLO_TIMEOUT_MS = 10_000;
   /** A frame's count above this is not a chunk of ours (a run has at most squares.maxNumbers, 10 M by default). */
   static final int MAX_COUNT = Integer.MAX_VALUE / 8 - SquaresMessages.RESULTS_FRAME_HEADER;
@@ -128,7 +131,7 @@ final class ResultPort {
   }
 
   private void connected(NetSocket socket) {
-    Inbound in = reader(socket::close);
+    Inbound in = reader(socket::close, () -> socket.write(ACCEPTED));
     // the raw buffers, not Vert.x's copies of them; each is released here once read
     ((NetSocketInternal) socket).messageHandler(msg -> here(() -> {
       try {
@@ -139,7 +142,10 @@ final class ResultPort {
         ReferenceCountUtil.release(msg);
       }
     }));
-    socket.closeHandler(v -> here(() -> open.remove(in)));
+    socket.closeHandler(v -> here(() -> {
+      open.remove(in);
+      vertx.cancelTimer(in.helloTimer); // else a client connecting in a loop would pile up timers holding sockets
+    }));
     socket.exceptionHandler(e -> socket.close()); // a node killed mid-frame resets it: not an error of the app's
     here(() -> {
       if (open.size() >= MAX_CONNECTIONS) {
@@ -166,9 +172,12 @@ final class ResultPort {
 
   private enum State { HELLO, HEADER, DATA, SKIP }
 
-  /** A connection's reader, which calls {@code close} when it refuses what it reads (tests feed it bytes directly). */
-  Inbound reader(Runnable close) {
-    return new Inbound(close);
+  /**
+   * A connection's reader, which calls {@code accept} once the token is right and {@code close} when it refuses what
+   * it reads (tests feed it bytes directly).
+   */
+  Inbound reader(Runnable close, Runnable accept) {
+    return new Inbound(close, accept);
   }
 
   /** Frames read whole into a map so far (tests, and to tell the data path is in use). */
@@ -179,6 +188,7 @@ final class ResultPort {
   /** One node's connection: where in which frame it is. */
   final class Inbound {
     final Runnable close;
+    final Runnable accept;
     final byte[] head = new byte[Math.max(SquaresMessages.RESULTS_TOKEN_BYTES, SquaresMessages.RESULTS_FRAME_HEADER)];
     State state = State.HELLO;
     int headAt;
@@ -195,8 +205,9 @@ final class ResultPort {
     long carry;
     int carryBytes;
 
-    Inbound(Runnable close) {
+    Inbound(Runnable close, Runnable accept) {
       this.close = close;
+      this.accept = accept;
     }
 
     /** Reads what {@code buf} holds (does not release it). */
@@ -212,6 +223,7 @@ final class ResultPort {
               }
               vertx.cancelTimer(helloTimer);
               state = State.HEADER;
+              accept.run();
               helloed(1);
             }
           }

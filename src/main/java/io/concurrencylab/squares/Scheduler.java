@@ -350,6 +350,12 @@ final class Scheduler implements ResultPort.Sink {
       return; // an answer after the map failed or was cancelled: no progress to report, nothing to send
     }
     if (!done[chunk] && reply.headers().contains(SquaresMessages.RESULTS_SENT)) {
+      if (!landed.get(chunk) && !active.containsKey(node.nodeId)) {
+        // a dropped node answering late: its chunk is re-queued already, and the node now holding it is the one to
+        // wait for (one waiter per chunk, always an active node)
+        node.inFlight.remove(chunk);
+        return;
+      }
       if (!landed.get(chunk)) { // the answer overtook its squares: wait for them, at most a chunk's timeout
         long timer = vertx.setTimer(options.getSendTimeout(), id -> {
           Awaited waiting = awaited.remove(chunk);

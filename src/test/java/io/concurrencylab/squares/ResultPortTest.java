@@ -100,10 +100,13 @@ class ResultPortTest {
     return port.token().getBytes(StandardCharsets.US_ASCII);
   }
 
+  /** How many readers accepted their token, by {@link #feed}. */
+  private int accepted;
+
   /** Feeds {@code bytes} to a fresh reader in pieces of random length (1 to 20 bytes); true if it refused them. */
-  private static boolean feed(ResultPort port, byte[] bytes, long seed) {
+  private boolean feed(ResultPort port, byte[] bytes, long seed) {
     AtomicBoolean refused = new AtomicBoolean();
-    ResultPort.Inbound reader = port.reader(() -> refused.set(true));
+    ResultPort.Inbound reader = port.reader(() -> refused.set(true), () -> accepted++);
     Random random = new Random(seed);
     for (int at = 0; at < bytes.length && !refused.get(); ) {
       int n = Math.min(bytes.length - at, 1 + random.nextInt(20));
@@ -130,6 +133,7 @@ class ResultPortTest {
       }
     }
     assertThat(port.framesLanded()).isEqualTo(60);
+    assertThat(accepted).isEqualTo(20);
   }
 
   @Test
@@ -138,6 +142,7 @@ class ResultPortTest {
     int id = port.add(map);
     byte[] wrong = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     assertThat(feed(port, concat(wrong, frame(id, 1, 10)), 1)).isTrue();
+    assertThat(accepted).isZero();
     assertThat(map.landed).isEmpty();
     assertThat(map.results).containsOnly(0L);
   }
@@ -222,6 +227,20 @@ class ResultPortTest {
     socket.closeHandler(v -> closed.tryComplete());
     socket.write(Buffer.buffer("not-the-token-not-the-token-1234!"));
     closed.future().timeout(10, TimeUnit.SECONDS).await();
+  }
+
+  /** A node whose token the port refuses never counts its link as up: it answers on the event bus instead. */
+  @Test
+  void aNodeThePortRefusesWritesNoFrameThere() {
+    ResultLinks links = new ResultLinks(vertx);
+    String wrong = "0123456789abcdef0123456789abcdef";
+    String opened = on(() -> links.open(port.address(), wrong).transform(ar -> io.vertx.core.Future.succeededFuture(
+        ar.failed() ? ar.cause().getMessage() : "up")));
+    assertThat(opened).isEqualTo("the result port closed the connection");
+    Boolean sent = on(() -> io.vertx.core.Future.succeededFuture(links.send(port.address(), wrong, 0,
+        new SquaresCodec.Squares(1, 10))));
+    assertThat(sent).isFalse();
+    assertThat(port.framesLanded()).isZero();
   }
 
   @Test
