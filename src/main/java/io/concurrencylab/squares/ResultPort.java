@@ -110,11 +110,6 @@ final class ResultPort {
     return server.close();
   }
 
-  /** Connections open now. */
-  int connections() {
-    return open.size();
-  }
-
   /** Completes once {@code n} connections have opened with the token (tests: every node's link is up). */
   Future<Void> whenConnected(int n) {
     Promise<Void> promise = Promise.promise();
