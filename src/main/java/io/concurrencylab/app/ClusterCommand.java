@@ -6,6 +6,7 @@ import io.concurrencylab.cluster.ClusterRun;
 import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.cluster.Members;
 import io.concurrencylab.cluster.NodeProcesses;
+import io.concurrencylab.cluster.StopSet;
 import io.concurrencylab.config.LabConfig;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ final class ClusterCommand implements Runnable {
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
       ClusterSettings cluster = settings(config, "node", false).joining(join);
-      List<String> args = cluster.nodeArgs(host);
+      List<String> args = new ArrayList<>(cluster.nodeArgs(host));
+      args.addAll(List.of(NodeCommand.STOP_SET_OPTION, run.stopSet().toString())); // how stop tells them who goes too
       int first = run.nextIndex();
       List<NodeProcesses.Node> nodes = new ArrayList<>();
       for (int i = first; i < first + count; i++) {
@@ -197,11 +199,18 @@ final class ClusterCommand implements Runnable {
                   java.util.stream.Collectors.joining(", "))) + ")");
         }
       }
-      // all at once: stopping N nodes takes about as long as stopping one
+      // all at once; and each node knows who goes with it: when that is its whole cluster, it ends without
+      // handing its data to members that are leaving too (StopSet)
       List<ClusterRun.Recorded> alive = recorded.stream().filter(ClusterRun.Recorded::alive).toList();
       long start = System.nanoTime();
-      java.util.Map<ProcessHandle, Boolean> killed = NodeProcesses.stopAllAndWait(
-          alive.stream().flatMap(r -> ProcessHandle.of(r.pid()).stream()).toList(), config.squaresStopGraceMs());
+      java.util.Map<ProcessHandle, Boolean> killed;
+      try {
+        StopSet.write(run.stopSet(), ProcessHandle.current().pid(), alive.stream().map(ClusterRun.Recorded::pid).toList());
+        killed = NodeProcesses.stopAllAndWait(alive.stream().flatMap(r -> ProcessHandle.of(r.pid()).stream()).toList(),
+            config.squaresStopGraceMs());
+      } finally {
+        Files.deleteIfExists(run.stopSet());
+      }
       for (ClusterRun.Recorded r : recorded) {
         Boolean forced = killed.entrySet().stream().filter(e -> e.getKey().pid() == r.pid())
             .map(java.util.Map.Entry::getValue).findFirst().orElse(null);

@@ -5,6 +5,7 @@ import io.concurrencylab.bus.SquaresMessages.Ready;
 import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.cluster.NodeRegistry;
 import io.concurrencylab.cluster.ParentWatch;
+import io.concurrencylab.cluster.StopSet;
 import io.concurrencylab.compare.CompareNodeVerticle;
 import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.squares.SquaresNodeVerticle;
@@ -60,6 +61,12 @@ final class NodeCommand implements Callable<Integer> {
   @Option(names = "--ready-timeout-ms", description = "With --report-ready: how long to wait for the coordinator to "
       + "take the report (default: squares.readyTimeoutMs).")
   Long readyTimeoutMs;
+  /** Set by lab cluster start: the file lab cluster stop lists the nodes in that it stops together. */
+  static final String STOP_SET_OPTION = "--stop-set";
+  @Option(names = STOP_SET_OPTION, paramLabel = "FILE", hidden = true, description = "On SIGTERM, the nodes stopped "
+      + "together are listed here (lab cluster start sets it): with the whole cluster among them, nothing is handed "
+      + "over and this node ends at once.")
+  java.nio.file.Path stopSet;
   @Option(names = "--exit-when-ready", hidden = true,
       description = "Stop as soon as ready: the launcher's class-data-sharing training run.")
   boolean exitWhenReady;
@@ -114,6 +121,12 @@ final class NodeCommand implements Callable<Integer> {
       lifecycle.requestStop("--exit-when-ready");
     }
     String why = lifecycle.await(null);
+    if (leavesWithWholeCluster(hazelcast)) {
+      say("node stopping (" + why + ") with every member of cluster " + settings.name() + " (lab cluster stop stops "
+          + "them all): nobody keeps data, so nothing is handed over and it ends at once");
+      System.out.flush();
+      ParentWatch.killSelf();
+    }
     say("node stopping (" + why + ")");
     long stopStart = System.nanoTime();
     long[] signedOut = {stopStart};
@@ -124,6 +137,17 @@ final class NodeCommand implements Callable<Integer> {
     say("node stopped (signed out in " + (signedOut[0] - stopStart) / 1_000_000 + " ms, left the "
         + "cluster in " + (end - signedOut[0]) / 1_000_000 + " ms)");
     return 0;
+  }
+
+  /** Whether the stop that signalled this node stops every member of its cluster with it ({@link StopSet}). */
+  private boolean leavesWithWholeCluster(com.hazelcast.cluster.Cluster cluster) {
+    if (stopSet == null) {
+      return false;
+    }
+    var self = io.concurrencylab.cluster.Members.of(cluster.getLocalMember());
+    return StopSet.read(stopSet).filter(StopSet::current)
+        .map(set -> set.endsCluster(self.pid(), self.host(), io.concurrencylab.cluster.Members.all(cluster.getMembers())))
+        .orElse(false);
   }
 
   /** A line on standard output (the node's log file when launched), timestamped as every log line is. */
@@ -143,6 +167,7 @@ final class NodeCommand implements Callable<Integer> {
   /** What parseQuickly reads: option to whether it takes a value. */
   private static final java.util.Map<String, Boolean> QUICK = java.util.Map.ofEntries(
       java.util.Map.entry("--cluster-name", true), java.util.Map.entry("--host", true),
+      java.util.Map.entry(STOP_SET_OPTION, true),
       java.util.Map.entry("--port", true), java.util.Map.entry("--port-count", true),
       java.util.Map.entry("--members", true), java.util.Map.entry("--role", true),
       java.util.Map.entry("--join", true), java.util.Map.entry("--event-bus-port-offset", true),
@@ -170,6 +195,7 @@ final class NodeCommand implements Callable<Integer> {
         String value = takesValue ? args[++i] : null;
         switch (option) {
           case "--cluster-name" -> node.clusterName = value;
+          case STOP_SET_OPTION -> node.stopSet = java.nio.file.Path.of(value);
           case "--host" -> node.host = value;
           case "--port" -> node.port = Integer.valueOf(value);
           case "--port-count" -> node.portCount = Integer.valueOf(value);
@@ -187,7 +213,7 @@ final class NodeCommand implements Callable<Integer> {
           default -> throw new IllegalStateException("not in QUICK: " + option);
         }
       }
-    } catch (NumberFormatException e) {
+    } catch (IllegalArgumentException e) { // a number, or a path (--stop-set), that is not one
       return java.util.Optional.empty();
     }
     boolean complete = node.clusterName != null && node.host != null && node.port != null && node.portCount != null

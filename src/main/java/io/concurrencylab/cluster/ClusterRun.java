@@ -48,6 +48,11 @@ public final class ClusterRun {
     return dir.resolve("node-" + index + ".pid");
   }
 
+  /** Where {@code stop} lists the nodes it stops together, while it stops them ({@link StopSet}). */
+  public Path stopSet() {
+    return dir.resolve("stopping.json");
+  }
+
   public Path log(int index) {
     return dir.resolve("node-" + index + ".log");
   }

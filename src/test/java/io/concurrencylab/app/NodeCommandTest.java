@@ -16,7 +16,9 @@ class NodeCommandTest {
   @ParameterizedTest
   @ValueSource(strings = {SWEEP, "--cluster-name c --host h --port 1 --port-count 2",
       "--cluster-name c --host h --port 1 --port-count 2 --exit-when-ready --role node",
-      "--cluster-name c --host h --port 1 --port-count 2 --role node --event-bus-port-offset 40 --join a:1,b:2 --join c:3"})
+      "--cluster-name c --host h --port 1 --port-count 2 --role node --event-bus-port-offset 40 --join a:1,b:2 --join c:3",
+      // lab cluster start's nodes
+      "--cluster-name c --host h --port 1 --port-count 2 --role node --event-bus-port-offset 40 --stop-set runs/cluster/stopping.json"})
   void readsWhatPicocliReads(String line) {
     String[] args = line.split(" ");
     NodeCommand quick = NodeCommand.parseQuickly(args).orElseThrow();

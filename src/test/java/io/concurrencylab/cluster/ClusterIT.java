@@ -151,9 +151,55 @@ class ClusterIT {
       try (Stream<Path> files = Files.list(runDir)) {
         assertThat(files.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".pid"));
       }
+      // the serve stayed: each node handed its data over as it left (StopSet)
+      for (int i = 1; i <= 2; i++) {
+        assertThat(Files.readString(runDir.resolve("node-" + i + ".log"))).contains("node stopped (signed out in ")
+            .doesNotContain("nothing is handed over");
+      }
     } finally {
       Processes.stopAll(started);
       serve.vertx().close().await();
+    }
+  }
+
+  /**
+   * No serve, nobody else: lab cluster stop stops the whole cluster, so its nodes hand nothing over and end at once,
+   * without an error, leaving no process, PID file or stop set behind.
+   */
+  @Test
+  void stoppingTheWholeClusterEndsItAtOnce() throws Exception {
+    String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    String[] cluster = {"--set", "cluster.name=" + name, "--set", "cluster.port=6201", "--set",
+        "cluster.runDir=" + runDir};
+    List<ProcessHandle> started = new ArrayList<>();
+    try {
+      try (LabProcess start = LabProcess.start(args("cluster", "start", "3", cluster))) {
+        assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
+      }
+      for (ClusterRun.Recorded r : new ClusterRun(runDir).recorded()) {
+        started.add(ProcessHandle.of(r.pid()).orElseThrow());
+      }
+      assertThat(started).hasSize(3);
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", cluster))) {
+        assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
+        assertThat(stop.stdoutLines()).contains("stopped node 1 (pid " + started.get(0).pid() + ")",
+            "stopped node 2 (pid " + started.get(1).pid() + ")", "stopped node 3 (pid " + started.get(2).pid() + ")")
+            .anyMatch(l -> l.matches("no recorded node left \\(3 stopped in \\d+ ms\\)"));
+        assertThat(stop.stderr()).isEmpty();
+      }
+      assertThat(started).noneMatch(NodeProcesses::running);
+      for (int i = 1; i <= 3; i++) {
+        assertThat(Files.readString(runDir.resolve("node-" + i + ".log")))
+            .contains("with every member of cluster " + name + " (lab cluster stop stops them all): nobody keeps data, "
+                + "so nothing is handed over and it ends at once")
+            .doesNotContain("node stopped (signed out").doesNotContain("ERROR").doesNotContain("Exception");
+      }
+      try (Stream<Path> files = Files.list(runDir)) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".pid"))
+            .noneMatch(f -> f.startsWith("stopping"));
+      }
+    } finally {
+      Processes.stopAll(started);
     }
   }
 
