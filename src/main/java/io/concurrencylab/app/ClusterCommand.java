@@ -205,11 +205,16 @@ final class ClusterCommand implements Runnable {
       long start = System.nanoTime();
       java.util.Map<ProcessHandle, Boolean> killed;
       try {
-        StopSet.write(run.stopSet(), ProcessHandle.current().pid(), alive.stream().map(ClusterRun.Recorded::pid).toList());
+        try {
+          StopSet.write(run.stopSet(), alive.stream().map(ClusterRun.Recorded::pid).toList());
+        } catch (java.io.IOException e) { // the nodes then leave gracefully, as when someone stays: slower, no harm
+          System.err.println("lab cluster stop: cannot write " + run.stopSet() + " (" + e + "); the nodes leave "
+              + "gracefully, handing their data to each other");
+        }
         killed = NodeProcesses.stopAllAndWait(alive.stream().flatMap(r -> ProcessHandle.of(r.pid()).stream()).toList(),
             config.squaresStopGraceMs());
       } finally {
-        Files.deleteIfExists(run.stopSet());
+        deleteQuietly(run.stopSet());
       }
       for (ClusterRun.Recorded r : recorded) {
         Boolean forced = killed.entrySet().stream().filter(e -> e.getKey().pid() == r.pid())
@@ -228,6 +233,14 @@ final class ClusterCommand implements Runnable {
       System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir() : node != null ? "stopped 1 node"
           + " (" + ms + " ms)" : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)"));
       return ExitCodes.OK;
+    }
+
+    private static void deleteQuietly(java.nio.file.Path file) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (java.io.IOException e) { // e.g. a folder in its place: never read as a set (StopSet.read)
+        System.err.println("lab cluster stop: cannot remove " + file + " (" + e + ")");
+      }
     }
   }
 }

@@ -145,7 +145,7 @@ final class NodeCommand implements Callable<Integer> {
       return false;
     }
     var self = io.concurrencylab.cluster.Members.of(cluster.getLocalMember());
-    return StopSet.read(stopSet).filter(StopSet::current)
+    return StopSet.read(stopSet).filter(StopSet::stopperRunning)
         .map(set -> set.endsCluster(self.pid(), self.host(), io.concurrencylab.cluster.Members.all(cluster.getMembers())))
         .orElse(false);
   }

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Collection;
@@ -18,48 +19,64 @@ import java.util.Set;
  * <ul>
  *   <li>every member of its cluster is in the set: the cluster ends with them. A graceful leave would hand the
  *       partitions to members that are leaving too, and Hazelcast pauses 3 s whenever such a migration fails (4 nodes
- *       took 0.4-5 s to stop, one 0.15 s). Nobody keeps the data, so the node ends at once, as a sweep's node does;
- *   <li>anyone else is there (a serve, a node of another host or run folder, nodes left by {@code --node}): the node
- *       leaves gracefully, handing its partitions to those who stay.
+ *       took 0.4-5 s to stop, one 0.15 s). Nobody keeps the data, so the node ends at once, without a leave, as a
+ *       sweep's node does when its cluster is thrown away;
+ *   <li>anyone else is there (a serve, a node of another host or run folder, the nodes a {@code --node} stop leaves
+ *       running): the node leaves gracefully, handing its partitions to those who stay.
  * </ul>
- * A set is trusted only while the stop that wrote it is still running, so a file left by a stop killed midway never
- * decides a later, unrelated SIGTERM.
+ * A set is trusted only while the very stop that wrote it runs (its pid and start time, not a zombie), so a file left
+ * by a stop killed midway never decides a later, unrelated SIGTERM.
  */
-public record StopSet(long stopper, Set<Long> pids) {
+public record StopSet(long stopper, long stopperStartMs, Set<Long> pids) {
   /** A set is a few pids; anything larger is not one of ours. */
   static final long MAX_BYTES = 64 * 1024;
 
-  public static void write(Path file, long stopper, Collection<Long> pids) throws IOException {
+  /** Writes the set of this process's stop: a fresh file renamed over the old one (a link there is replaced). */
+  public static void write(Path file, Collection<Long> pids) throws IOException {
+    ProcessHandle self = ProcessHandle.current();
     Files.createDirectories(file.getParent());
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, new JsonObject().put("stopper", stopper).put("pids", new JsonArray(List.copyOf(pids)))
-        .encode() + "\n");
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Path tmp = Files.createTempFile(file.getParent(), file.getFileName() + ".", ".tmp");
+    try {
+      Files.writeString(tmp, new JsonObject().put("stopper", self.pid()).put("stopperStartMs", startMs(self))
+          .put("pids", new JsonArray(List.copyOf(pids))).encode() + "\n");
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 
   /** The set in {@code file}; empty when there is none, or it is damaged or not a set. */
   public static Optional<StopSet> read(Path file) {
     try {
-      if (!Files.isRegularFile(file) || Files.size(file) > MAX_BYTES) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_BYTES) {
         return Optional.empty();
       }
       JsonObject json = new JsonObject(Files.readString(file));
       Set<Long> pids = json.getJsonArray("pids").stream().map(p -> ((Number) p).longValue())
           .collect(java.util.stream.Collectors.toUnmodifiableSet());
-      return Optional.of(new StopSet(json.getLong("stopper"), pids));
+      return Optional.of(new StopSet(json.getLong("stopper"), json.getLong("stopperStartMs"), pids));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }
 
-  /** Whether the stop that wrote this set is still running (pids get reused, but not within a stop's seconds). */
-  public boolean current() {
-    return ProcessHandle.of(stopper).map(ProcessHandle::isAlive).orElse(false);
+  /**
+   * Whether the stop that wrote this set is still running: the same process (pid and start time: pids get reused),
+   * alive and not a zombie.
+   */
+  public boolean stopperRunning() {
+    return ProcessHandle.of(stopper).filter(NodeProcesses::running)
+        .map(p -> stopperStartMs >= 0 && startMs(p) == stopperStartMs).orElse(false);
+  }
+
+  /** When {@code process} started (ms since the epoch), or -1 where the system does not say. */
+  static long startMs(ProcessHandle process) {
+    return process.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
   }
 
   /**
-   * Whether the member {@code self} (pid, address "host:port") leaves with every member of its cluster: each is on
-   * its host (pids are per host) and in this set.
+   * Whether the member {@code selfPid} at {@code selfAddress} ("host:port", as {@link Member#host()} has it) leaves
+   * with every member of its cluster: each is on its host (pids are per host) and in this set.
    */
   public boolean endsCluster(long selfPid, String selfAddress, List<Member> members) {
     String host = host(selfAddress);

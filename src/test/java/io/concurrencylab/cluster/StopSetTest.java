@@ -21,7 +21,7 @@ class StopSetTest {
 
   @Test
   void aWholeClusterOnThisHostEndsTogether() {
-    StopSet set = new StopSet(1, Set.of(10L, 11L, 12L));
+    StopSet set = new StopSet(1, 0, Set.of(10L, 11L, 12L));
     assertThat(set.endsCluster(10, "127.0.0.1:5701", List.of(member(10, "127.0.0.1:5701"),
         member(11, "127.0.0.1:5702"), member(12, "127.0.0.1:5703")))).isTrue();
     assertThat(set.endsCluster(10, "127.0.0.1:5701", List.of(member(10, "127.0.0.1:5701")))).isTrue();
@@ -29,7 +29,7 @@ class StopSetTest {
 
   @Test
   void anyoneWhoStaysGetsTheData() {
-    StopSet set = new StopSet(1, Set.of(10L, 11L));
+    StopSet set = new StopSet(1, 0, Set.of(10L, 11L));
     // a serve (or any member not stopped now)
     assertThat(set.endsCluster(10, "127.0.0.1:5701", List.of(member(10, "127.0.0.1:5701"),
         member(11, "127.0.0.1:5702"), member(99, "127.0.0.1:5703")))).isFalse();
@@ -46,20 +46,66 @@ class StopSetTest {
   @Test
   void writtenAsItIsRead() throws Exception {
     Path file = dir.resolve("run/stopping.json");
-    StopSet.write(file, ProcessHandle.current().pid(), List.of(10L, 11L));
+    StopSet.write(file, List.of(10L, 11L));
     StopSet read = StopSet.read(file).orElseThrow();
-    assertThat(read).isEqualTo(new StopSet(ProcessHandle.current().pid(), Set.of(10L, 11L)));
-    assertThat(read.current()).as("written by a stop that is running (this test)").isTrue();
+    ProcessHandle self = ProcessHandle.current();
+    assertThat(read).isEqualTo(new StopSet(self.pid(), StopSet.startMs(self), Set.of(10L, 11L)));
+    assertThat(read.stopperRunning()).as("written by a stop that is running (this test)").isTrue();
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file); // no temporary file left
     }
   }
 
+  /** A stop that died leaves its file: its pid, gone, a zombie or reused by another process, decides nothing. */
   @Test
   void aSetWhoseStopIsGoneDecidesNothing() throws Exception {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    assertThat(new StopSet(gone.pid(), Set.of(10L)).current()).isFalse();
+    assertThat(new StopSet(gone.pid(), 0, Set.of(10L)).stopperRunning()).as("exited").isFalse();
+    ProcessHandle self = ProcessHandle.current();
+    assertThat(new StopSet(self.pid(), StopSet.startMs(self) - 1_000, Set.of(10L)).stopperRunning())
+        .as("the pid of another process, started at another time").isFalse();
+    assertThat(new StopSet(self.pid(), -1, Set.of(10L)).stopperRunning()).as("no start time known").isFalse();
+    // a zombie: `sleep 0`, whose parent (sh, replaced by sleep 60) never collects it
+    Process parent = new ProcessBuilder("sh", "-c", "sleep 0 & echo $!; exec sleep 60").start();
+    try {
+      long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream()))
+          .readLine().trim());
+      ProcessHandle handle = ProcessHandle.of(zombie).orElseThrow();
+      long started = StopSet.startMs(handle);
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (NodeProcesses.running(handle) && System.nanoTime() < deadline) {
+        Thread.onSpinWait(); // the state this waits for is the event itself: sleep 0 exiting
+      }
+      assertThat(handle.isAlive()).as("a zombie still counts as alive for isAlive()").isTrue();
+      assertThat(new StopSet(zombie, started, Set.of(10L)).stopperRunning()).as("a zombie").isFalse();
+    } finally {
+      parent.destroyForcibly().waitFor();
+    }
+  }
+
+  /** The file is renamed into place: a link left where it goes is replaced, and what it pointed to is untouched. */
+  @Test
+  void aLinkInItsPlaceIsReplacedNotFollowed() throws Exception {
+    Path precious = Files.writeString(dir.resolve("precious.txt"), "keep");
+    Path file = dir.resolve("stopping.json");
+    Files.createSymbolicLink(file, precious);
+    assertThat(StopSet.read(file)).as("a link is not read as a set").isEmpty();
+    StopSet.write(file, List.of(10L));
+    assertThat(Files.readString(precious)).isEqualTo("keep");
+    assertThat(Files.isSymbolicLink(file)).isFalse();
+    assertThat(StopSet.read(file)).isPresent();
+  }
+
+  @Test
+  void aFolderInItsPlaceFailsTheWriteAndLeavesNoTemporaryFile() throws Exception {
+    Path file = dir.resolve("stopping.json");
+    Files.createDirectories(file.resolve("x"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> StopSet.write(file, List.of(10L)))
+        .isInstanceOf(java.io.IOException.class);
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(file);
+    }
   }
 
   @Test
