@@ -1,11 +1,12 @@
 """The lesson's Q8, timed: multiprocessing.Pool(N).map(square, 1..TO) for each N, pool creation and teardown
 included, then warm maps on a pool kept open.
 
-Usage: python3 squares_pool.py TO N [N ...] [--chunksize K] [--warm R] [--cold C]  -> one JSON line:
+Usage: python3 squares_pool.py TO N [N ...] [--chunksize K] [--warm R] [--warmup W] [--cold C]  -> one JSON line:
   {"sizes": {N: {"total_ms", "warm_ms"}}, "chunksize", "count", "sha256"}
   total_ms: median of C pools (default 3), each created, mapped once and closed, its workers joined (what the
             lesson's "Time taken" holds, teardown included);
-  warm_ms:  median of R maps (default 5) on a pool kept open, after R maps to warm up;
+  warm_ms:  median of R maps (default 5) on a pool kept open, after W maps to warm up (default R; the JVM side
+            of a comparison may need more to settle its JIT, and then gives both sides the same W);
   chunksize: K, or Pool.map's own choice when not given (about four chunks per worker);
   sha256 of the squares as 8-byte big-endian, to check them against the other side's.
 """
@@ -36,6 +37,7 @@ def main():
     parser.add_argument("sizes", type=int, nargs="*", default=[2, 4, 8])
     parser.add_argument("--chunksize", type=int, default=None)
     parser.add_argument("--warm", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=None)
     parser.add_argument("--cold", type=int, default=3)
     args = parser.parse_args()
     numbers = range(1, args.to + 1)
@@ -49,7 +51,7 @@ def main():
                 result = pool.map(square, numbers, args.chunksize)
             totals.append((time.perf_counter() - start) * 1000)
         with multiprocessing.Pool(n) as pool:
-            for _ in range(args.warm):
+            for _ in range(args.warm if args.warmup is None else args.warmup):
                 pool.map(square, numbers, args.chunksize)
             warm = []
             for _ in range(args.warm):
