@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.net.NetSocketInternal;
@@ -64,8 +63,6 @@ final class ResultPort {
   private NetServer server;
   private int nextMap;
   private long framesLanded;
-  private int greeted;
-  private final java.util.List<Map.Entry<Integer, Promise<Void>>> waiters = new java.util.ArrayList<>();
 
   private ResultPort(Vertx vertx, String host) {
     this.vertx = vertx;
@@ -108,21 +105,6 @@ final class ResultPort {
   Future<Void> close() {
     sinks.clear();
     return server.close();
-  }
-
-  /** Completes once {@code n} connections have opened with the token (tests: every node's link is up). */
-  Future<Void> whenConnected(int n) {
-    Promise<Void> promise = Promise.promise();
-    here(() -> {
-      waiters.add(Map.entry(n, promise));
-      helloed(0);
-    });
-    return promise.future();
-  }
-
-  private void helloed(int more) {
-    greeted += more;
-    waiters.removeIf(w -> w.getKey() <= greeted && w.getValue().tryComplete());
   }
 
   private void connected(NetSocket socket) {
@@ -219,7 +201,6 @@ final class ResultPort {
               vertx.cancelTimer(helloTimer);
               state = State.HEADER;
               accept.run();
-              helloed(1);
             }
           }
           case HEADER -> {

@@ -155,18 +155,24 @@ class SchedulerTest {
   }
 
   /**
-   * Runs a map with a result port, after a first map through it has made every node open its connection (a node
-   * opens it at its first large chunk, whose squares then still come in its answer).
+   * Runs a map with a result port, once every node's connection is up. A node opens it at its first large chunk,
+   * whose squares still come in its answer, and uses it from the chunk after the port's acceptance has reached it:
+   * so each node gets one-chunk maps until one of its chunks comes through the port.
    */
   private Scheduler runThroughPort(long count, int chunk, long timeoutMs) {
     io.vertx.core.Context context = vertx.getOrCreateContext();
     Promise<ResultPort> opened = Promise.promise();
     context.runOnContext(v -> ResultPort.open(vertx, "127.0.0.1").onComplete(opened));
     ResultPort port = opened.future().await();
-    for (String id : deployments.keySet()) { // one chunk on each node alone: each opens its connection
-      map(context, port, chunk, chunk, 5_000, Map.of(id, nodes.get(id)));
+    for (String id : deployments.keySet()) {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      long landed;
+      do {
+        assertThat(System.nanoTime()).as("node %s's connection to the result port is up", id).isLessThan(deadline);
+        landed = port.framesLanded();
+        map(context, port, chunk, chunk, 5_000, Map.of(id, nodes.get(id)));
+      } while (port.framesLanded() == landed);
     }
-    port.whenConnected(deployments.size()).timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
     long before = port.framesLanded();
     Scheduler scheduler = map(context, port, count, chunk, timeoutMs, nodes);
     lastPort = port;
