@@ -109,6 +109,12 @@ final class ClusterCommand implements Runnable {
     }
   }
 
+  /** A PID file no process can be told from: said, and left for the user (whatever it names is not signalled). */
+  static String damaged(ClusterRun.Damaged d) {
+    return "recorded node " + d.index() + ": its PID file " + d.pidFile() + " cannot be read (" + d.reason()
+        + "); no process is signalled for it, and the file is left for you to look at and remove";
+  }
+
   @Command(name = "status", description = "The cluster's members (node id, pid, role, uptime: serve, nodes, ...) "
       + "and the recorded PIDs. Joins the cluster for a moment to read the member list.")
   static final class Status implements Callable<Integer> {
@@ -119,7 +125,8 @@ final class ClusterCommand implements Runnable {
     public Integer call() throws Exception {
       LabConfig config = options.load();
       ClusterRun run = new ClusterRun(config.clusterRunDir());
-      List<ClusterRun.Recorded> recorded = run.recorded();
+      ClusterRun.Contents contents = run.contents();
+      List<ClusterRun.Recorded> recorded = contents.nodes();
       // Join just long enough to read the member list. As a data member: a lite member cannot start a cluster of
       // its own, which is what happens when nobody is there (then the list is just this probe).
       ClusterSettings.Clustered probe = settings(config, "status", false).join(new VertxOptions()).await();
@@ -136,6 +143,7 @@ final class ClusterCommand implements Runnable {
           System.out.println("recorded node " + r.index() + ": pid " + r.pid() + (r.alive() ? member ? " running, member"
               : " running, not a member (yet?)" : " DEAD (stale PID file; lab cluster stop removes it)"));
         }
+        contents.damaged().forEach(d -> System.out.println(damaged(d)));
       } finally {
         Lifecycle.stopAndClose(probe.vertx(), io.vertx.core.Future::succeededFuture, Duration.ofSeconds(10));
       }
@@ -188,7 +196,9 @@ final class ClusterCommand implements Runnable {
     public Integer call() throws Exception {
       LabConfig config = options.load();
       ClusterRun run = new ClusterRun(config.clusterRunDir());
-      List<ClusterRun.Recorded> recorded = run.recorded();
+      ClusterRun.Contents contents = run.contents();
+      List<ClusterRun.Recorded> recorded = contents.nodes();
+      contents.damaged().forEach(d -> System.err.println(damaged(d)));
       if (node != null) {
         List<ClusterRun.Recorded> all = recorded;
         recorded = recorded.stream().filter(r -> node.equals(Long.toString(r.pid()))
@@ -231,7 +241,8 @@ final class ClusterCommand implements Runnable {
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
       System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir() : node != null ? "stopped 1 node"
-          + " (" + ms + " ms)" : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)"));
+          + " (" + ms + " ms)" : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)")
+          + (contents.damaged().isEmpty() ? "" : "; " + contents.damaged().size() + " unreadable PID file(s) left"));
       return ExitCodes.OK;
     }
 

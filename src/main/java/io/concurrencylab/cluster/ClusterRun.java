@@ -33,8 +33,11 @@ public final class ClusterRun {
     return dir;
   }
 
+  /** The next index after every recorded one, a damaged PID file's too (its log is not overwritten). */
   public int nextIndex() throws IOException {
-    return recorded().stream().mapToInt(Recorded::index).max().orElse(0) + 1;
+    Contents contents = contents();
+    return Stream.concat(contents.nodes().stream().map(Recorded::index), contents.damaged().stream().map(Damaged::index))
+        .mapToInt(Integer::intValue).max().orElse(0) + 1;
   }
 
   public void record(int index, long pid) throws IOException {
@@ -57,28 +60,88 @@ public final class ClusterRun {
     return dir.resolve("node-" + index + ".log");
   }
 
+  /** The recorded nodes, leaving out PID files that cannot be read ({@link #contents} has those too). */
   public List<Recorded> recorded() throws IOException {
-    List<Recorded> all = new ArrayList<>();
+    return contents().nodes();
+  }
+
+  /** A PID file that does not hold a PID (cut short, edited, not ours): no process can be told from it. */
+  public record Damaged(int index, Path pidFile, String reason) { }
+
+  /** What the folder holds: the nodes recorded (by index), and the PID files that could not be read. */
+  public record Contents(List<Recorded> nodes, List<Damaged> damaged) { }
+
+  public Contents contents() throws IOException {
+    List<Recorded> nodes = new ArrayList<>();
+    List<Damaged> damaged = new ArrayList<>();
     if (!Files.isDirectory(dir)) {
-      return all;
+      return new Contents(nodes, damaged);
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().matches("node-\\d+\\.pid")).sorted().toList()) {
-        int index = Integer.parseInt(f.getFileName().toString().replaceAll("\\D", ""));
-        long pid = Long.parseLong(Files.readString(f).trim());
-        all.add(new Recorded(index, pid, readyNodeId(index), f, log(index)));
+      for (Path f : files.filter(p -> PID_FILE.matcher(p.getFileName().toString()).matches()).toList()) {
+        String name = f.getFileName().toString();
+        int index = Integer.parseInt(name.substring("node-".length(), name.length() - ".pid".length())); // 9 digits
+        long pid;
+        try {
+          pid = readPid(f);
+        } catch (IOException | NumberFormatException e) {
+          damaged.add(new Damaged(index, f, e.getMessage()));
+          continue;
+        }
+        Optional<String> nodeId;
+        try {
+          nodeId = readyNodeId(index);
+        } catch (IOException e) { // an unreadable log hides the node id, not the node
+          nodeId = Optional.empty();
+        }
+        nodes.add(new Recorded(index, pid, nodeId, f, log(index)));
       }
     }
-    return all;
+    nodes.sort(java.util.Comparator.comparingInt(Recorded::index)); // node-10 after node-9
+    damaged.sort(java.util.Comparator.comparingInt(Damaged::index));
+    return new Contents(nodes, damaged);
   }
+
+  private static final Pattern PID_FILE = Pattern.compile("node-\\d{1,9}\\.pid");
+  /** A PID and a newline; anything longer was not written by {@link #record}. */
+  private static final int MAX_PID_FILE_BYTES = 32;
+
+  private static long readPid(Path f) throws IOException {
+    if (!Files.isRegularFile(f)) {
+      throw new IOException("not a regular file");
+    }
+    byte[] bytes;
+    try (var in = Files.newInputStream(f)) {
+      bytes = in.readNBytes(MAX_PID_FILE_BYTES + 1);
+    }
+    if (bytes.length > MAX_PID_FILE_BYTES) {
+      throw new IOException("longer than a PID file (" + MAX_PID_FILE_BYTES + " bytes)");
+    }
+    String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII).trim();
+    if (!text.matches("[1-9]\\d{0,17}")) {
+      throw new NumberFormatException(text.isEmpty() ? "empty" : "not a PID: \"" + text.replaceAll("[^ -~]", "?")
+          + "\"");
+    }
+    return Long.parseLong(text);
+  }
+
+  /**
+   * The "node ready" line comes after the node's start logging, within this much of its log: a node that has run
+   * for days has a long log, read only this far.
+   */
+  static final int READY_WITHIN_BYTES = 1 << 20;
 
   /** The node id from the "node ready" line of its log, if it got that far. */
   public Optional<String> readyNodeId(int index) throws IOException {
     Path log = log(index);
-    if (!Files.exists(log)) {
+    if (!Files.isRegularFile(log)) {
       return Optional.empty();
     }
-    Matcher m = READY.matcher(Files.readString(log));
+    byte[] head;
+    try (var in = Files.newInputStream(log)) {
+      head = in.readNBytes(READY_WITHIN_BYTES);
+    }
+    Matcher m = READY.matcher(new String(head, java.nio.charset.StandardCharsets.UTF_8));
     return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 

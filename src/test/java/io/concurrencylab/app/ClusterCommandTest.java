@@ -1,0 +1,62 @@
+package io.concurrencylab.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.concurrencylab.bus.ExitCodes;
+import io.concurrencylab.cluster.ClusterRun;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** lab cluster's commands on a run folder, up to where they would need a cluster (ClusterIT goes further). */
+class ClusterCommandTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private PrintStream originalOut;
+  private PrintStream originalErr;
+
+  @TempDir
+  Path runDir;
+
+  @BeforeEach
+  void capture() {
+    originalOut = System.out;
+    originalErr = System.err;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @AfterEach
+  void restore() {
+    System.setOut(originalOut);
+    System.setErr(originalErr);
+  }
+
+  /** A damaged PID file is named and left; it stops neither the stop nor the nodes recorded beside it. */
+  @Test
+  void stopSaysWhichPidFileItCannotReadAndDoesTheRest() throws Exception {
+    ClusterRun run = new ClusterRun(runDir);
+    Process exited = new ProcessBuilder("true").start();
+    exited.waitFor();
+    run.record(1, exited.pid());
+    Files.writeString(run.pidFile(3), "abc\n");
+
+    int code = Main.run("cluster", "stop", "--set", "cluster.runDir=" + runDir);
+
+    String stdout = out.toString(StandardCharsets.UTF_8);
+    String stderr = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(stdout + stderr).isEqualTo(ExitCodes.OK);
+    assertThat(stderr).isEqualTo("recorded node 3: its PID file " + run.pidFile(3) + " cannot be read (not a PID: "
+        + "\"abc\"); no process is signalled for it, and the file is left for you to look at and remove\n");
+    assertThat(stdout).contains("node 1 (pid " + exited.pid() + ") was not running")
+        .contains("no recorded node left; 1 unreadable PID file(s) left");
+    assertThat(run.pidFile(1)).doesNotExist();
+    assertThat(run.pidFile(3)).hasContent("abc");
+  }
+}
