@@ -536,10 +536,38 @@ public final class SquaresMessages {
       // records kept before "status" existed: a run stopped by Ctrl-C or serve said "interrupted"
       String status = json.getString("status", ok ? DONE : error != null && error.startsWith("interrupted")
           ? CANCELLED : FAILED);
-      return new RunRecord(json.getString("id"), json.getString("started"), json.getString("finished"),
+      RunRecord record = new RunRecord(json.getString("id"), json.getString("started"), json.getString("finished"),
           RunRequest.fromJson(json.getJsonObject("request")), status, error,
           list(json.getJsonArray("sizes"), SizeResult::fromJson), results == null ? null : Results.fromJson(results),
           json.getJsonObject("machine"));
+      record.check();
+      return record;
+    }
+
+    /** The longest run id read: "yyyyMMdd-HHmmss-xxxx", or "pool-" and that, with room to spare. */
+    static final int MAX_ID_CHARS = 100;
+
+    /**
+     * What every reader of a record counts on (the runs are listed by start time and id, found by id, shown by
+     * status): a record from a file or from another serve without them is not a run record.
+     */
+    private void check() {
+      if (id == null || id.isEmpty() || id.length() > MAX_ID_CHARS || !id.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException("id must be 1 to " + MAX_ID_CHARS + " letters, digits, '.', '_' or '-'");
+      }
+      if (started == null) {
+        throw new IllegalArgumentException("no started time");
+      }
+      if (!List.of(DONE, FAILED, CANCELLED).contains(status)) {
+        throw new IllegalArgumentException("status must be done, failed or cancelled");
+      }
+      if (request.sizes() == null || request.sizes().stream().anyMatch(n -> n == null || n < 1)
+          || request.from() < 0 || request.to() < request.from()) {
+        throw new IllegalArgumentException("the request must have sizes of at least 1 and 0 <= from <= to");
+      }
+      if (sizes.stream().anyMatch(size -> size == null || size.size() < 1)) {
+        throw new IllegalArgumentException("every size measured must be at least 1");
+      }
     }
   }
 

@@ -41,7 +41,12 @@ final class NodesJournalReader {
     }
     List<Path> files = new ArrayList<>();
     try (DirectoryStream<Path> all = Files.newDirectoryStream(dir, "*.jsonl")) {
-      all.forEach(files::add);
+      // regular files only: opening a FIFO put there would block a worker thread until someone writes to it
+      all.forEach(f -> {
+        if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          files.add(f);
+        }
+      });
     } catch (IOException e) {
       return bodies;
     }
@@ -95,10 +100,13 @@ final class NodesJournalReader {
     try {
       JsonObject body = new JsonObject(line);
       Path log = Path.of(body.getString("log")).toAbsolutePath().normalize();
-      if (log.startsWith(logs) && body.getString("run") != null) {
+      // under data/logs as written and as resolved (a link on the way would lead out of it); a link as the file
+      // itself is refused where it is read (LogTail)
+      if (log.startsWith(logs) && log.getParent().toRealPath().startsWith(logs.toRealPath())
+          && body.getString("run") != null) {
         bodies.add(body);
       }
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       // not a journal line
     }
   }

@@ -235,6 +235,8 @@ public final class NodesVerticle extends VerticleBase {
     Path file = row.log;
     int max = config.clusterNodeLogTailKiB() * 1024;
     return vertx.executeBlocking(() -> LogTail.read(file, max), false)
+        .recover(e -> Future.failedFuture(new LabException(Failures.NOT_FOUND, "the log of node " + row.key()
+            + " cannot be read (" + (e instanceof java.nio.file.NoSuchFileException ? "gone" : e.getMessage()) + ")")))
         .map(tail -> new JsonObject().put("key", row.key()).put("pid", row.pid).put("file", file.getFileName().toString())
             .put("bytes", tail.size()).put("truncated", tail.truncated()).put("text", tail.text()));
   }

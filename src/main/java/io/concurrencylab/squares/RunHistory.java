@@ -165,16 +165,46 @@ public final class RunHistory {
     }
   }
 
-  /** Every whole record, oldest first; every other non-blank line is skipped with one warning. */
+  /**
+   * The newest {@link #MAX_RUNS} whole records, oldest first; every other non-blank line is skipped with one warning, for the first
+   * {@link #MAX_WARNINGS} of them, and one line counts the rest (a file of garbage is not a log of garbage).
+   */
   public List<RunRecord> readAll() throws IOException {
-    List<RunRecord> records = new ArrayList<>();
+    java.util.ArrayDeque<RunRecord> records = new java.util.ArrayDeque<>();
+    long[] skipped = {0};
+    long[] older = {0};
     synchronized (LOCK) {
       try (FileChannel locked = lock(true)) {
-        read(records::add, this::warn);
+        read(r -> {
+          records.addLast(r);
+          if (records.size() > MAX_RUNS) {
+            records.removeFirst();
+            older[0]++;
+          }
+        }, (why, lineNo) -> {
+          if (++skipped[0] <= MAX_WARNINGS) {
+            warn(why, lineNo);
+          }
+        });
       }
     }
-    return records;
+    if (skipped[0] > MAX_WARNINGS) {
+      warn.accept(file + ": " + (skipped[0] - MAX_WARNINGS) + " more damaged line(s) skipped, not named one by one");
+    }
+    if (older[0] > 0) {
+      log.info("{}: the newest {} runs read, {} older ones left in the file", file, MAX_RUNS, older[0]);
+    }
+    return new ArrayList<>(records);
   }
+
+  /**
+   * The newest runs read (and held by a serve): a record is ~10 KB, and a page lists them all, so a history of
+   * years stays a file, not memory, and not a reply of hundreds of MB.
+   */
+  public static final int MAX_RUNS = 1_000;
+
+  /** Damaged lines named one by one per read. */
+  static final int MAX_WARNINGS = 20;
 
   /** Holding the locks; {@code damaged} hears of each line skipped. */
   private void read(Consumer<RunRecord> each, java.util.function.ObjLongConsumer<String> damaged) throws IOException {

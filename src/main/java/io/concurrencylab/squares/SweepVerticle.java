@@ -44,7 +44,13 @@ public final class SweepVerticle extends VerticleBase {
   private static final DeliveryOptions ASK_OTHERS = new DeliveryOptions().setSendTimeout(5_000);
   private final LabConfig config;
   private final SweepMeters meters = new SweepMeters();
-  private final Map<String, RunRecord> runs = new HashMap<>();
+  /** The runs shown: the newest RunHistory.MAX_RUNS, by arrival (the history's order). */
+  private final Map<String, RunRecord> runs = new java.util.LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, RunRecord> eldest) {
+      return size() > RunHistory.MAX_RUNS;
+    }
+  };
   private final Map<String, Message<Object>> waiting = new HashMap<>();
   /** The cancel requests of the run going, answered with its record. */
   private final List<Message<Object>> cancelling = new ArrayList<>();

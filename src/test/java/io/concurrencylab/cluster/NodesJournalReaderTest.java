@@ -23,6 +23,7 @@ class NodesJournalReaderTest {
   @Test
   void readsWholeNewLinesOnceAndSkipsALineLongerThanARead() throws Exception {
     Path dir = Files.createDirectories(data.resolve(NodeMessages.JOURNAL_DIR));
+    Files.createDirectories(data.resolve("logs")); // a sweep makes it before its first node
     Path journal = dir.resolve("r.jsonl");
     Files.writeString(journal, "x".repeat(NodesJournalReader.MAX_READ + 10) + "\n" + line(1) + line(2).substring(0, 5));
     NodesJournalReader reader = new NodesJournalReader(data);
@@ -33,9 +34,27 @@ class NodesJournalReaderTest {
     assertThat(reader.read()).isEmpty();
   }
 
+  /**
+   * A line naming a log under data/logs only through a link (which leads out of it) is not taken; a FIFO among the
+   * journals is not opened (it would block the reader until someone writes to it).
+   */
+  @Test
+  void aLinkOutOfTheLogsFolderAndAFifoAreLeftAlone() throws Exception {
+    Path dir = Files.createDirectories(data.resolve(NodeMessages.JOURNAL_DIR));
+    Path logs = Files.createDirectories(data.resolve("logs"));
+    Path outside = Files.createDirectories(data.resolve("outside"));
+    Files.createSymbolicLink(logs.resolve("out"), outside);
+    assertThat(new ProcessBuilder("mkfifo", dir.resolve("fifo.jsonl").toString()).start().waitFor()).isZero();
+    String viaLink = new JsonObject().put("run", "r").put("log", logs.resolve("out").resolve("n.log").toString())
+        .put("launched", 7).encode() + "\n";
+    Files.writeString(dir.resolve("r.jsonl"), viaLink + line(8));
+    assertThat(new NodesJournalReader(data).read()).extracting(b -> b.getLong("launched")).containsExactly(8L);
+  }
+
   @Test
   void everyStaleJournalIsRemovedEvenPastTheOnesRead() throws Exception {
     Path dir = Files.createDirectories(data.resolve(NodeMessages.JOURNAL_DIR));
+    Files.createDirectories(data.resolve("logs"));
     FileTime old = FileTime.fromMillis(System.currentTimeMillis() - NodesJournalReader.STALE_MS - 60_000);
     for (int i = 0; i < NodesJournalReader.MAX_FILES + 5; i++) {
       Path journal = Files.writeString(dir.resolve("r" + i + ".jsonl"), line(i));

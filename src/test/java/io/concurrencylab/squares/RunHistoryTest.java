@@ -176,6 +176,56 @@ class RunHistoryTest {
     assertThat(history().readAll()).isEmpty();
   }
 
+  /**
+   * A line of valid JSON that lacks what every reader counts on (the runs are listed by start time and id, found by
+   * id, shown by status) is skipped like garbage: before, one without "started" made every list of runs fail.
+   */
+  @Test
+  void aRecordWithoutWhatReadersNeedIsSkipped() throws Exception {
+    String good = record("mid").toJson().encode();
+    List<String> damaged = List.of(
+        good.replace("\"started\":\"s\",", ""),
+        good.replace("\"started\":\"s\"", "\"started\":null"),
+        good.replace("\"id\":\"mid\"", "\"id\":null"),
+        good.replace("\"id\":\"mid\"", "\"id\":\"\""),
+        good.replace("\"id\":\"mid\"", "\"id\":\"<b>mid</b>\""),
+        good.replace("\"id\":\"mid\"", "\"id\":\"" + "m".repeat(101) + "\""),
+        good.replace("\"status\":\"done\"", "\"status\":\"weird\""),
+        good.replace("\"status\":\"done\"", "\"status\":null"),
+        good.replace("\"sizes\":[1,2]", "\"sizes\":[0,2]"),
+        good.replace("\"to\":10", "\"to\":-3"));
+    for (String line : damaged) {
+      assertThat(line).as("the test changed the record").isNotEqualTo(good);
+      warnings.clear();
+      assertSkippedOnceAtLine2ThenAppendKeepsAll(damagedBetween((line + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+  }
+
+  @Test
+  void aFileOfGarbageIsAFewWarningsNotOnePerLine() throws Exception {
+    damagedBetween("x\n".repeat(RunHistory.MAX_WARNINGS + 5).getBytes(StandardCharsets.UTF_8));
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two");
+    assertThat(warnings).hasSize(RunHistory.MAX_WARNINGS + 1);
+    assertThat(warnings.get(RunHistory.MAX_WARNINGS - 1)).contains("line " + (RunHistory.MAX_WARNINGS + 1));
+    assertThat(warnings.get(RunHistory.MAX_WARNINGS)).endsWith(": 5 more damaged line(s) skipped, not named one by one");
+  }
+
+  /** A history of years stays in the file: the newest runs are read, in order. */
+  @Test
+  void onlyTheNewestRunsAreRead() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < RunHistory.MAX_RUNS + 5; i++) {
+      bytes.write(line(record("run-" + i)));
+    }
+    Files.createDirectories(history().file().getParent());
+    Files.write(history().file(), bytes.toByteArray());
+    List<RunRecord> read = history().readAll();
+    assertThat(read).hasSize(RunHistory.MAX_RUNS);
+    assertThat(read.get(0).id()).isEqualTo("run-5");
+    assertThat(read.get(read.size() - 1).id()).isEqualTo("run-" + (RunHistory.MAX_RUNS + 4));
+    assertThat(warnings).isEmpty();
+  }
+
   @Test
   void noFileIsAnEmptyHistory() throws Exception {
     assertThat(new RunHistory(dir.resolve("missing")).readAll()).isEmpty();

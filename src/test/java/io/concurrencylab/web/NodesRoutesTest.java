@@ -109,6 +109,46 @@ class NodesRoutesTest {
     assertThat(stop.json().getString("error")).contains("sweep r1").contains("cancel the run");
   }
 
+  /**
+   * A log the serve holds that is gone, a link (it could lead anywhere: /etc/passwd) or a FIFO (reading it would wait
+   * for a writer) is a 404 with a JSON error, not a 500, a stack trace or a request that never ends.
+   */
+  @Test
+  void aLogThatIsGoneALinkOrAFifoIsA404() throws Exception {
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    Path gone = logs.resolve("gone.log");
+    Path link = Files.createSymbolicLink(logs.resolve("link.log"), Files.writeString(dir.resolve("secret"), "secret"));
+    Path fifo = logs.resolve("fifo.log");
+    assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+    long pid = 5000;
+    try (LogCapture log = new LogCapture()) {
+      for (Path file : new Path[] {gone, link, fifo}) {
+        pid++;
+        web.vertx.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", "r1").put("log", file.toString())
+            .put("launched", pid));
+        long key = pid;
+        Reply reply = awaitReply(() -> web.get("/api/cluster/nodes/" + key + "/log"), r -> r.status() != 404
+            || !r.json().getString("error").startsWith("no log known"));
+        assertThat(reply.status()).as(file.toString()).isEqualTo(404);
+        assertThat(reply.json().getString("error")).as(file.toString()).startsWith("the log of node " + pid
+            + " cannot be read (").doesNotContain("secret");
+        assertThat(reply.json().containsKey("remote")).isFalse();
+      }
+      assertThat(log.warnings()).isEmpty();
+    }
+  }
+
+  /** The first reply that {@code done} accepts: the table takes the sweep's message on its own event loop. */
+  private static Reply awaitReply(java.util.function.Supplier<Reply> call, java.util.function.Predicate<Reply> done) {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    Reply reply;
+    while (!done.test(reply = call.get())) {
+      assertThat(System.nanoTime()).as("the serve took the message").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+    return reply;
+  }
+
   /** The table as published once it has a row (lab.nodes.changed: at most a second after the change). */
   private JsonObject awaitRow() {
     io.vertx.core.Promise<JsonObject> row = io.vertx.core.Promise.promise();
