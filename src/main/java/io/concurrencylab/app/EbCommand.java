@@ -77,7 +77,7 @@ final class EbCommand implements Runnable {
             + " in the configuration (serve picks any free port); pass --port with the one serve printed");
       }
       String token = io.concurrencylab.config.AccessToken.read(config(), System.getenv()).orElse(null);
-      return EbClient.connect(h, p, token);
+      return EbClient.connect(h, p, token, config().bridgeMaxFrameBytes());
     }
 
     int run(Action action) {
@@ -127,7 +127,7 @@ final class EbCommand implements Runnable {
     @Override
     public Integer call() {
       return connection.run(() -> {
-        Object payload = CommandArgs.body(body, System.in);
+        Object payload = CommandArgs.body(body, System.in, connection.config().bridgeMaxFrameBytes());
         JsonObject frameHeaders = CommandArgs.headers(headers);
         long timeout = timeoutMs != null ? timeoutMs : connection.config().requestTimeoutMs();
         if (timeout < 1) {
@@ -160,7 +160,7 @@ final class EbCommand implements Runnable {
     @Override
     public Integer call() {
       return connection.run(() -> {
-        Object payload = CommandArgs.body(body, System.in);
+        Object payload = CommandArgs.body(body, System.in, connection.config().bridgeMaxFrameBytes());
         JsonObject frameHeaders = CommandArgs.headers(headers);
         try (EbClient client = connection.connect()) {
           post(client, payload, frameHeaders);

@@ -29,6 +29,8 @@ final class BridgeConnection implements AutoCloseable {
   private final Socket socket;
   private final DataInputStream in;
   private final OutputStream out;
+  /** The largest frame the bridge takes (its bridge.maxFrameBytes): a larger one is refused here, not sent. */
+  private int maxFrameBytes = FrameCodec.MAX_FRAME_BYTES;
 
   private BridgeConnection(String host, int port, Socket socket) throws IOException {
     this.host = host;
@@ -86,9 +88,21 @@ final class BridgeConnection implements AutoCloseable {
     return System.nanoTime() + ms * 1_000_000;
   }
 
+  /** Frames over {@code max} bytes are refused before they are sent (the bridge would hang up on them). */
+  BridgeConnection limitFrames(int max) {
+    maxFrameBytes = max;
+    return this;
+  }
+
   void write(JsonObject frame) throws EbFailure {
+    byte[] bytes = FrameCodec.encode(frame);
+    if (bytes.length - 4 > maxFrameBytes) {
+      throw EbFailure.usage("the message is " + (bytes.length - 4) + " bytes as a bridge frame, over bridge.maxFrameBytes"
+          + " (" + maxFrameBytes + "), the largest the bridge takes: nothing was sent");
+    }
     try {
-      FrameCodec.write(out, frame);
+      out.write(bytes);
+      out.flush();
     } catch (IOException e) {
       throw EbFailure.lost(host, port, e);
     }

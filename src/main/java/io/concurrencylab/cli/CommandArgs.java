@@ -2,17 +2,12 @@ package io.concurrencylab.cli;
 
 import io.concurrencylab.bus.BridgeFrames;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.config.TextFiles;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -28,52 +23,41 @@ public final class CommandArgs {
    * The body: none when {@code arg} is null; {@code -} reads stdin and {@code @file} a file. The text is JSON
    * ({@code {"value": 42}}, {@code 42}, {@code "x"}, {@code true}), else a bare string ({@code hello}); surrounding
    * whitespace is ignored. Text that starts like JSON ({@code { [ "}) but does not parse is an error, not a string.
+   * Stdin and files are read up to {@code maxBytes} (the bridge takes no larger frame): more is an error.
    */
-  public static Object body(String arg, InputStream stdin) throws EbFailure {
+  public static Object body(String arg, InputStream stdin, int maxBytes) throws EbFailure {
     if (arg == null) {
       return null;
     }
     String from = arg.equals("-") ? " (from stdin)" : arg.startsWith("@") ? " (from " + arg.substring(1) + ")" : "";
-    String text = read(arg, stdin).strip();
+    String text = read(arg, stdin, maxBytes).strip();
     if (text.isEmpty()) {
       throw EbFailure.usage("empty BODY" + from + "; leave BODY out to send none");
     }
     try {
       // the app's own input rules: a duplicate key is an error, not the last one silently kept
-      com.fasterxml.jackson.core.JsonParser parser = io.vertx.core.json.jackson.JacksonCodec.createParser(text);
-      parser.enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-      return io.vertx.core.json.jackson.JacksonCodec.fromParser(parser, Object.class);
+      return TextFiles.parseJson(text);
     } catch (DecodeException e) {
       if ("{[\"".indexOf(text.charAt(0)) >= 0) {
-        throw EbFailure.usage("malformed JSON body" + from + ": " + reason(e));
+        throw EbFailure.usage("malformed JSON body" + from + ": " + TextFiles.reason(e));
       }
       return text;
     }
   }
 
-  private static String read(String arg, InputStream stdin) throws EbFailure {
+  private static String read(String arg, InputStream stdin, int maxBytes) throws EbFailure {
     try {
       if (arg.equals("-")) {
-        return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+        return TextFiles.read(stdin, maxBytes);
       }
       if (arg.startsWith("@")) {
-        return Files.readString(Path.of(arg.substring(1)));
+        return TextFiles.read(Path.of(arg.substring(1)), maxBytes);
       }
       return arg;
     } catch (IOException e) {
-      throw EbFailure.usage("cannot read BODY " + arg + ": "
-          + (e instanceof NoSuchFileException ? "no such file" : e.getMessage()));
+      throw EbFailure.usage("cannot read BODY " + arg + ": " + TextFiles.why(e)
+          + (e.getMessage() != null && e.getMessage().startsWith("larger than") ? " (bridge.maxFrameBytes)" : ""));
     }
-  }
-
-  /** Jackson's message on one line, with the position and without its source-location noise. */
-  private static String reason(DecodeException e) {
-    if (!(e.getCause() instanceof JsonProcessingException jackson)) {
-      return e.getMessage();
-    }
-    String message = jackson.getOriginalMessage().replaceAll("\\s*\\(start marker at \\[.*?]\\)", "");
-    JsonLocation at = jackson.getLocation();
-    return at == null ? message : message + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
   }
 
   /** {@code --header K=V} options, as the frame's headers. */

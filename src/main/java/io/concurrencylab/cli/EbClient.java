@@ -36,6 +36,11 @@ public final class EbClient implements AutoCloseable {
     return new EbClient(BridgeConnection.open(host, port, token));
   }
 
+  /** @param maxFrameBytes the bridge's bridge.maxFrameBytes: a larger message is a usage failure, not sent */
+  public static EbClient connect(String host, int port, String token, int maxFrameBytes) throws EbFailure {
+    return new EbClient(BridgeConnection.open(host, port, token).limitFrames(maxFrameBytes));
+  }
+
   /** Sends a request and returns the reply's body (a JsonObject, JsonArray, String, Number, Boolean or null). */
   public Object request(String address, Object body, JsonObject headers, long timeoutMs) throws EbFailure {
     JsonObject withTimeout = headers.copy().put(BridgeFrames.TIMEOUT_HEADER, timeoutMs);

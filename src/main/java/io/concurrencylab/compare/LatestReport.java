@@ -1,6 +1,7 @@
 package io.concurrencylab.compare;
 
 import io.concurrencylab.bus.CompareMessages.Report;
+import io.concurrencylab.config.TextFiles;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,9 @@ public final class LatestReport {
     }
   }
 
+  /** A report is tens of KB: a larger file is not one of ours, and is not read whole. */
+  static final int MAX_BYTES = 4 << 20;
+
   /** The latest report, or null when there is none (or it cannot be read: one warning, then as if none). */
   public JsonObject read() {
     if (!Files.isRegularFile(file)) {
@@ -48,7 +52,7 @@ public final class LatestReport {
     }
     try {
       // through the record: a file of another shape is refused here, not passed on to the page
-      return Report.fromJson(new JsonObject(Files.readString(file, StandardCharsets.UTF_8))).toJson();
+      return Report.fromJson(new JsonObject(TextFiles.read(file, MAX_BYTES))).toJson();
     } catch (IOException | RuntimeException e) {
       log.warn("ignoring {}: {}", file, e.getMessage());
       return null;

@@ -36,6 +36,9 @@ public final class AccessToken {
   }
 
   /** The token itself, for a client that must present it ({@code lab eb}); the same sources and rules. */
+  /** A token is a line of text: a token file over this is not one (and is not read whole). */
+  static final int MAX_FILE_BYTES = 4096;
+
   public static Optional<String> read(LabConfig config, Map<String, String> env) {
     String token = env.get(ENV);
     String source = "the environment variable " + ENV;
@@ -43,10 +46,10 @@ public final class AccessToken {
       Path file = Path.of(config.authTokenFile());
       source = "auth.tokenFile " + file;
       try {
-        token = Files.readString(file, StandardCharsets.UTF_8);
+        token = TextFiles.read(file, MAX_FILE_BYTES);
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read the access token from " + file + " (auth.tokenFile): "
-            + e.getClass().getSimpleName());
+            + TextFiles.why(e));
       }
     }
     if (token == null) {

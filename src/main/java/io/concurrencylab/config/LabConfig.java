@@ -37,6 +37,9 @@ public final class LabConfig {
     }
   }
 
+  /** A config file is a few KB (conf/config.json is ~5 KB): a larger one is refused, not read whole. */
+  static final int MAX_FILE_BYTES = 1 << 20;
+
   /**
    * Defaults, then {@code file} (may be null), then the environment, then {@code overrides} ({@code key=value}).
    *
@@ -45,14 +48,18 @@ public final class LabConfig {
   public static LabConfig load(Path file, Map<String, String> env, Iterable<String> overrides) {
     LabConfig config = defaults();
     if (file != null) {
+      Object fromFile;
       try {
-        JsonObject fromFile = new JsonObject(Files.readString(file));
-        config.mergeFile(fromFile, "", file.toString());
+        fromFile = TextFiles.parseJson(TextFiles.read(file, MAX_FILE_BYTES));
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read config file " + file + ": " + e.getMessage());
+        throw new IllegalArgumentException("cannot read config file " + file + ": " + TextFiles.why(e));
       } catch (io.vertx.core.json.DecodeException e) {
-        throw new IllegalArgumentException("config file " + file + " is not valid JSON: " + e.getMessage());
+        throw new IllegalArgumentException("config file " + file + " is not valid JSON: " + TextFiles.reason(e));
       }
+      if (!(fromFile instanceof JsonObject json)) {
+        throw new IllegalArgumentException("config file " + file + " must hold one JSON object, like conf/config.json");
+      }
+      config.mergeFile(json, "", file.toString());
     }
     for (String key : config.keys()) {
       String value = env.get(envName(key));

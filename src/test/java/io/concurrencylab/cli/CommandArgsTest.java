@@ -20,7 +20,7 @@ class CommandArgsTest {
   private static final InputStream NO_STDIN = InputStream.nullInputStream();
 
   private static Object body(String arg) throws EbFailure {
-    return CommandArgs.body(arg, NO_STDIN);
+    return CommandArgs.body(arg, NO_STDIN, 65_536);
   }
 
   private static EbFailure usage(ThrowingCall call) {
@@ -73,7 +73,7 @@ class CommandArgsTest {
   @Test
   void dashReadsStdin() throws EbFailure {
     InputStream stdin = new ByteArrayInputStream("{\"n\": 5}\n".getBytes(StandardCharsets.UTF_8));
-    assertThat(CommandArgs.body("-", stdin)).isEqualTo(new JsonObject().put("n", 5));
+    assertThat(CommandArgs.body("-", stdin, 65_536)).isEqualTo(new JsonObject().put("n", 5));
   }
 
   @Test
@@ -109,5 +109,28 @@ class CommandArgsTest {
       assertThat(usage(() -> CommandArgs.checkTailable(List.of(Addresses.LIST_CHANGED, request))).getMessage())
           .contains(request).contains("round-robin").contains(Addresses.LIST_CHANGED);
     }
+  }
+
+  /** A body larger than a bridge frame is refused as it is read, not read whole (a 3 GB file, /dev/zero). */
+  @Test
+  void aBodyLargerThanAFrameIsAUsageError(@TempDir Path dir) throws Exception {
+    Path big = Files.writeString(dir.resolve("big.json"), "\"" + "a".repeat(100) + "\"");
+    assertThat(usage(() -> CommandArgs.body("@" + big, NO_STDIN, 64)).getMessage())
+        .isEqualTo("cannot read BODY @" + big + ": larger than 64 bytes (bridge.maxFrameBytes)");
+    assertThat(usage(() -> CommandArgs.body("@/dev/zero", NO_STDIN, 65_536)).getMessage())
+        .isEqualTo("cannot read BODY @/dev/zero: larger than 64 KiB (bridge.maxFrameBytes)");
+    InputStream endless = new InputStream() {
+      @Override
+      public int read() {
+        return ' ';
+      }
+    };
+    assertThat(usage(() -> CommandArgs.body("-", endless, 65_536)).getMessage())
+        .isEqualTo("cannot read BODY -: larger than 64 KiB (bridge.maxFrameBytes)");
+    assertThat(usage(() -> CommandArgs.body("@" + dir.resolve("none"), NO_STDIN, 64)).getMessage())
+        .isEqualTo("cannot read BODY @" + dir.resolve("none") + ": no such file");
+    Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'"', (byte) 0xE9, '"'});
+    assertThat(usage(() -> CommandArgs.body("@" + latin1, NO_STDIN, 64)).getMessage())
+        .isEqualTo("cannot read BODY @" + latin1 + ": not UTF-8 text");
   }
 }

@@ -44,6 +44,28 @@ class EbClientTest {
     assertThat(request.getJsonObject("headers")).isEqualTo(new JsonObject().put("trace", "t1").put("timeout", 1_500L));
   }
 
+  /**
+   * A message over the bridge's bridge.maxFrameBytes is a usage error before it is sent: the bridge would hang up,
+   * which the user would see as "is serve still running?".
+   */
+  @Test
+  void aMessageOverTheBridgesFrameLimitIsNotSent() throws Exception {
+    List<JsonObject> seen = new ArrayList<>();
+    try (FakeBridge bridge = new FakeBridge(peer -> {
+      peer.pong();
+      seen.add(peer.next()); // the one message small enough
+      peer.pong(); // the confirmation a send waits for
+    }); EbClient client = EbClient.connect(bridge.host(), bridge.port(), null, 200)) {
+      EbFailure f = catchThrowableOfType(EbFailure.class,
+          () -> client.send(Addresses.LIST_ADD, "x".repeat(200), NO_HEADERS));
+      assertThat(f.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(f.getMessage()).matches("the message is \\d+ bytes as a bridge frame, over bridge.maxFrameBytes "
+          + "\\(200\\), the largest the bridge takes: nothing was sent");
+      client.send(Addresses.LIST_ADD, 7, NO_HEADERS);
+    }
+    assertThat(seen).extracting(m -> m.getValue("body")).containsExactly(7);
+  }
+
   @Test
   void aFailedRequestBecomesItsExitCode() throws Exception {
     try (FakeBridge bridge = new FakeBridge(peer -> {

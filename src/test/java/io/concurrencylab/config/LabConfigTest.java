@@ -30,6 +30,34 @@ class LabConfigTest {
     assertThat(config.factorialMaxN()).isEqualTo(50);
   }
 
+  /**
+   * A config file that is not a small JSON object of UTF-8 text is one line naming the file and why: never an
+   * OutOfMemoryError (a huge file, /dev/zero), Jackson's multi-line message, or a key given twice silently merged.
+   */
+  @Test
+  void aBadConfigFileIsOneLineSayingWhy(@TempDir Path dir) throws Exception {
+    Path huge = dir.resolve("huge.json");
+    try (var out = Files.newOutputStream(huge)) {
+      out.write(("{\"x\": \"" + "a".repeat(LabConfig.MAX_FILE_BYTES) + "\"}").getBytes());
+    }
+    Path dup = Files.writeString(dir.resolve("dup.json"), "{\"http\": {\"port\": 9000}, \"http\": {\"port\": 9001}}");
+    Path latin1 = Files.write(dir.resolve("latin1.json"), new byte[] {'{', '"', (byte) 0xE9, '"', ':', '1', '}'});
+    Path broken = Files.writeString(dir.resolve("broken.json"), "{\n  \"http\": {\"port\": 9000\n");
+    Path array = Files.writeString(dir.resolve("array.json"), "[1, 2]");
+    Map<Path, String> expected = Map.of(
+        huge, "cannot read config file " + huge + ": larger than 1 MiB",
+        Path.of("/dev/zero"), "cannot read config file /dev/zero: larger than 1 MiB",
+        dir.resolve("missing.json"), "cannot read config file " + dir.resolve("missing.json") + ": no such file",
+        dup, "config file " + dup + " is not valid JSON: Duplicate field 'http' (line 1, column 32)",
+        latin1, "cannot read config file " + latin1 + ": not UTF-8 text",
+        array, "config file " + array + " must hold one JSON object, like conf/config.json");
+    expected.forEach((file, message) -> assertThatThrownBy(() -> LabConfig.load(file, Map.of(), List.of()))
+        .as(file.toString()).isInstanceOf(IllegalArgumentException.class).hasMessage(message));
+    assertThatThrownBy(() -> LabConfig.load(broken, Map.of(), List.of())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("config file " + broken + " is not valid JSON: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains("(line 3, column 1)"));
+  }
+
   @Test
   void unknownKeysAndWrongTypesAreReadableErrors() {
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.prot=1")))
