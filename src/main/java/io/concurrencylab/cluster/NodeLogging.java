@@ -58,7 +58,16 @@ public final class NodeLogging implements SLF4JServiceProvider {
   /** The threshold of a logger, as conf/logback.xml sets it (LAB_LOG_LEVEL for the app's own loggers). */
   static Level threshold(String name, String labLevel) {
     if (name.startsWith("io.concurrencylab")) {
-      return labLevel == null ? Level.INFO : Level.valueOf(labLevel.trim().toUpperCase(java.util.Locale.ROOT));
+      // as logback reads it (commands refuse another value at start, LabConfig.LOG_LEVELS); never a node that
+      // cannot log because of it
+      return switch (labLevel == null ? "INFO" : labLevel.trim().toUpperCase(java.util.Locale.ROOT)) {
+        case "OFF" -> null;
+        case "ERROR" -> Level.ERROR;
+        case "WARN" -> Level.WARN;
+        case "DEBUG" -> Level.DEBUG;
+        case "TRACE", "ALL" -> Level.TRACE;
+        default -> Level.INFO;
+      };
     }
     if (name.equals(CONNECTION_BASE)) {
       return null; // off: a member that goes resets connections; see conf/logback.xml

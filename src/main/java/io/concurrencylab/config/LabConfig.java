@@ -37,6 +37,12 @@ public final class LabConfig {
     }
   }
 
+  /** The threshold of the app's own loggers (conf/logback.xml, and a node's own logging), not a config key. */
+  public static final String LOG_LEVEL_ENV = "LAB_LOG_LEVEL";
+  /** What logback reads as a level; anything else it would take as DEBUG. */
+  public static final java.util.List<String> LOG_LEVELS = java.util.List.of("OFF", "ERROR", "WARN", "INFO", "DEBUG",
+      "TRACE", "ALL");
+
   /** A config file is a few KB (conf/config.json is ~5 KB): a larger one is refused, not read whole. */
   static final int MAX_FILE_BYTES = 1 << 20;
 
@@ -60,6 +66,12 @@ public final class LabConfig {
         throw new IllegalArgumentException("config file " + file + " must hold one JSON object, like conf/config.json");
       }
       config.mergeFile(json, "", file.toString());
+    }
+    String level = env.get(LOG_LEVEL_ENV);
+    if (level != null && !LOG_LEVELS.contains(level.trim().toUpperCase(java.util.Locale.ROOT))) {
+      // logback would quietly take DEBUG for it, and every node would stop at its first log line
+      throw new IllegalArgumentException("environment variable " + LOG_LEVEL_ENV + " must be one of "
+          + String.join(", ", LOG_LEVELS) + " (any case), got '" + level + "'");
     }
     for (String key : config.keys()) {
       String value = env.get(envName(key));

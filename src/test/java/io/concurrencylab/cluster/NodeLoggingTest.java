@@ -18,6 +18,10 @@ class NodeLoggingTest {
   void levelsAreThoseOfLogbackXml() {
     assertThat(NodeLogging.threshold("io.concurrencylab.squares.Coordinator", null)).isEqualTo(Level.INFO);
     assertThat(NodeLogging.threshold("io.concurrencylab.squares.Coordinator", "debug")).isEqualTo(Level.DEBUG);
+    // logback's other names, and no value a node cannot start with (it stopped at its first log line)
+    assertThat(NodeLogging.threshold("io.concurrencylab.squares.Coordinator", "off")).isNull();
+    assertThat(NodeLogging.threshold("io.concurrencylab.squares.Coordinator", " ALL ")).isEqualTo(Level.TRACE);
+    assertThat(NodeLogging.threshold("io.concurrencylab.squares.Coordinator", "garbage")).isEqualTo(Level.INFO);
     assertThat(NodeLogging.threshold("com.hazelcast.internal.cluster.ClusterService", "DEBUG")).isEqualTo(Level.ERROR);
     assertThat(NodeLogging.threshold("io.netty.channel.Channel", null)).isEqualTo(Level.WARN);
     assertThat(NodeLogging.threshold("io.vertx.core.impl.ContextImpl", null)).isEqualTo(Level.WARN);

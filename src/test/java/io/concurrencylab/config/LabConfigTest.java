@@ -59,6 +59,14 @@ class LabConfigTest {
   }
 
   @Test
+  void aLogLevelLogbackWouldNotReadIsRefused() {
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of("LAB_LOG_LEVEL", "warning"), List.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("environment variable LAB_LOG_LEVEL must be one of "
+            + "OFF, ERROR, WARN, INFO, DEBUG, TRACE, ALL (any case), got 'warning'");
+    LabConfig.load(null, Map.of("LAB_LOG_LEVEL", "debug"), List.of());
+  }
+
+  @Test
   void unknownKeysAndWrongTypesAreReadableErrors() {
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.prot=1")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown configuration key 'http.prot'")
