@@ -118,6 +118,9 @@ public final class RunHistory {
     }
     lines.forEach(l -> all.put(l).put((byte) '\n'));
     all.flip();
+    if (Files.exists(file)) {
+      regularFile();
+    }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
       while (all.hasRemaining()) {
@@ -142,6 +145,16 @@ public final class RunHistory {
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
+    }
+  }
+
+  /**
+   * The history is a file (or a link to one): a folder in its place cannot be read, and a FIFO or a device (a link
+   * to /dev/zero) would be read or written forever.
+   */
+  private void regularFile() throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("not a regular file");
     }
   }
 
@@ -211,6 +224,7 @@ public final class RunHistory {
     if (!Files.exists(file)) {
       return;
     }
+    regularFile();
     try (InputStream in = Files.newInputStream(file)) {
       new LineReader(in).forEach((lineNo, bytes, length, tooLong) -> {
         if (tooLong) {

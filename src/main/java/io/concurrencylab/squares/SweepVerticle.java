@@ -71,6 +71,11 @@ public final class SweepVerticle extends VerticleBase {
     guard = new SweepGuard(vertx);
     var bus = vertx.eventBus();
     return vertx.executeBlocking(file::readAll)
+        .recover(e -> { // the history is a record of past runs: serve starts without it rather than not at all
+          log.error("cannot read the squares history {} ({}): serve starts without the runs in it, and new runs are "
+              + "not kept in it until it is fixed", file.file(), e.getMessage() != null ? e.getMessage() : e.toString());
+          return Future.succeededFuture(List.of());
+        })
         .compose(records -> {
           records.forEach(r -> runs.put(r.id(), r));
           return bus.<JsonObject>consumer(Addresses.SQUARES_FINISHED, msg -> finished(msg.body())).completion();

@@ -41,6 +41,33 @@ class SweepVerticleTest {
     assertThat(SquaresMessages.runsFromJson(runs)).extracting(RunRecord::id).containsExactly("good");
   }
 
+  /**
+   * A folder, a FIFO or a link to /dev/zero where the history goes: serve starts without the runs (one error line),
+   * rather than not at all or never (a FIFO or /dev/zero would be read forever).
+   */
+  @Test
+  void aHistoryThatIsNotAFileDoesNotStopItFromStarting(Vertx vertx) throws Exception {
+    Path file = new RunHistory(data).file();
+    Files.createDirectories(file.getParent());
+    for (String kind : List.of("folder", "fifo", "device")) {
+      Files.deleteIfExists(file);
+      switch (kind) {
+        case "folder" -> Files.createDirectory(file);
+        case "fifo" -> assertThat(new ProcessBuilder("mkfifo", file.toString()).start().waitFor()).isZero();
+        default -> Files.createSymbolicLink(file, Path.of("/dev/zero"));
+      }
+      try (io.concurrencylab.testing.LogCapture log = new io.concurrencylab.testing.LogCapture()) {
+        String id = vertx.deployVerticle(new SweepVerticle(LabConfig.defaults().with("data.dir", data.toString())))
+            .timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
+        JsonObject runs = vertx.eventBus().<JsonObject>request(Addresses.SQUARES_RUNS, null).await().body();
+        assertThat(SquaresMessages.runsFromJson(runs)).as(kind).isEmpty();
+        assertThat(log.warnings()).as(kind).singleElement().asString().contains("cannot read the squares history "
+            + file + " (not a regular file): serve starts without the runs in it");
+        vertx.undeploy(id).await();
+      }
+    }
+  }
+
   /** A run that another process (lab squares) appends to the history is announced live, once. */
   @Test
   void aRunAppendedByAnotherProcessIsAnnouncedLive(Vertx vertx) throws Exception {
