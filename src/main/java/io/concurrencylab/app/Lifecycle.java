@@ -20,7 +20,12 @@ final class Lifecycle {
   private volatile Runnable onSignal = () -> { };
 
   Lifecycle() {
-    for (String name : new String[] {"INT", "TERM"}) {
+    this(true);
+  }
+
+  /** @param signals whether Ctrl-C and SIGTERM stop it (tests: only {@link #requestStop}) */
+  Lifecycle(boolean signals) {
+    for (String name : signals ? new String[] {"INT", "TERM"} : new String[0]) {
       Signal.handle(new Signal(name), s -> {
         onSignal.run();
         requestStop("SIG" + s.getName());
@@ -39,6 +44,26 @@ final class Lifecycle {
       signal = reason;
     }
     signalled.countDown();
+    stopped.complete(signal);
+  }
+
+  private final java.util.concurrent.CompletableFuture<String> stopped = new java.util.concurrent.CompletableFuture<>();
+
+  /**
+   * What {@code start} gives, or empty when a signal (or {@link #requestStop}) comes first: a start that hangs (a
+   * cluster that does not answer, a file that never ends) still ends on Ctrl-C.
+   */
+  <T> java.util.Optional<T> unlessStopped(Future<T> start) throws Exception {
+    java.util.concurrent.CompletableFuture<T> result = start.toCompletionStage().toCompletableFuture();
+    java.util.concurrent.CompletableFuture.anyOf(result, stopped).exceptionally(e -> null).get();
+    if (!result.isDone()) {
+      return java.util.Optional.empty();
+    }
+    try {
+      return java.util.Optional.ofNullable(result.get());
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
   }
 
   /**

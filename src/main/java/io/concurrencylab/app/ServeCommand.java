@@ -1,5 +1,6 @@
 package io.concurrencylab.app;
 
+import io.concurrencylab.bus.ExitCodes;
 import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.config.AccessToken;
 import io.concurrencylab.config.LabConfig;
@@ -7,6 +8,7 @@ import io.concurrencylab.web.Metrics;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
     String exposed = exposedWithoutToken(config, token);
     if (exposed != null) {
       System.err.println("lab serve: " + exposed);
-      return io.concurrencylab.bus.ExitCodes.USAGE;
+      return ExitCodes.USAGE;
     }
     Lifecycle lifecycle = new Lifecycle();
     if (parentPid != null) {
@@ -44,17 +46,30 @@ final class ServeCommand implements Callable<Integer> {
     // waking another thread (conf/config.json's eventLoops; README has what it bought)
     VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options(config.httpEventBusMetrics()))
         .setEventLoopPoolSize(config.eventLoops());
-    ClusterSettings.Clustered clustered = config.clusterEnabled()
-        ? ClusterSettings.app(config, "serve", false).joining(join).join(options).await()
-        : null;
+    Future<ClusterSettings.Clustered> joining = config.clusterEnabled()
+        ? ClusterSettings.app(config, "serve", false).joining(join).join(options) : Future.succeededFuture();
+    var joined = lifecycle.unlessStopped(joining);
+    if (joined.isEmpty() && config.clusterEnabled()) {
+      // the process ends with its half-made member: the others see its connections close
+      System.err.println("lab serve: " + lifecycle.await(Duration.ZERO) + " while joining the cluster; stopped");
+      return ExitCodes.INTERRUPTED;
+    }
+    ClusterSettings.Clustered clustered = joined.orElse(null);
     Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx(options);
     ServeApp app;
     try {
-      app = ServeApp.deploy(vertx, config, clustered == null ? null : clustered.manager(), token).await();
+      var started = lifecycle.unlessStopped(
+          ServeApp.deploy(vertx, config, clustered == null ? null : clustered.manager(), token));
+      if (started.isEmpty()) {
+        System.err.println("lab serve: " + lifecycle.await(Duration.ZERO) + " while starting; closing Vert.x");
+        Lifecycle.stopAndClose(vertx, Future::succeededFuture);
+        return ExitCodes.INTERRUPTED;
+      }
+      app = started.get();
     } catch (Exception e) {
       vertx.close().await();
       System.err.println("lab serve: could not start: " + e.getMessage());
-      return io.concurrencylab.bus.ExitCodes.UNEXPECTED;
+      return ExitCodes.UNEXPECTED;
     }
     System.out.println("concurrency-lab serving on http://" + config.httpHost() + ":" + app.httpPort()
         + "  (health: /health; Ctrl-C to stop)");
