@@ -56,6 +56,10 @@ final class ClusterCommand implements Runnable {
         throw new IllegalArgumentException("N must be between 1 and " + config.squaresMaxNodes() + ", got " + count);
       }
       ClusterRun run = new ClusterRun(config.clusterRunDir());
+      if (Files.exists(run.dir()) && !Files.isDirectory(run.dir())) { // before any node is launched
+        throw new IllegalArgumentException("cluster.runDir " + run.dir() + " is not a folder, so no PID file or log "
+            + "can go there; move that file away or set cluster.runDir");
+      }
       NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
       ClusterSettings cluster = settings(config, "node", false).joining(join);
       List<String> args = new ArrayList<>(cluster.nodeArgs(host));
@@ -214,17 +218,21 @@ final class ClusterCommand implements Runnable {
       List<ClusterRun.Recorded> alive = recorded.stream().filter(ClusterRun.Recorded::alive).toList();
       long start = System.nanoTime();
       java.util.Map<ProcessHandle, Boolean> killed;
-      try {
+      if (alive.isEmpty()) { // nothing to signal, nobody to tell who goes
+        killed = java.util.Map.of();
+      } else {
         try {
-          StopSet.write(run.stopSet(), alive.stream().map(ClusterRun.Recorded::pid).toList());
-        } catch (java.io.IOException e) { // the nodes then leave gracefully, as when someone stays: slower, no harm
-          System.err.println("lab cluster stop: cannot write " + run.stopSet() + " (" + e + "); the nodes leave "
-              + "gracefully, handing their data to each other");
+          try {
+            StopSet.write(run.stopSet(), alive.stream().map(ClusterRun.Recorded::pid).toList());
+          } catch (java.io.IOException e) { // the nodes then leave gracefully, as when someone stays: slower, no harm
+            System.err.println("lab cluster stop: cannot write " + run.stopSet() + " (" + e + "); the nodes leave "
+                + "gracefully, handing their data to each other");
+          }
+          killed = NodeProcesses.stopAllAndWait(alive.stream().flatMap(r -> ProcessHandle.of(r.pid()).stream())
+              .toList(), config.squaresStopGraceMs());
+        } finally {
+          deleteQuietly(run.stopSet());
         }
-        killed = NodeProcesses.stopAllAndWait(alive.stream().flatMap(r -> ProcessHandle.of(r.pid()).stream()).toList(),
-            config.squaresStopGraceMs());
-      } finally {
-        deleteQuietly(run.stopSet());
       }
       for (ClusterRun.Recorded r : recorded) {
         Boolean forced = killed.entrySet().stream().filter(e -> e.getKey().pid() == r.pid())

@@ -107,6 +107,15 @@ public final class LabConfig {
         "compare.pythonTimeoutMs"}) {
       range(positive, 1, Long.MAX_VALUE);
     }
+    for (String text : new String[] {"http.host", "bridge.host", "cluster.host", "data.dir", "cluster.runDir"}) {
+      if (text(text).isBlank()) { // an empty host is no address; an empty folder is the checkout itself
+        throw new IllegalArgumentException("configuration key '" + text + "' must not be empty");
+      }
+    }
+    if (clusterPort() + clusterPortCount() - 1 > 65535) { // Hazelcast tries each port of the range
+      throw new IllegalArgumentException("configuration key 'cluster.portCount' must keep cluster.port ("
+          + clusterPort() + ") + cluster.portCount - 1 below 65536, got " + clusterPortCount());
+    }
     range("factorial.maxN", 0, 10_000_000);
     range("eventLoops", 1, 64);
     range("cluster.maxServeNodes", 0, 64);
@@ -137,6 +146,11 @@ public final class LabConfig {
           + squaresMaxNodes() + ") separated by commas, e.g. 2,4,8; got '" + section("squares").getString("sizes") + "'");
     }
     return this;
+  }
+
+  private String text(String key) {
+    String[] path = key.split("\\.");
+    return (path.length == 1 ? json : json.getJsonObject(path[0])).getString(path[path.length - 1]);
   }
 
   private long number(String key) {
@@ -196,6 +210,9 @@ public final class LabConfig {
       Object v = from.getValue(k);
       if (v instanceof JsonObject child) {
         mergeFile(child, prefix + k + ".", source);
+      } else if (v == null || v instanceof io.vertx.core.json.JsonArray) { // not "null" or "[1,2]" as a text
+        throw new IllegalArgumentException("configuration key '" + prefix + k + "' (from " + source + ") takes a "
+            + "single value, got " + (v == null ? "null" : "an array"));
       } else {
         set(prefix + k, String.valueOf(v), source);
       }
@@ -232,8 +249,10 @@ public final class LabConfig {
         parent.put(leaf, value);
       }
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("configuration key '" + key + "' (from " + source + ") takes a "
-          + (current instanceof Boolean ? "boolean" : "number") + ", got '" + value + "'");
+      throw new IllegalArgumentException("configuration key '" + key + "' (from " + source + ") takes "
+          + (current instanceof Boolean ? "a boolean (true or false)" : current instanceof Integer
+          ? "a whole number of at most " + Integer.MAX_VALUE : current instanceof Long ? "a whole number" : "a number")
+          + ", got '" + value + "'");
     }
   }
 

@@ -59,4 +59,18 @@ class ClusterCommandTest {
     assertThat(run.pidFile(1)).doesNotExist();
     assertThat(run.pidFile(3)).hasContent("abc");
   }
+
+  /** A file where the run folder goes: start says so before launching anything; stop has nothing to do. */
+  @Test
+  void aFileInPlaceOfTheRunFolderIsOneLine() throws Exception {
+    Path file = Files.writeString(runDir.resolve("not-a-folder"), "x");
+    assertThat(Main.run("cluster", "start", "1", "--set", "cluster.runDir=" + file)).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("lab: cluster.runDir " + file + " is not a folder, so "
+        + "no PID file or log can go there; move that file away or set cluster.runDir\n");
+    err.reset();
+    assertThat(Main.run("cluster", "stop", "--set", "cluster.runDir=" + file)).isEqualTo(ExitCodes.OK);
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("no nodes recorded in " + file + "\n");
+    assertThat(file).hasContent("x");
+  }
 }

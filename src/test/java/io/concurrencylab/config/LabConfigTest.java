@@ -58,6 +58,26 @@ class LabConfigTest {
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").contains("(line 3, column 1)"));
   }
 
+  /** Values that would fail later (a Hazelcast stack trace, "could not start") or quietly do harm, refused at load. */
+  @Test
+  void valuesThatWouldFailLaterAreRefusedAtLoad(@TempDir Path dir) throws Exception {
+    Map<String, String> expected = Map.of(
+        "http.host=", "configuration key 'http.host' must not be empty",
+        "data.dir= ", "configuration key 'data.dir' must not be empty",
+        "cluster.portCount=100000", "configuration key 'cluster.portCount' must keep cluster.port (5701) + "
+            + "cluster.portCount - 1 below 65536, got 100000",
+        "http.idleTimeoutMs=2147483648", "configuration key 'http.idleTimeoutMs' (from --set "
+            + "http.idleTimeoutMs=2147483648) takes a whole number of at most 2147483647, got '2147483648'");
+    expected.forEach((set, message) -> assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of(set)))
+        .as(set).isInstanceOf(IllegalArgumentException.class).hasMessage(message));
+    Path file = Files.writeString(dir.resolve("c.json"), "{\"http\": {\"host\": null}}");
+    assertThatThrownBy(() -> LabConfig.load(file, Map.of(), List.of())).hasMessage("configuration key 'http.host' "
+        + "(from " + file + ") takes a single value, got null");
+    Files.writeString(file, "{\"data\": {\"dir\": [\"a\", \"b\"]}}");
+    assertThatThrownBy(() -> LabConfig.load(file, Map.of(), List.of())).hasMessage("configuration key 'data.dir' "
+        + "(from " + file + ") takes a single value, got an array");
+  }
+
   @Test
   void aLogLevelLogbackWouldNotReadIsRefused() {
     assertThatThrownBy(() -> LabConfig.load(null, Map.of("LAB_LOG_LEVEL", "warning"), List.of()))
