@@ -44,8 +44,10 @@ public final class EbFailure extends Exception {
     if (type == null) {
       String detail = err.getString(BridgeFrames.DETAIL);
       return BridgeFrames.ACCESS_DENIED.equals(message) ? refused(address)
-          : new EbFailure(ExitCodes.UNEXPECTED, "the bridge refused the frame for " + address + ": " + message
-              + (detail == null ? "" : " (" + detail + ")"), null);
+          // too large for serve's bridge.maxFrameBytes (this side's was larger): the message, not the app, is wrong
+          : new EbFailure(BridgeFrames.TOO_LARGE.equals(message) ? ExitCodes.USAGE : ExitCodes.UNEXPECTED,
+              "the bridge refused the frame for " + address + ": " + message + (detail == null ? "" : " (" + detail
+              + ")"), null);
     }
     ReplyFailure failure;
     try {

@@ -81,7 +81,7 @@ public final class RunHistory {
     synchronized (LOCK) {
       try (FileChannel locked = lock(false)) {
         java.util.Set<String> held = new java.util.HashSet<>();
-        read(r -> held.add(r.id()), (line, why) -> { }); // readAll has warned of any damage already
+        read((r, bytes) -> held.add(r.id()), (line, why) -> { }); // readAll has warned of any damage already
         List<RunRecord> missing = new ArrayList<>();
         List<byte[]> lines = new ArrayList<>();
         for (RunRecord r : records) {
@@ -179,19 +179,25 @@ public final class RunHistory {
   }
 
   /**
-   * The newest {@link #MAX_RUNS} whole records, oldest first; every other non-blank line is skipped with one warning, for the first
-   * {@link #MAX_WARNINGS} of them, and one line counts the rest (a file of garbage is not a log of garbage).
+   * The newest whole records (at most {@link #MAX_RUNS}, of at most {@link #MAX_HELD_BYTES}), oldest first; every
+   * other non-blank line is skipped with one warning, for the first {@link #MAX_WARNINGS} of them, and one line
+   * counts the rest (a file of garbage is not a log of garbage).
    */
   public List<RunRecord> readAll() throws IOException {
     java.util.ArrayDeque<RunRecord> records = new java.util.ArrayDeque<>();
+    java.util.ArrayDeque<Integer> sizes = new java.util.ArrayDeque<>();
     long[] skipped = {0};
     long[] older = {0};
+    long[] held = {0};
     synchronized (LOCK) {
       try (FileChannel locked = lock(true)) {
-        read(r -> {
+        read((r, bytes) -> {
           records.addLast(r);
-          if (records.size() > MAX_RUNS) {
+          sizes.addLast(bytes);
+          held[0] += bytes;
+          while (records.size() > MAX_RUNS || held[0] > MAX_HELD_BYTES) {
             records.removeFirst();
+            held[0] -= sizes.removeFirst();
             older[0]++;
           }
         }, (why, lineNo) -> {
@@ -205,7 +211,8 @@ public final class RunHistory {
       warn.accept(file + ": " + (skipped[0] - MAX_WARNINGS) + " more damaged line(s) skipped, not named one by one");
     }
     if (older[0] > 0) {
-      log.info("{}: the newest {} runs read, {} older ones left in the file", file, MAX_RUNS, older[0]);
+      log.info("{}: the newest {} runs read ({} at most, {} MB at most), {} older ones left in the file", file,
+          records.size(), MAX_RUNS, MAX_HELD_BYTES >> 20, older[0]);
     }
     return new ArrayList<>(records);
   }
@@ -215,12 +222,15 @@ public final class RunHistory {
    * years stays a file, not memory, and not a reply of hundreds of MB.
    */
   public static final int MAX_RUNS = 1_000;
+  /** And at most this many bytes of them (as lines): 1,000 runs of ~4-10 KB, but not 1,000 of 1 MB. */
+  public static final int MAX_HELD_BYTES = 16 << 20;
 
   /** Damaged lines named one by one per read. */
   static final int MAX_WARNINGS = 20;
 
-  /** Holding the locks; {@code damaged} hears of each line skipped. */
-  private void read(Consumer<RunRecord> each, java.util.function.ObjLongConsumer<String> damaged) throws IOException {
+  /** Holding the locks; {@code each} gets a record and its line's length, {@code damaged} each line skipped. */
+  private void read(java.util.function.ObjIntConsumer<RunRecord> each,
+      java.util.function.ObjLongConsumer<String> damaged) throws IOException {
     if (!Files.exists(file)) {
       return;
     }
@@ -242,7 +252,7 @@ public final class RunHistory {
           return;
         }
         try {
-          each.accept(RunRecord.fromJson(new JsonObject(line)));
+          each.accept(RunRecord.fromJson(new JsonObject(line)), length);
         } catch (RuntimeException e) { // DecodeException, ClassCastException, a missing field...
           damaged.accept("not a whole run record: " + firstLine(e.getMessage()), lineNo);
         }

@@ -73,6 +73,14 @@ class EbFailureTest {
         .contains(Addresses.LIST_SNAPSHOT).contains(Addresses.LIST_CHANGED);
   }
 
+  /** Serve's bridge.maxFrameBytes is smaller than this side's: the message is too large, a usage error. */
+  @Test
+  void aFrameTooLargeForServesBridgeIsAUsageError() {
+    EbFailure f = EbFailure.fromErr(refused("frame_too_large"), Addresses.LIST_ADD);
+    assertThat(f.exitCode()).isEqualTo(ExitCodes.USAGE);
+    assertThat(f.getMessage()).startsWith("the bridge refused the frame for lab.list.add: frame_too_large");
+  }
+
   @Test
   void anythingElseFromTheBridgeIsUnexpected() {
     assertThat(EbFailure.fromErr(refused("unknown_type"), "x").exitCode()).isEqualTo(ExitCodes.UNEXPECTED);

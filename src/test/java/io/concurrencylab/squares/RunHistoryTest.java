@@ -226,6 +226,25 @@ class RunHistoryTest {
     assertThat(warnings).isEmpty();
   }
 
+  /** Nor is a history of huge records held whole: the newest fit in the byte budget. */
+  @Test
+  void onlyAsManyOfTheNewestRunsAsFitTheByteBudgetAreRead() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    String error = "e".repeat(900_000);
+    int count = RunHistory.MAX_HELD_BYTES / 900_000 + 5;
+    for (int i = 0; i < count; i++) {
+      RunRecord r = record("big-" + i);
+      bytes.write(line(new RunRecord(r.id(), r.started(), r.finished(), r.request(), false, error, r.sizes(),
+          r.results(), r.machine())));
+    }
+    Files.createDirectories(history().file().getParent());
+    Files.write(history().file(), bytes.toByteArray());
+    List<RunRecord> read = history().readAll();
+    assertThat(read.size()).isLessThanOrEqualTo(RunHistory.MAX_HELD_BYTES / 900_000).isGreaterThan(0);
+    assertThat(read.get(read.size() - 1).id()).isEqualTo("big-" + (count - 1));
+    assertThat(warnings).isEmpty();
+  }
+
   @Test
   void noFileIsAnEmptyHistory() throws Exception {
     assertThat(new RunHistory(dir.resolve("missing")).readAll()).isEmpty();

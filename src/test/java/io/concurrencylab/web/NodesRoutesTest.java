@@ -110,7 +110,7 @@ class NodesRoutesTest {
   }
 
   /**
-   * A log the serve holds that is gone, a link (it could lead anywhere: /etc/passwd) or a FIFO (reading it would wait
+   * A log the serve holds that is gone, a link, symbolic or hard (it could lead anywhere: /etc/passwd) or a FIFO (reading it would wait
    * for a writer) is a 404 with a JSON error, not a 500, a stack trace or a request that never ends.
    */
   @Test
@@ -118,11 +118,12 @@ class NodesRoutesTest {
     Path logs = Files.createDirectories(dir.resolve("logs"));
     Path gone = logs.resolve("gone.log");
     Path link = Files.createSymbolicLink(logs.resolve("link.log"), Files.writeString(dir.resolve("secret"), "secret"));
+    Path hard = Files.createLink(logs.resolve("hard.log"), dir.resolve("secret"));
     Path fifo = logs.resolve("fifo.log");
     assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
     long pid = 5000;
     try (LogCapture log = new LogCapture()) {
-      for (Path file : new Path[] {gone, link, fifo}) {
+      for (Path file : new Path[] {gone, link, hard, fifo}) {
         pid++;
         web.vertx.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", "r1").put("log", file.toString())
             .put("launched", pid));
