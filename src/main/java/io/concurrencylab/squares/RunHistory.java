@@ -181,12 +181,13 @@ public final class RunHistory {
   /**
    * The newest whole records (at most {@link #MAX_RUNS}, of at most {@link #MAX_HELD_BYTES}), oldest first; every
    * other non-blank line is skipped with one warning, for the first {@link #MAX_WARNINGS} of them, and one line
-   * counts the rest (a file of garbage is not a log of garbage).
+   * counts the rest (a file of garbage is not a log of garbage). A later read names only lines damaged since.
    */
   public List<RunRecord> readAll() throws IOException {
     java.util.ArrayDeque<RunRecord> records = new java.util.ArrayDeque<>();
     java.util.ArrayDeque<Integer> sizes = new java.util.ArrayDeque<>();
     long[] skipped = {0};
+    long[] lastDamaged = {0};
     long[] older = {0};
     long[] held = {0};
     synchronized (LOCK) {
@@ -201,16 +202,20 @@ public final class RunHistory {
             older[0]++;
           }
         }, (why, lineNo) -> {
-          if (++skipped[0] <= MAX_WARNINGS) {
+          // the file is only appended to: a line named by an earlier read of this instance is not named again
+          if (lineNo > damagedUpTo && ++skipped[0] <= MAX_WARNINGS) {
             warn(why, lineNo);
           }
+          lastDamaged[0] = Math.max(lastDamaged[0], lineNo);
         });
+        damagedUpTo = Math.max(damagedUpTo, lastDamaged[0]);
       }
     }
     if (skipped[0] > MAX_WARNINGS) {
       warn.accept(file + ": " + (skipped[0] - MAX_WARNINGS) + " more damaged line(s) skipped, not named one by one");
     }
-    if (older[0] > 0) {
+    if (older[0] > 0 && !toldOlder) {
+      toldOlder = true;
       log.info("{}: the newest {} runs read ({} at most, {} MB at most), {} older ones left in the file", file,
           records.size(), MAX_RUNS, MAX_HELD_BYTES >> 20, older[0]);
     }
@@ -224,6 +229,10 @@ public final class RunHistory {
   public static final int MAX_RUNS = 1_000;
   /** And at most this many bytes of them (as lines): 1,000 runs of ~4-10 KB, but not 1,000 of 1 MB. */
   public static final int MAX_HELD_BYTES = 16 << 20;
+
+  /** The last damaged line this instance has reported (serve reads the file again at each change). */
+  private long damagedUpTo;
+  private boolean toldOlder;
 
   /** Damaged lines named one by one per read. */
   static final int MAX_WARNINGS = 20;

@@ -210,6 +210,22 @@ class RunHistoryTest {
     assertThat(warnings.get(RunHistory.MAX_WARNINGS)).endsWith(": 5 more damaged line(s) skipped, not named one by one");
   }
 
+  /** Serve reads the file again at each change: damage it has named is not named again, new damage is. */
+  @Test
+  void aLaterReadNamesOnlyNewDamage() throws Exception {
+    damagedBetween("x\n".getBytes(StandardCharsets.UTF_8));
+    RunHistory history = history();
+    history.readAll();
+    assertThat(warnings).hasSize(1);
+    history.append(record("three"));
+    assertThat(history.readAll()).extracting(RunRecord::id).containsExactly("one", "two", "three");
+    assertThat(warnings).hasSize(1);
+    Files.write(history.file(), "y\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    history.readAll();
+    assertThat(warnings).hasSize(2);
+    assertThat(warnings.get(1)).contains("line 5");
+  }
+
   /** A history of years stays in the file: the newest runs are read, in order. */
   @Test
   void onlyTheNewestRunsAreRead() throws Exception {
