@@ -122,10 +122,19 @@ final class PythonSide {
     }
   }
 
-  /** SIGKILL to the script and everything it started (a Pool's workers must not outlive it); waits for each. */
+  /**
+   * SIGKILL to the script and everything it started (a Pool's workers must not outlive it); waits for each. The tree
+   * is frozen first (SIGSTOP), and listed again until no new process appears: killed while it runs, a Pool replaces
+   * a worker killed before it, and the new one, made after the list was taken, was left behind (seen in CI).
+   */
   private static void kill(Process p) {
-    List<ProcessHandle> all = new ArrayList<>(p.descendants().toList());
-    all.add(p.toHandle());
+    java.util.Set<ProcessHandle> all = new java.util.LinkedHashSet<>();
+    List<ProcessHandle> more = List.of(p.toHandle());
+    for (int round = 0; round < 20 && !more.isEmpty(); round++) {
+      all.addAll(more);
+      stop(more);
+      more = p.descendants().filter(h -> !all.contains(h)).toList();
+    }
     all.forEach(ProcessHandle::destroyForcibly);
     for (ProcessHandle h : all) {
       try {
@@ -133,6 +142,23 @@ final class PythonSide {
       } catch (Exception e) {
         // still there after 10 s of SIGKILL: nothing more to do from here
       }
+    }
+  }
+
+  /** SIGSTOP (there is no Java call for it): a stopped process forks no more. Best effort, bounded. */
+  private static void stop(List<ProcessHandle> processes) {
+    List<String> command = new ArrayList<>(List.of("kill", "-STOP"));
+    processes.forEach(h -> command.add(Long.toString(h.pid())));
+    try {
+      Process kill = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (!kill.waitFor(5, TimeUnit.SECONDS)) {
+        kill.destroyForcibly();
+      }
+    } catch (IOException e) {
+      // no kill(1): the SIGKILLs below still go out, as before
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
