@@ -1,6 +1,7 @@
 package io.concurrencylab.cluster;
 
 import io.concurrencylab.bus.ClusterMessages.Member;
+import io.concurrencylab.config.TextFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -29,7 +30,7 @@ import java.util.Set;
  */
 public record StopSet(long stopper, long stopperStartMs, Set<Long> pids) {
   /** A set is a few pids; anything larger is not one of ours. */
-  static final long MAX_BYTES = 64 * 1024;
+  static final int MAX_BYTES = 64 * 1024;
 
   /** Writes the set of this process's stop: a fresh file renamed over the old one (a link there is replaced). */
   public static void write(Path file, Collection<Long> pids) throws IOException {
@@ -48,10 +49,10 @@ public record StopSet(long stopper, long stopperStartMs, Set<Long> pids) {
   /** The set in {@code file}; empty when there is none, or it is damaged or not a set. */
   public static Optional<StopSet> read(Path file) {
     try {
-      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > MAX_BYTES) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         return Optional.empty();
       }
-      JsonObject json = new JsonObject(Files.readString(file));
+      JsonObject json = new JsonObject(TextFiles.read(file, MAX_BYTES));
       Set<Long> pids = json.getJsonArray("pids").stream().map(p -> ((Number) p).longValue())
           .collect(java.util.stream.Collectors.toUnmodifiableSet());
       return Optional.of(new StopSet(json.getLong("stopper"), json.getLong("stopperStartMs"), pids));
