@@ -26,19 +26,31 @@ public final class IdleJvm {
 
   /** {@code count} idle JVMs with {@code jvmFlags}, up, then all killed at once: ms until the last has exited. */
   static double killTogether(int count, String jvmFlags) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString()));
+    command.addAll(Arrays.asList(jvmFlags.trim().split("\\s+")));
+    command.addAll(List.of("-cp", io.concurrencylab.cluster.NodeProcesses.jar().toString(), IdleJvm.class.getName()));
+    return killTogether(count, command, true);
+  }
+
+  /**
+   * The same for {@code count} {@code sleep} processes: one thread, no heap, nothing to give back. The floor under
+   * the floor: what ending several processes at once costs against one on this machine, whatever they are.
+   */
+  static double killSleepersTogether(int count) throws IOException, InterruptedException {
+    // (start() returns once sleep is exec'd: the JDK waits for its spawn helper's exec to succeed)
+    return killTogether(count, List.of("sleep", "600"), false);
+  }
+
+  private static double killTogether(int count, List<String> command, boolean saysUp)
+      throws IOException, InterruptedException {
     List<Process> processes = new ArrayList<>();
     try {
       for (int i = 0; i < count; i++) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-            .toString()));
-        command.addAll(Arrays.asList(jvmFlags.trim().split("\\s+")));
-        command.addAll(List.of("-cp", io.concurrencylab.cluster.NodeProcesses.jar().toString(),
-            IdleJvm.class.getName()));
         processes.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start());
       }
       for (Process p : processes) {
-        byte[] up = p.getInputStream().readNBytes(2);
-        if (!"up".equals(new String(up, StandardCharsets.US_ASCII))) {
+        if (saysUp && !"up".equals(new String(p.getInputStream().readNBytes(2), StandardCharsets.US_ASCII))) {
           throw new IllegalStateException("an idle JVM did not start");
         }
       }
@@ -46,7 +58,7 @@ public final class IdleJvm {
       processes.forEach(Process::destroyForcibly);
       for (Process p : processes) {
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
-          throw new IllegalStateException("an idle JVM outlived kill -9 by 30 s");
+          throw new IllegalStateException("a process outlived kill -9 by 30 s: " + command.get(0));
         }
       }
       return (System.nanoTime() - start) / 1e6;

@@ -73,6 +73,10 @@ public final class SquaresBench {
       }
       if (size == 8) {
         eightReady = Report.median(launch);
+        int cores = Runtime.getRuntime().availableProcessors();
+        report.figure("  floor: the CPU 8 nodes take to start, spread over every core", String.format(Locale.ROOT,
+            "8 x %,.0f ms / %d cores = %s (a node's start in a cluster of 8; no waiting counted)", Report.median(cpu),
+            cores, Report.millis(8 * Report.median(cpu) / cores)));
         for (int i = 0; i < SWEEPS; i++) {
           ratios[i] = killedUntilExited(size(runs.get(i), 8)) / killedUntilExited(size(runs.get(i), 1));
         }
@@ -100,6 +104,16 @@ public final class SquaresBench {
         String.format(Locale.ROOT, "1: %s, 8: %s (%.1fx; no Vert.x, no Hazelcast: the cost of ending a process here)",
             Report.millis(Report.median(one)), Report.millis(Report.median(eight)),
             Report.median(eight) / Report.median(one)));
+    double[] sleepers1 = new double[SWEEPS];
+    double[] sleepers8 = new double[SWEEPS];
+    for (int i = 0; i < SWEEPS; i++) {
+      sleepers1[i] = IdleJvm.killSleepersTogether(1);
+      sleepers8[i] = IdleJvm.killSleepersTogether(8);
+    }
+    report.figure("  floor: sleep processes, kill -9 until reaped (median of " + SWEEPS + ")",
+        String.format(Locale.ROOT, "1: %s, 8: %s (%.1fx; one thread, no heap: ending 8 processes at once against 1 "
+            + "on this machine, whatever they are)", Report.millis(Report.median(sleepers1)),
+            Report.millis(Report.median(sleepers8)), Report.median(sleepers8) / Report.median(sleepers1)));
     report.verdict("8 nodes ready <= 4 s (median of " + SWEEPS + ")", eightReady <= 4_000, "4 s; moonshot 3 s");
     report.verdict(String.format(Locale.ROOT, "teardown of 8 <= 2x teardown of 1, same run (stop until exited: %.1fx)",
         ratio),
