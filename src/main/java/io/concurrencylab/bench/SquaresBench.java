@@ -87,33 +87,31 @@ public final class SquaresBench {
             + "no longer has them)", Report.millis(Report.median(exited1)), Report.millis(Report.median(exited8))));
       }
     }
-    report.figure("the squares, both sides", py.or(j -> j.getString("sha256").equals(sha)
-        ? "the same (checked)" : "DIFFERENT"));
-    report.figure("not in these figures", String.format(Locale.ROOT, "the coordinator's own join of the run's "
-        + "cluster, once per run before its first size (%s; the lesson's parent process has nothing to join)",
-        Report.millis(coordinatorJoin(config))));
     double ratio = Report.median(ratios);
-    // the floor: what ending 8 JVMs costs against 1 on this machine, when they do nothing at all
+    // the floors: what ending 8 processes costs against 1 on this machine, JVMs that do nothing, and sleep
     double[] one = new double[SWEEPS];
     double[] eight = new double[SWEEPS];
+    double[] sleepers1 = new double[SWEEPS];
+    double[] sleepers8 = new double[SWEEPS];
     for (int i = 0; i < SWEEPS; i++) {
       one[i] = IdleJvm.killTogether(1, config.squaresNodeJvmFlags());
       eight[i] = IdleJvm.killTogether(8, config.squaresNodeJvmFlags());
+      sleepers1[i] = IdleJvm.killSleepersTogether(1);
+      sleepers8[i] = IdleJvm.killSleepersTogether(8);
     }
     report.figure("  floor: idle JVMs with a node's flags, kill -9 until reaped (median of " + SWEEPS + ")",
         String.format(Locale.ROOT, "1: %s, 8: %s (%.1fx; no Vert.x, no Hazelcast: the cost of ending a process here)",
             Report.millis(Report.median(one)), Report.millis(Report.median(eight)),
             Report.median(eight) / Report.median(one)));
-    double[] sleepers1 = new double[SWEEPS];
-    double[] sleepers8 = new double[SWEEPS];
-    for (int i = 0; i < SWEEPS; i++) {
-      sleepers1[i] = IdleJvm.killSleepersTogether(1);
-      sleepers8[i] = IdleJvm.killSleepersTogether(8);
-    }
     report.figure("  floor: sleep processes, kill -9 until reaped (median of " + SWEEPS + ")",
         String.format(Locale.ROOT, "1: %s, 8: %s (%.1fx; one thread, no heap: ending 8 processes at once against 1 "
             + "on this machine, whatever they are)", Report.millis(Report.median(sleepers1)),
             Report.millis(Report.median(sleepers8)), Report.median(sleepers8) / Report.median(sleepers1)));
+    report.figure("the squares, both sides", py.or(j -> j.getString("sha256").equals(sha)
+        ? "the same (checked)" : "DIFFERENT"));
+    report.figure("not in these figures", String.format(Locale.ROOT, "the coordinator's own join of the run's "
+        + "cluster, once per run before its first size (%s; the lesson's parent process has nothing to join)",
+        Report.millis(coordinatorJoin(config))));
     report.verdict("8 nodes ready <= 4 s (median of " + SWEEPS + ")", eightReady <= 4_000, "4 s; moonshot 3 s");
     report.verdict(String.format(Locale.ROOT, "teardown of 8 <= 2x teardown of 1, same run (stop until exited: %.1fx)",
         ratio),

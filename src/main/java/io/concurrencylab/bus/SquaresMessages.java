@@ -303,10 +303,22 @@ public final class SquaresMessages {
       return host == null ? json : json.put("host", host);
     }
 
+    /** @throws IllegalArgumentException naming the first field missing (or ClassCastException for a wrong type) */
     public static NodeStats fromJson(JsonObject json) {
+      for (String field : new String[] {"nodeId", "pid", "chunks", "numbers", "busyMs", "rssMb"}) {
+        if (json.getValue(field) == null) { // (unboxed below: a null would be an NPE's text in a warning)
+          throw new IllegalArgumentException("a node's stats lack \"" + field + "\"");
+        }
+      }
       return new NodeStats(json.getString("nodeId"), json.getLong("pid"), json.getInteger("chunks"),
           json.getLong("numbers"), json.getDouble("busyMs"), json.getDouble("rssMb"),
-          json.getDouble("peakRssMb", -1.0), json.getDouble("startCpuMs", -1.0), json.getString("host"));
+          unknownIfNull(json.getDouble("peakRssMb")), unknownIfNull(json.getDouble("startCpuMs")),
+          json.getString("host"));
+    }
+
+    /** An optional figure: absent (a record kept before it was) or null is -1, unknown. */
+    private static double unknownIfNull(Double value) {
+      return value == null ? -1 : value;
     }
   }
 

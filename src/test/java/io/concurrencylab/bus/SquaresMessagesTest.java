@@ -50,4 +50,19 @@ class SquaresMessagesTest {
     assertThat(Lost.fromJson(new JsonObject().put("nodeId", "n").put("pid", 42).put("reason", "r")
         .put("requeued", 1)).host()).as("a record kept before hosts were").isNull();
   }
+
+  /** A record kept with a field of a node's stats missing (or null) says which, not an NPE's text. */
+  @Test
+  void aNodesStatsWithoutAFieldSayWhich() {
+    JsonObject good = new NodeStats("n", 42, 1, 1, 1, 1, 1, 1).toJson();
+    assertThat(NodeStats.fromJson(good.copy().put("peakRssMb", null).put("startCpuMs", null)).peakRssMb())
+        .as("optional fields").isEqualTo(-1);
+    for (String field : List.of("nodeId", "pid", "chunks", "numbers", "busyMs", "rssMb")) {
+      assertThatThrownBy(() -> NodeStats.fromJson(good.copy().put(field, null)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("a node's stats lack \"" + field + "\"");
+      JsonObject without = good.copy();
+      without.remove(field);
+      assertThatThrownBy(() -> NodeStats.fromJson(without)).hasMessage("a node's stats lack \"" + field + "\"");
+    }
+  }
 }
