@@ -220,6 +220,10 @@ final class ClusterCommand implements Runnable {
       java.util.Map<ProcessHandle, Boolean> killed;
       if (alive.isEmpty()) { // nothing to signal, nobody to tell who goes
         killed = java.util.Map.of();
+        // the set a killed stop left behind goes (it decides nothing: StopSet trusts no set whose stop is gone)
+        if (StopSet.read(run.stopSet()).filter(set -> !set.stopperRunning()).isPresent()) {
+          deleteQuietly(run.stopSet());
+        }
       } else {
         try {
           try {

@@ -73,4 +73,23 @@ class ClusterCommandTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("no nodes recorded in " + file + "\n");
     assertThat(file).hasContent("x");
   }
+
+  /** A stop killed after signalling its nodes leaves its stop set: the next stop removes it, not a running stop's. */
+  @Test
+  void aStopSetLeftByAKilledStopIsRemovedByTheNextStop() throws Exception {
+    ClusterRun run = new ClusterRun(runDir);
+    Process exited = new ProcessBuilder("true").start();
+    exited.waitFor();
+    run.record(1, exited.pid());
+    io.concurrencylab.cluster.StopSet.write(run.stopSet(), java.util.List.of(exited.pid()));
+    assertThat(Main.run("cluster", "stop", "--set", "cluster.runDir=" + runDir)).isEqualTo(ExitCodes.OK);
+    assertThat(run.stopSet()).as("written by this JVM, a stop still running: kept").exists();
+
+    String left = Files.readString(run.stopSet()).replaceFirst("\"stopper\":[0-9]+", "\"stopper\":" + exited.pid());
+    assertThat(left).contains("\"stopper\":" + exited.pid());
+    Files.writeString(run.stopSet(), left);
+    assertThat(Main.run("cluster", "stop", "--set", "cluster.runDir=" + runDir)).isEqualTo(ExitCodes.OK);
+    assertThat(run.stopSet()).as("its stop has exited: removed").doesNotExist();
+    assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
 }
