@@ -31,7 +31,7 @@ import org.w3c.dom.Document;
  * @param role what this member is, shown by {@code lab cluster status} ("serve", "node", "coordinator", ...)
  * @param members the {@code host:port} addresses asked when joining, or null for every port of the range. Each
  *     address asked costs a connection attempt and leaves a Hazelcast thread idle for a minute: a sweep's nodes ask
- *     only their coordinator and the few ports after it where their peers bind
+ *     only their coordinator and the few ports after it where their peers bind, and never claim to be master
  * @param join members on other hosts ({@code host:port}, from {@code --join} or {@code cluster.join}), asked besides
  *     this host's own range; when not empty, finding nobody there is an error, not a cluster of one
  * @param eventBusOffset the clustered event bus listens on this member's Hazelcast port + this, advertised on
@@ -101,6 +101,12 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     return args;
   }
 
+  /**
+   * How long a node told whom to ask ({@code members}) looks for its cluster's master before it would claim the role
+   * itself; it joins as soon as the master answers. A node whose coordinator is gone is stopped by its parent watch.
+   */
+  static final int ASKING_NODE_PATIENCE_SECONDS = 30;
+
   /** Member attributes (Hazelcast allows only these characters in names). */
   public static final String PID = "lab.pid";
   public static final String ROLE = "lab.role";
@@ -133,6 +139,12 @@ public record ClusterSettings(String name, String host, int port, int portCount,
       asked.add(host + ":" + p); // one by one: a "5701-5720" range breaks with interfaces enabled (shared notes)
     }
     tcp.setMembers(members != null ? members : asked); // (cluster.xml's <member>s are replaced: cluster.join)
+    if (members != null) { // a node of a sweep or compare: its coordinator already leads the cluster
+      // Keep asking for that master rather than claiming mastership after cluster.xml's 1 s. A claim waits for
+      // every peer's vote, up to Hazelcast's fixed 10 s (TcpIpJoiner.MASTERSHIP_CLAIM_TIMEOUT), and peers that start
+      // together on two cores vote late: 8-node sweeps took 18-21 s instead of 10-12 s (README, formation).
+      tcp.setConnectionTimeoutSeconds(Math.max(tcp.getConnectionTimeoutSeconds(), ASKING_NODE_PATIENCE_SECONDS));
+    }
     config.getMemberAttributeConfig().setAttribute(PID, Long.toString(ProcessHandle.current().pid()));
     config.getMemberAttributeConfig().setAttribute(ROLE, role);
     config.getMemberAttributeConfig().setAttribute(STARTED, Long.toString(System.currentTimeMillis()));

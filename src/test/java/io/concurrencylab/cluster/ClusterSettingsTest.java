@@ -91,6 +91,22 @@ class ClusterSettingsTest {
         .as("binding still uses the whole range").isEqualTo(5);
   }
 
+  /**
+   * A node told whom to ask joins a cluster its coordinator leads: it keeps asking for that master instead of
+   * claiming mastership after cluster.xml's second. Whoever may start a cluster alone (a coordinator, serve,
+   * lab cluster start's first node) still becomes master after that second.
+   */
+  @Test
+  void onlyANodeToldWhomToAskWaitsForItsMaster() throws Exception {
+    write(bundled());
+    ClusterSettings coordinator = new ClusterSettings("test", "127.0.0.1", 6400, 5, false, "coordinator");
+    assertThat(coordinator.hazelcastConfig().getNetworkConfig().getJoin().getTcpIpConfig()
+        .getConnectionTimeoutSeconds()).as("cluster.xml's").isEqualTo(1);
+    assertThat(coordinator.asking(6400, 3).withRole("squares-node", true).hazelcastConfig().getNetworkConfig()
+        .getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
+        .isEqualTo(ClusterSettings.ASKING_NODE_PATIENCE_SECONDS);
+  }
+
   @Test
   void joinAddressesAreAskedFirstThenThisHostsRange() throws Exception {
     write(bundled());
