@@ -31,7 +31,8 @@ import org.w3c.dom.Document;
  * @param role what this member is, shown by {@code lab cluster status} ("serve", "node", "coordinator", ...)
  * @param members the {@code host:port} addresses asked when joining, or null for every port of the range. Each
  *     address asked costs a connection attempt and leaves a Hazelcast thread idle for a minute: a sweep's nodes ask
- *     only their coordinator and the few ports after it where their peers bind, and never claim to be master
+ *     only their coordinator and the few ports after it where their peers bind, and keep asking for their
+ *     coordinator, the master, rather than claim the role (ASKING_NODE_PATIENCE_SECONDS)
  * @param join members on other hosts ({@code host:port}, from {@code --join} or {@code cluster.join}), asked besides
  *     this host's own range; when not empty, finding nobody there is an error, not a cluster of one
  * @param eventBusOffset the clustered event bus listens on this member's Hazelcast port + this, advertised on

@@ -42,9 +42,7 @@ class ClusterCommandTest {
   @Test
   void stopSaysWhichPidFileItCannotReadAndDoesTheRest() throws Exception {
     ClusterRun run = new ClusterRun(runDir);
-    Process exited = new ProcessBuilder("true").start();
-    exited.waitFor();
-    run.record(1, exited.pid());
+    ProcessHandle exited = recordedNodeThatHasExited(run);
     Files.writeString(run.pidFile(3), "abc\n");
 
     int code = Main.run("cluster", "stop", "--set", "cluster.runDir=" + runDir);
@@ -58,6 +56,14 @@ class ClusterCommandTest {
         .contains("no recorded node left; 1 unreadable PID file(s) left");
     assertThat(run.pidFile(1)).doesNotExist();
     assertThat(run.pidFile(3)).hasContent("abc");
+  }
+
+  /** Node 1 of {@code run}: a process that has already exited. */
+  private static ProcessHandle recordedNodeThatHasExited(ClusterRun run) throws Exception {
+    Process exited = new ProcessBuilder("true").start();
+    exited.waitFor();
+    run.record(1, exited.pid());
+    return exited.toHandle();
   }
 
   /** A file where the run folder goes: start says so before launching anything; stop has nothing to do. */
@@ -78,9 +84,7 @@ class ClusterCommandTest {
   @Test
   void aStopSetLeftByAKilledStopIsRemovedByTheNextStop() throws Exception {
     ClusterRun run = new ClusterRun(runDir);
-    Process exited = new ProcessBuilder("true").start();
-    exited.waitFor();
-    run.record(1, exited.pid());
+    ProcessHandle exited = recordedNodeThatHasExited(run);
     io.concurrencylab.cluster.StopSet.write(run.stopSet(), java.util.List.of(exited.pid()));
     assertThat(Main.run("cluster", "stop", "--set", "cluster.runDir=" + runDir)).isEqualTo(ExitCodes.OK);
     assertThat(run.stopSet()).as("written by this JVM, a stop still running: kept").exists();
