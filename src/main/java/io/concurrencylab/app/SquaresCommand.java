@@ -104,6 +104,8 @@ final class SquaresCommand implements Callable<Integer> {
    * the run, claims the cluster's one sweep, runs, announces the record to the serves (lab.squares.finished) and
    * leaves. No node (or fewer than a size) is one line and exit 3, as is a sweep already going.
    */
+  private static final long PUBLISH_WRITTEN_WITHIN_S = 5;
+
   private int onCluster(LabConfig config, RunRequest request) throws Exception {
     // a data member, as lab cluster status: a lite member cannot form a cluster, which is what it does alone
     ClusterSettings.Clustered joined = ClusterSettings.app(config, "squares", false).join(new VertxOptions()).await();
@@ -146,7 +148,11 @@ final class SquaresCommand implements Callable<Integer> {
       }).completion().await();
       RunRecord record = done.await();
       guard.release(mine).otherwiseEmpty().await();
-      vertx.eventBus().publish(Addresses.SQUARES_FINISHED, record.toJson()); // the serves show it at once
+      // the serves show it at once. Written before this member leaves: a publish left to itself could still be
+      // waiting for its connection to a serve when the close below dropped it (seen in ClusterIT). The promise is
+      // Vert.x's, complete once written to a serve; bounded, as no serve may be listening at all.
+      vertx.eventBus().publisher(Addresses.SQUARES_FINISHED).write(record.toJson())
+          .timeout(PUBLISH_WRITTEN_WITHIN_S, java.util.concurrent.TimeUnit.SECONDS).otherwiseEmpty().await();
       return reported(record, history, "the cluster's nodes it used are left running");
     } finally {
       Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
