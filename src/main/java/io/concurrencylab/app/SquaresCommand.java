@@ -99,13 +99,14 @@ final class SquaresCommand implements Callable<Integer> {
     return reported(record, history, "every node it started is stopped");
   }
 
+  /** How long {@code lab squares --on-cluster} waits for its record's announcement to be written to a serve. */
+  private static final long PUBLISH_WRITTEN_WITHIN_S = 5;
+
   /**
    * The sweep runs over the nodes already in the app's cluster: joins it (as serve would, with role "squares") for
    * the run, claims the cluster's one sweep, runs, announces the record to the serves (lab.squares.finished) and
    * leaves. No node (or fewer than a size) is one line and exit 3, as is a sweep already going.
    */
-  private static final long PUBLISH_WRITTEN_WITHIN_S = 5;
-
   private int onCluster(LabConfig config, RunRequest request) throws Exception {
     // a data member, as lab cluster status: a lite member cannot form a cluster, which is what it does alone
     ClusterSettings.Clustered joined = ClusterSettings.app(config, "squares", false).join(new VertxOptions()).await();
