@@ -1,8 +1,12 @@
 package io.concurrencylab.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.config.TcpIpConfig;
+import com.hazelcast.spi.properties.ClusterProperty;
+import com.hazelcast.spi.properties.HazelcastProperties;
 import io.concurrencylab.bus.SharedJsonCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -32,7 +36,8 @@ import org.w3c.dom.Document;
  * @param members the {@code host:port} addresses asked when joining, or null for every port of the range. Each
  *     address asked costs a connection attempt and leaves a Hazelcast thread idle for a minute: a sweep's nodes ask
  *     only their coordinator and the few ports after it where their peers bind, and keep asking for their
- *     coordinator, the master, rather than claim the role (ASKING_NODE_PATIENCE_SECONDS)
+ *     coordinator, the master, rather than claim the role (ASKING_NODE_PATIENCE_SECONDS); being throwaway members,
+ *     they open no endpoint for Hazelcast clients ({@link #memberEndpointOnly})
  * @param join members on other hosts ({@code host:port}, from {@code --join} or {@code cluster.join}), asked besides
  *     this host's own range; when not empty, finding nobody there is an error, not a cluster of one
  * @param eventBusOffset the clustered event bus listens on this member's Hazelcast port + this, advertised on
@@ -145,11 +150,45 @@ public record ClusterSettings(String name, String host, int port, int portCount,
       // every peer's vote, up to Hazelcast's fixed 10 s (TcpIpJoiner.MASTERSHIP_CLAIM_TIMEOUT), and peers that start
       // together on two cores vote late: 8-node sweeps took 18-21 s instead of 10-12 s (README, formation).
       tcp.setConnectionTimeoutSeconds(Math.max(tcp.getConnectionTimeoutSeconds(), ASKING_NODE_PATIENCE_SECONDS));
+      memberEndpointOnly(config);
     }
     config.getMemberAttributeConfig().setAttribute(PID, Long.toString(ProcessHandle.current().pid()));
     config.getMemberAttributeConfig().setAttribute(ROLE, role);
     config.getMemberAttributeConfig().setAttribute(STARTED, Long.toString(System.currentTimeMillis()));
     return config;
+  }
+
+  /**
+   * The same network with a member endpoint only, for a node of a sweep or compare: no Hazelcast client ever
+   * connects to such a throwaway member, and without a client endpoint Hazelcast builds no client engine (its
+   * message tasks, exception factory and their ~100 lambdas), the largest part of a member's start that it does not
+   * need: a node's start CPU in a cluster of 8 went from ~1,030 ms to ~890 ms (README, formation). Everything of
+   * cluster.xml's {@code <network>} that has a place on an endpoint is carried over, and so are the
+   * {@code hazelcast.socket.*} properties, which Hazelcast reads from the endpoint instead once it is there.
+   */
+  static void memberEndpointOnly(Config config) {
+    NetworkConfig network = config.getNetworkConfig();
+    HazelcastProperties properties = new HazelcastProperties(config);
+    ServerSocketEndpointConfig member = new ServerSocketEndpointConfig();
+    member.setPort(network.getPort()).setPortCount(network.getPortCount())
+        .setPortAutoIncrement(network.isPortAutoIncrement()).setReuseAddress(network.isReuseAddress())
+        .setPublicAddress(network.getPublicAddress()).setInterfaces(network.getInterfaces())
+        .setOutboundPortDefinitions(network.getOutboundPortDefinitions())
+        .setSSLConfig(network.getSSLConfig()).setSocketInterceptorConfig(network.getSocketInterceptorConfig())
+        .setSymmetricEncryptionConfig(network.getSymmetricEncryptionConfig())
+        .setSocketKeepAlive(properties.getBoolean(ClusterProperty.SOCKET_KEEP_ALIVE))
+        .setSocketKeepIdleSeconds(properties.getInteger(ClusterProperty.SOCKET_KEEP_IDLE))
+        .setSocketKeepIntervalSeconds(properties.getInteger(ClusterProperty.SOCKET_KEEP_INTERVAL))
+        .setSocketKeepCount(properties.getInteger(ClusterProperty.SOCKET_KEEP_COUNT))
+        .setSocketTcpNoDelay(properties.getBoolean(ClusterProperty.SOCKET_NO_DELAY))
+        .setSocketBufferDirect(properties.getBoolean(ClusterProperty.SOCKET_BUFFER_DIRECT))
+        .setSocketSendBufferSizeKb(properties.getInteger(ClusterProperty.SOCKET_SEND_BUFFER_SIZE))
+        .setSocketRcvBufferSizeKb(properties.getInteger(ClusterProperty.SOCKET_RECEIVE_BUFFER_SIZE))
+        .setSocketConnectTimeoutSeconds(properties.getInteger(ClusterProperty.SOCKET_CONNECT_TIMEOUT_SECONDS))
+        .setSocketLingerSeconds(properties.getInteger(ClusterProperty.SOCKET_LINGER_SECONDS));
+    config.getAdvancedNetworkConfig().setMemberEndpointConfig(member).setJoin(network.getJoin())
+        .setMemberAddressProviderConfig(network.getMemberAddressProviderConfig())
+        .setIcmpFailureDetectorConfig(network.getIcmpFailureDetectorConfig()).setEnabled(true);
   }
 
   /**

@@ -3,7 +3,12 @@ package io.concurrencylab.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.instance.EndpointQualifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +110,60 @@ class ClusterSettingsTest {
     assertThat(coordinator.asking(6400, 3).withRole("squares-node", true).hazelcastConfig().getNetworkConfig()
         .getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
         .isEqualTo(ClusterSettings.ASKING_NODE_PATIENCE_SECONDS);
+  }
+
+  /**
+   * A sweep's or compare's node opens no endpoint for Hazelcast clients (so Hazelcast builds no client engine), and
+   * keeps everything of cluster.xml's network that the member endpoint takes over: ports, interfaces, the join, and
+   * the socket properties. Anyone else keeps the classic network, which serves clients too.
+   */
+  @Test
+  void onlyANodeToldWhomToAskOpensAMemberEndpointAlone() throws Exception {
+    write(bundled().replace("<properties>",
+        "<properties>\n    <property name=\"hazelcast.socket.receive.buffer.size\">64</property>"));
+    ClusterSettings coordinator = new ClusterSettings("test", "127.0.0.1", 6400, 5, false, "coordinator");
+    assertThat(coordinator.hazelcastConfig().getAdvancedNetworkConfig().isEnabled()).isFalse();
+
+    Config node = coordinator.asking(6400, 3).withRole("squares-node", true).hazelcastConfig();
+    AdvancedNetworkConfig network = node.getAdvancedNetworkConfig();
+    assertThat(network.isEnabled()).isTrue();
+    assertThat(network.getEndpointConfigs()).containsOnlyKeys(EndpointQualifier.MEMBER);
+    ServerSocketEndpointConfig member = (ServerSocketEndpointConfig) network.getEndpointConfigs()
+        .get(EndpointQualifier.MEMBER);
+    assertThat(member.getPort()).isEqualTo(6400);
+    assertThat(member.getPortCount()).isEqualTo(5);
+    assertThat(member.isPortAutoIncrement()).isTrue();
+    assertThat(member.getInterfaces().isEnabled()).isTrue();
+    assertThat(member.getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
+    assertThat(member.getSocketRcvBufferSizeKb()).as("hazelcast.socket.receive.buffer.size").isEqualTo(64);
+    assertThat(member.isSocketTcpNoDelay()).isTrue();
+    assertThat(network.getJoin().getTcpIpConfig().getMembers())
+        .containsExactly("127.0.0.1:6400", "127.0.0.1:6401", "127.0.0.1:6402");
+    assertThat(network.getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
+        .isEqualTo(ClusterSettings.ASKING_NODE_PATIENCE_SECONDS);
+  }
+
+  /** Such a node joins a coordinator that has the classic network, and each sees the other (real members). */
+  @Test
+  void aNodeWithAMemberEndpointAloneJoinsItsCoordinator() throws Exception {
+    write(bundled());
+    ClusterSettings coordinator = new ClusterSettings("test-" + ProcessHandle.current().pid(), "127.0.0.1", 6430, 5,
+        false, "coordinator");
+    HazelcastInstance first = Hazelcast.newHazelcastInstance(coordinator.hazelcastConfig());
+    try {
+      int port = first.getCluster().getLocalMember().getAddress().getPort();
+      HazelcastInstance node = Hazelcast.newHazelcastInstance(
+          coordinator.asking(port, 3).withRole("squares-node", true).hazelcastConfig());
+      try {
+        assertThat(node.getCluster().getMembers()).hasSize(2);
+        assertThat(first.getCluster().getMembers()).hasSize(2);
+        assertThat(node.getCluster().getLocalMember().isLiteMember()).isTrue();
+      } finally {
+        node.getLifecycleService().terminate();
+      }
+    } finally {
+      first.getLifecycleService().terminate();
+    }
   }
 
   @Test
