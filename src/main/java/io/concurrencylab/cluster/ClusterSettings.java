@@ -134,7 +134,16 @@ public record ClusterSettings(String name, String host, int port, int portCount,
 
   /** The Hazelcast config: conf/cluster.xml of the checkout (or the copy in the jar) plus these settings. */
   public Config hazelcastConfig() {
+    return hazelcastConfig(java.util.Map.of());
+  }
+
+  /**
+   * The same, with Hazelcast properties of this member only over cluster.xml's, set before a node's member endpoint
+   * takes the socket properties ({@link #memberEndpointOnly}).
+   */
+  Config hazelcastConfig(java.util.Map<String, String> properties) {
     Config config = baseConfig();
+    properties.forEach(config::setProperty);
     config.setClusterName(name);
     config.setLiteMember(lite);
     config.getNetworkConfig().setPort(port).setPortAutoIncrement(true).setPortCount(portCount);
@@ -162,9 +171,10 @@ public record ClusterSettings(String name, String host, int port, int portCount,
    * The same network with a member endpoint only, for a node of a sweep or compare: no Hazelcast client ever
    * connects to such a throwaway member, and without a client endpoint Hazelcast builds no client engine (its
    * message tasks, exception factory and their ~100 lambdas), the largest part of a member's start that it does not
-   * need: a node's start CPU in a cluster of 8 went from ~1,030 ms to ~890 ms (README, formation). Everything of
-   * cluster.xml's {@code <network>} that has a place on an endpoint is carried over, and so are the
-   * {@code hazelcast.socket.*} properties, which Hazelcast reads from the endpoint instead once it is there.
+   * need: a node's start CPU in a cluster of 8 went from ~1,030 ms to ~890 ms (README, formation). What Hazelcast
+   * itself maps from {@code <network>} to a member endpoint is carried over, and so are the {@code hazelcast.socket.*}
+   * properties, which Hazelcast reads from the endpoint instead once it is there. Not carried: the REST and memcache
+   * endpoints, which such a node does not serve, and TPC (off by default, which needs a client endpoint).
    */
   static void memberEndpointOnly(Config config) {
     NetworkConfig network = config.getNetworkConfig();
@@ -262,8 +272,7 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     if (notHere != null) { // before Hazelcast, which logs its own stack trace for it
       return Future.failedFuture(new JoinException(notHere));
     }
-    Config config = hazelcastConfig();
-    properties.forEach(config::setProperty);
+    Config config = hazelcastConfig(properties);
     EventBusOptions eventBus = new EventBusOptions().setHost(host).setPort(0);
     JoiningManager manager = new JoiningManager(config, this, eventBus);
     options.setEventBusOptions(eventBus);

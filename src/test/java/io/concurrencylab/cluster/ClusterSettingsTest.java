@@ -136,11 +136,17 @@ class ClusterSettingsTest {
     assertThat(member.getInterfaces().isEnabled()).isTrue();
     assertThat(member.getInterfaces().getInterfaces()).containsExactly("127.0.0.1");
     assertThat(member.getSocketRcvBufferSizeKb()).as("hazelcast.socket.receive.buffer.size").isEqualTo(64);
-    assertThat(member.isSocketTcpNoDelay()).isTrue();
+    assertThat(member.getSocketConnectTimeoutSeconds()).as("hazelcast.socket.connect.timeout.seconds' default, not"
+        + " the endpoint's 0").isEqualTo(10);
+    assertThat(member.getSocketLingerSeconds()).as("hazelcast.socket.linger.seconds' default").isEqualTo(-1);
     assertThat(network.getJoin().getTcpIpConfig().getMembers())
         .containsExactly("127.0.0.1:6400", "127.0.0.1:6401", "127.0.0.1:6402");
     assertThat(network.getJoin().getTcpIpConfig().getConnectionTimeoutSeconds())
         .isEqualTo(ClusterSettings.ASKING_NODE_PATIENCE_SECONDS);
+    assertThat(((ServerSocketEndpointConfig) coordinator.asking(6400, 3).withRole("squares-node", true)
+        .hazelcastConfig(java.util.Map.of("hazelcast.socket.receive.buffer.size", "32")).getAdvancedNetworkConfig()
+        .getEndpointConfigs().get(EndpointQualifier.MEMBER)).getSocketRcvBufferSizeKb())
+        .as("a property of this member only reaches its endpoint too").isEqualTo(32);
   }
 
   /** Such a node joins a coordinator that has the classic network, and each sees the other (real members). */
@@ -157,7 +163,6 @@ class ClusterSettingsTest {
       try {
         assertThat(node.getCluster().getMembers()).hasSize(2);
         assertThat(first.getCluster().getMembers()).hasSize(2);
-        assertThat(node.getCluster().getLocalMember().isLiteMember()).isTrue();
       } finally {
         node.getLifecycleService().terminate();
       }
