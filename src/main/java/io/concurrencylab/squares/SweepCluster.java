@@ -35,9 +35,9 @@ final class SweepCluster {
    *   <li>A member whose connection closes is removed at once instead of after three failed reconnections
    *   (~0.4 s): on loopback, a closed connection to a node means the node is gone (killed at the end of its size,
    *   or lost).</li>
-   *   <li>One thread, not three (on two cores), runs the cluster's generic operations, so the nodes' join requests are handled one
-   *   after the other. The master drops a join request that arrives while another member's join is being handled on
-   *   a second thread, and that node waits a fixed second before it asks again (Hazelcast 5.3's
+   *   <li>One thread, not three (on two cores), runs the cluster's generic operations, so the nodes' join requests
+   *   are handled one after the other. The master drops a join request that arrives while another member's join is
+   *   being handled on a second thread, and that node waits a fixed second before it asks again (Hazelcast 5.3's
    *   {@code TcpIpJoiner.JOIN_RETRY_WAIT_TIME}): in a bench run, 25 of 31 nodes had a request dropped, and some were
    *   let in a second late. The cluster's data (Vert.x's maps) is served by the partition threads; a member-wide
    *   read or a listener's registration passes through this one briefly.</li>
