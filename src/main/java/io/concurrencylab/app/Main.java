@@ -19,7 +19,22 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    processDefaults(System.getProperties());
     System.exit(run(args));
+  }
+
+  /** Netty's switch for the flight-recorder events of its buffer allocator. */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  /**
+   * JVM-wide defaults of a lab process, set before any library reads them; a value given with {@code -D} (in
+   * {@code LAB_JAVA_OPTS} or {@code squares.nodeJvmFlags}) wins. Netty's allocator defines flight-recorder events, and
+   * the first buffer a process writes to a socket registers them with the flight recorder: ~50 ms of CPU in each
+   * node's start, on the event loop (measured with async-profiler), and in every coordinator and CLI. Nobody records
+   * those events here; whoever wants them passes {@code -Dio.netty.jfr.enabled=true}.
+   */
+  static void processDefaults(java.util.Properties system) {
+    system.putIfAbsent(NETTY_JFR, "false");
   }
 
   /** Runs a command line and returns its exit code (tests call this instead of main). */
