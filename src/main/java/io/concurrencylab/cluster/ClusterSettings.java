@@ -132,6 +132,25 @@ public record ClusterSettings(String name, String host, int port, int portCount,
         eventBusOffset);
   }
 
+  /**
+   * Hazelcast settings of the coordinator of a throwaway cluster (a sweep's, a comparison's), which only that run's
+   * nodes join and which ends with them:
+   * <ul>
+   *   <li>A member whose connection closes is removed at once instead of after three failed reconnections
+   *   (~0.4 s): on loopback, a closed connection to a node means the node is gone (killed at the end of its size,
+   *   or lost).</li>
+   *   <li>One thread, not three (on two cores), runs the cluster's generic operations, so the nodes' join requests
+   *   are handled one after the other. The master drops a join request that arrives while another member's join is
+   *   being handled on a second thread, and that node waits a fixed second before it asks again (Hazelcast 5.3's
+   *   {@code TcpIpJoiner.JOIN_RETRY_WAIT_TIME}): in a bench run, 25 of 31 nodes had a request dropped, and some were
+   *   let in a second late. The cluster's data (Vert.x's maps) is served by the partition threads; a member-wide
+   *   read or a listener's registration passes through this one briefly.</li>
+   * </ul>
+   */
+  public static final java.util.Map<String, String> THROWAWAY_COORDINATOR = java.util.Map.of(
+      "hazelcast.connection.monitor.max.faults", "0", "hazelcast.operation.priority.generic.thread.count", "0",
+      "hazelcast.operation.generic.thread.count", "1");
+
   /** The Hazelcast config: conf/cluster.xml of the checkout (or the copy in the jar) plus these settings. */
   public Config hazelcastConfig() {
     return hazelcastConfig(java.util.Map.of());

@@ -15,7 +15,6 @@ import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -29,22 +28,6 @@ import java.util.function.Supplier;
  * same event loop and leaving, on a Vert.x the run does not own (its close only stops listening).
  */
 final class SweepCluster {
-  /**
-   * The coordinator's own Hazelcast settings:
-   * <ul>
-   *   <li>A member whose connection closes is removed at once instead of after three failed reconnections
-   *   (~0.4 s): on loopback, a closed connection to a node means the node is gone (killed at the end of its size,
-   *   or lost).</li>
-   *   <li>One thread, not three (on two cores), runs the cluster's generic operations, so the nodes' join requests
-   *   are handled one after the other. The master drops a join request that arrives while another member's join is
-   *   being handled on a second thread, and that node waits a fixed second before it asks again (Hazelcast 5.3's
-   *   {@code TcpIpJoiner.JOIN_RETRY_WAIT_TIME}): in a bench run, 25 of 31 nodes had a request dropped, and some were
-   *   let in a second late. The cluster's data (Vert.x's maps) is served by the partition threads; a member-wide
-   *   read or a listener's registration passes through this one briefly.</li>
-   * </ul>
-   */
-  private static final Map<String, String> PROPERTIES = Map.of("hazelcast.connection.monitor.max.faults", "0",
-      "hazelcast.operation.priority.generic.thread.count", "0", "hazelcast.operation.generic.thread.count", "1");
   /** A member that stops answering is removed after this (cluster.xml: max.no.heartbeat.seconds), and a bit. */
   private static final long REMOVED_WITHIN_MS = 10_000;
 
@@ -83,7 +66,7 @@ final class SweepCluster {
   static Future<SweepCluster> join(LabConfig config, String runId) {
     ClusterSettings settings = new ClusterSettings("lab-sweep-" + runId, config.clusterHost(), config.squaresPort(),
         config.clusterPortCount(), false, "coordinator");
-    return settings.join(new VertxOptions(), PROPERTIES).map(joined -> new SweepCluster(joined, settings));
+    return settings.join(new VertxOptions(), ClusterSettings.THROWAWAY_COORDINATOR).map(joined -> new SweepCluster(joined, settings));
   }
 
   /**
