@@ -66,7 +66,8 @@ final class SweepCluster {
   static Future<SweepCluster> join(LabConfig config, String runId) {
     ClusterSettings settings = new ClusterSettings("lab-sweep-" + runId, config.clusterHost(), config.squaresPort(),
         config.clusterPortCount(), false, "coordinator");
-    return settings.join(new VertxOptions(), ClusterSettings.THROWAWAY_COORDINATOR).map(joined -> new SweepCluster(joined, settings));
+    return settings.join(new VertxOptions(), ClusterSettings.THROWAWAY_COORDINATOR)
+        .map(joined -> new SweepCluster(joined, settings));
   }
 
   /**
