@@ -100,6 +100,10 @@ final class NodeCommand implements Callable<Integer> {
           readyTimeout)));
     }
     if (reportReady) {
+      // a coordinator may take the report, use this node and stop it before "node ready" below is written: this
+      // line is what its log then shows
+      say("node joined: nodeId=" + node.nodeId() + " pid=" + ProcessHandle.current().pid() + " (joining the "
+          + "cluster " + joinMs + " ms); reporting ready to the coordinator");
       Ready ready = new Ready(node.nodeId(), ProcessHandle.current().pid());
       started = started.compose(id -> vertx.eventBus().request(Addresses.SQUARES_READY, ready.toJson(),
           new DeliveryOptions().setSendTimeout(readyTimeout)));

@@ -66,6 +66,13 @@ class SquaresIT {
       assertThat(out).contains("run " + record.id() + " kept in the history");
       assertThat(Processes.labNodes(record.id())).as("no node process left").isEmpty();
       assertThat(record.machine().getInteger("cores")).isPositive();
+      // a node stopped right after its report has not written "node ready" yet; its log still says who it was
+      List<Path> logs;
+      try (var files = Files.walk(data.resolve("logs"))) {
+        logs = files.filter(f -> f.getFileName().toString().endsWith(".log")).toList();
+      }
+      assertThat(logs).hasSize(3).allSatisfy(log -> assertThat(Files.readString(log)).as(log.toString())
+          .containsPattern("node joined: nodeId=\\S+ pid=\\d+"));
     }
   }
 
