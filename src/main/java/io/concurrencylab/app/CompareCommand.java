@@ -4,6 +4,7 @@ import io.concurrencylab.bus.CompareMessages.Report;
 import io.concurrencylab.bus.CompareMessages.Request;
 import io.concurrencylab.bus.ExitCodes;
 import io.concurrencylab.bus.LabException;
+import io.concurrencylab.cluster.ClusterSettings;
 import io.concurrencylab.compare.Comparison;
 import io.concurrencylab.compare.Control;
 import io.concurrencylab.compare.LatestReport;
@@ -51,6 +52,14 @@ final class CompareCommand implements Callable<Integer> {
       // the request's field names are the options' names (delayMs: --delay)
       System.err.println("lab compare: --" + e.getMessage().replaceFirst("^delayMs", "delay"));
       return ExitCodes.USAGE;
+    }
+    if (request.nodes() > 0) { // before minutes of other ways, not as four failed rows at the end
+      try {
+        ClusterSettings.checkClusterXml();
+      } catch (IllegalArgumentException e) {
+        System.err.println("lab compare: " + e.getMessage());
+        return ExitCodes.USAGE;
+      }
     }
     String runId = Comparison.newRunId();
     Control control = new Control();

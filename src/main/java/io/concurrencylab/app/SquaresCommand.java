@@ -61,6 +61,12 @@ final class SquaresCommand implements Callable<Integer> {
       System.err.println("lab squares: " + e.getMessage());
       return ExitCodes.USAGE;
     }
+    try { // a cluster.xml that cannot be read is the user's to fix (exit 2), not a failed run to keep in the history
+      ClusterSettings.checkClusterXml();
+    } catch (IllegalArgumentException e) {
+      System.err.println("lab squares: " + e.getMessage());
+      return ExitCodes.USAGE;
+    }
     return onCluster ? onCluster(config, request) : launching(config, request);
   }
 

@@ -3,6 +3,7 @@ package io.concurrencylab.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.config.InvalidConfigurationException;
 import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.config.TcpIpConfig;
 import com.hazelcast.spi.properties.ClusterProperty;
@@ -238,20 +239,45 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     return checkedDigest;
   }
 
+  /** Reads cluster.xml now; an {@link IllegalArgumentException} of one line says what is wrong with it. */
+  public static void checkClusterXml() {
+    baseConfig();
+  }
+
   private static Config baseConfig() {
     byte[] xml = clusterXml();
     String digest = sha256(xml);
     boolean checked = digest.equals(checkedDigest) || digest.equals(System.getProperty(CHECKED_DIGEST));
-    Config config = new XmlConfigBuilder(new ByteArrayInputStream(xml)) {
-      @Override
-      protected void schemaValidation(Document doc) throws Exception {
-        if (!checked) {
-          super.schemaValidation(doc);
+    Config config;
+    try {
+      config = new XmlConfigBuilder(new ByteArrayInputStream(xml)) {
+        @Override
+        protected void schemaValidation(Document doc) throws Exception {
+          if (!checked) {
+            super.schemaValidation(doc);
+          }
         }
-      }
-    }.build();
+      }.build();
+    } catch (InvalidConfigurationException e) { // a configuration error (exit 2, one line), not a bug of the lab
+      throw new IllegalArgumentException("cluster.xml: " + readable(e.getMessage()), e);
+    }
+    if (config.getAdvancedNetworkConfig().isEnabled()) { // Hazelcast would then ignore every port and join set here
+      throw new IllegalArgumentException("cluster.xml: <advanced-network> is not supported: the lab sets each "
+          + "member's port, interface and join on <network> (cluster.* in conf/config.json); use <network> instead");
+    }
     checkedDigest = digest;
     return config;
+  }
+
+  /**
+   * Hazelcast's message on one line, without the schema's namespace on every element name and without the list of
+   * every element that may come instead (fifty of them).
+   */
+  static String readable(String message) {
+    String line = String.join(" ", String.valueOf(message).strip().split("\\s+"))
+        .replace("\"http://www.hazelcast.com/schema/config\":", "");
+    int list = line.indexOf(" One of '{");
+    return list < 0 ? line : line.substring(0, list) + " (the elements it may hold: Hazelcast's hazelcast-config-5.3.xsd)";
   }
 
   private static byte[] clusterXml() {

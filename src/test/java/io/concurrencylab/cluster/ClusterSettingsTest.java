@@ -59,7 +59,19 @@ class ClusterSettingsTest {
   void contentAgainstTheSchemaIsRefused() throws Exception {
     write(misspelled());
 
-    assertThatThrownBy(settings::hazelcastConfig).hasMessageContaining("heartbeat-intervall");
+    assertThatThrownBy(settings::hazelcastConfig).isInstanceOf(IllegalArgumentException.class) // exit 2, one line
+        .hasMessageStartingWith("cluster.xml: ").hasMessageContaining("element '{heartbeat-intervall}'")
+        .hasMessageNotContaining("\n").hasMessageNotContaining("http://").hasMessageNotContaining("cp-subsystem");
+  }
+
+  @Test
+  void anAdvancedNetworkIsRefusedRatherThanIgnored() throws Exception {
+    // in place of <network> (Hazelcast itself refuses both together)
+    write(bundled().replaceFirst("(?s)\\n  <network>.*</network>", "\n  <advanced-network enabled=\"true\">"
+        + "<member-server-socket-endpoint-config><port>6500</port></member-server-socket-endpoint-config>"
+        + "</advanced-network>"));
+
+    assertThatThrownBy(settings::hazelcastConfig).hasMessageContaining("<advanced-network> is not supported");
   }
 
   @Test
