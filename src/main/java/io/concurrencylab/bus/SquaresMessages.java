@@ -68,6 +68,9 @@ public final class SquaresMessages {
       return validated(sizes, from, to, chunk, failAt, nodes, maxNodes, maxNumbers);
     }
 
+    /** How many cluster sizes one run may have (the lesson has three: 2, 4, 8). */
+    public static final int MAX_SIZES = 16;
+
     /** The same checks for values parsed elsewhere (the command line), without a forced failure. */
     public static RunRequest validated(List<Integer> sizes, long from, long to, Long chunk, int maxNodes,
         long maxNumbers) {
@@ -85,6 +88,9 @@ public final class SquaresMessages {
         NodeSource nodes, int maxNodes, long maxNumbers) {
       if (sizes.isEmpty() && nodes != NodeSource.CLUSTER) {
         throw LabException.badInput("give at least one cluster size");
+      }
+      if (sizes.size() > MAX_SIZES) { // each size is a cluster formed and torn down: a run is minutes already
+        throw LabException.badInput("at most " + MAX_SIZES + " cluster sizes per run, got " + sizes.size());
       }
       for (int size : sizes) {
         if (size < 1 || size > maxNodes) {

@@ -168,14 +168,20 @@ public final class Sweep {
 
   /** Every size in order; stops at the first failure (after stopping that size's nodes). */
   private Future<Done> everySize(SweepCluster cluster) {
-    Future<Done> chain = Future.succeededFuture(new Done(List.of(), new long[0]));
+    return fromSize(cluster, 0, new Done(List.of(), new long[0]));
+  }
+
+  /**
+   * Size i and those after it, each composed once the one before is done: a failure ends the run where it is,
+   * without passing through a listener per size still to come.
+   */
+  private Future<Done> fromSize(SweepCluster cluster, int i, Done before) {
     List<Integer> sizes = request.sizes();
-    for (int i = 0; i < sizes.size(); i++) {
-      int size = sizes.get(i);
-      int step = i + 1;
-      chain = chain.compose(done -> oneSize(cluster, size, done, p -> progress.accept(p.at(step, sizes.size()))));
+    if (i == sizes.size()) {
+      return Future.succeededFuture(before);
     }
-    return chain;
+    return oneSize(cluster, sizes.get(i), before, p -> progress.accept(p.at(i + 1, sizes.size())))
+        .compose(done -> fromSize(cluster, i + 1, done));
   }
 
   /**

@@ -185,7 +185,7 @@ public final class SweepVerticle extends VerticleBase {
         Failures.reply(msg, new LabException(Failures.CONFLICT, "squares run " + cancel.run() + " is not running (it ended: "
             + runs.get(cancel.run()).status() + ")"));
       } else {
-        Failures.reply(msg, new LabException(Failures.NOT_FOUND, "no squares run " + cancel.run()));
+        Failures.reply(msg, new LabException(Failures.NOT_FOUND, "no squares run " + Bodies.show(cancel.run())));
       }
     });
   }

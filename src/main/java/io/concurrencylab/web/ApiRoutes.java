@@ -199,7 +199,7 @@ final class ApiRoutes {
     String id = ctx.pathParam("id");
     request(Addresses.SQUARES_RUNS, null)
         .map(reply -> SquaresMessages.runsFromJson((JsonObject) reply.body()).stream().filter(r -> id.equals(r.id()))
-            .findFirst().orElseThrow(() -> new LabException(Failures.NOT_FOUND, "no squares run " + id)))
+            .findFirst().orElseThrow(() -> new LabException(Failures.NOT_FOUND, "no squares run " + Bodies.show(id))))
         .onSuccess(record -> ctx.json(record.toJson())).onFailure(ctx::fail);
   }
 

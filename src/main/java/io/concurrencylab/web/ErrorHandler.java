@@ -98,6 +98,9 @@ final class ErrorHandler implements Handler<RoutingContext> {
       int status = statusCode >= 400 ? statusCode : 500;
       return new Error(status, reason(status));
     }
+    if (statusCode >= 400 && statusCode < 500) { // the router refused the request itself (e.g. HTTP/1.1 with no Host)
+      return new Error(statusCode, failure.getMessage() != null ? failure.getMessage() : reason(statusCode));
+    }
     return new Error(500, "unexpected: " + failure.getClass().getSimpleName()
         + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
   }

@@ -36,6 +36,16 @@ class SquaresMessagesTest {
         .hasMessage("give at least one cluster size");
   }
 
+  /** A body of thousands of sizes is refused up front (it once jammed serve's sweeps: a stack overflow). */
+  @Test
+  void atMostSixteenSizesARun() {
+    List<Integer> sixteen = java.util.Collections.nCopies(RunRequest.MAX_SIZES, 1);
+    assertThat(RunRequest.validated(sixteen, 1, 10, null, null, 8, 1000).sizes()).hasSize(16);
+    io.vertx.core.json.JsonArray many = new io.vertx.core.json.JsonArray(java.util.Collections.nCopies(5000, 1));
+    assertThatThrownBy(() -> RunRequest.fromBody(new JsonObject().put("sizes", many), 8, 1000))
+        .isInstanceOf(LabException.class).hasMessage("at most 16 cluster sizes per run, got 5000");
+  }
+
   @Test
   void aNodeOfTheClusterCountsOnlyWhatItDidInThisSweepAndNamesItsHost() {
     NodeStats before = new NodeStats("n", 42, 10, 10_000, 5.5, 60, 70, 300);

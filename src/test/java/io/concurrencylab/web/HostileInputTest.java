@@ -100,6 +100,17 @@ class HostileInputTest {
     assertJsonError(send("GET", "/api/list", null, "Host: other.example"), 403);
   }
 
+  /** HTTP/1.1 requires a Host; with none, or one that is no host and port, the router refuses it: a 400, not a 500. */
+  @Test
+  void aMissingOrMalformedHostIsA400() throws Exception {
+    for (String hostLine : List.of("", "Host: 127.0.0.1:" + web.port + ":1\r\n")) {
+      try (RawHttp http = new RawHttp(web.port)) {
+        http.send("GET /api/list HTTP/1.1\r\n" + hostLine + "Connection: close\r\n\r\n");
+        assertThat(assertJsonError(http.response(), 400).getString("error")).as(hostLine).contains("Host");
+      }
+    }
+  }
+
   @Test
   void anotherSiteCannotMakeTheServerComputeOrChangeAnything() throws Exception {
     JsonObject before = list();
@@ -173,6 +184,21 @@ class HostileInputTest {
     Response batch = send("POST", "/api/factorial/batch", "{\"n\": [" + nested + ", " + huge + "]}");
     assertThat(batch.status()).isEqualTo(200);
     assertThat(batch.body().length()).as("the failed items are shown shortened").isLessThan(1_000);
+  }
+
+  /** A run id of any length is named shortened; a run of thousands of sizes is refused before it starts. */
+  @Test
+  void aLongRunIdIsNotEchoedAndThousandsOfSizesAreRefused() throws Exception {
+    squaresHandler();
+    String id = "a".repeat(3_000);
+    assertThat(assertJsonError(send("GET", "/api/squares/runs/" + id, null), 404).getString("error").length())
+        .isLessThan(100);
+    assertThat(assertJsonError(send("DELETE", "/api/squares/runs/" + id, null), 404).getString("error").length())
+        .isLessThan(100);
+    String sizes = "{\"sizes\": [" + String.join(",", java.util.Collections.nCopies(5000, "1")) + "]}";
+    assertThat(assertJsonError(send("POST", "/api/squares/runs", sizes), 400).getString("error"))
+        .isEqualTo("at most 16 cluster sizes per run, got 5000");
+    assertThat(send("GET", "/api/squares/runs", null).json().getValue("running")).as("nothing started").isNull();
   }
 
   @Test
