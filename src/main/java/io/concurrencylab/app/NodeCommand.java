@@ -73,6 +73,7 @@ final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    check();
     // a node read by parseQuickly has every value it needs on its command line, and no configuration to load
     LabConfig config = options == null ? null : options.load();
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
@@ -250,9 +251,50 @@ final class NodeCommand implements Callable<Integer> {
 
   private static Long pid(String value) {
     try {
-      return Long.valueOf(value);
+      long pid = Long.parseLong(value);
+      return pid > 0 ? pid : null; // no process has it: call() refuses it (exit 2) rather than "parent gone"
     } catch (NumberFormatException e) {
       return null;
     }
   }
+
+  /**
+   * The options' values by the rules their configuration keys follow ({@code LabConfig.validated}): a bad one is
+   * exit 2 and one line, before anything joins.
+   */
+  void check() {
+    if (clusterName != null && !clusterName.matches(NAME)) {
+      throw new IllegalArgumentException("--cluster-name takes 1 to 64 letters, digits, '.', '_' or '-', got '"
+          + io.concurrencylab.bus.Bodies.cut(clusterName, 40) + "'");
+    }
+    if (role != null && !role.matches(NAME)) {
+      throw new IllegalArgumentException("--role takes 1 to 64 letters, digits, '.', '_' or '-', got '"
+          + io.concurrencylab.bus.Bodies.cut(role, 40) + "'");
+    }
+    if (port != null && (port < 1 || port > 65535)) {
+      throw new IllegalArgumentException("--port must be between 1 and 65535, got " + port);
+    }
+    if (portCount != null && (portCount < 1 || portCount > 65535)) {
+      throw new IllegalArgumentException("--port-count must be between 1 and 65535, got " + portCount);
+    }
+    if (eventBusPortOffset != null && (eventBusPortOffset < 0 || eventBusPortOffset > 65535)) {
+      throw new IllegalArgumentException("--event-bus-port-offset must be 0 (any free port) or a positive offset, got "
+          + eventBusPortOffset);
+    }
+    if (readyTimeoutMs != null && readyTimeoutMs < 1) {
+      throw new IllegalArgumentException("--ready-timeout-ms must be at least 1, got " + readyTimeoutMs);
+    }
+    if (parentPid != null && parentPid < 1) {
+      throw new IllegalArgumentException("--parent-pid must be a process id (1 or more), got " + parentPid);
+    }
+    for (String member : members == null ? java.util.List.<String>of() : members) {
+      if (!member.matches("[A-Za-z0-9.-]+:[0-9]{1,5}")) {
+        throw new IllegalArgumentException("--members takes HOST:PORT addresses separated by commas, got '"
+            + io.concurrencylab.bus.Bodies.cut(member, 40) + "'");
+      }
+    }
+  }
+
+  /** A cluster name or a role: what Hazelcast and the status table show as they are. */
+  private static final String NAME = "[A-Za-z0-9._-]{1,64}";
 }

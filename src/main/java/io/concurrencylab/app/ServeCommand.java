@@ -69,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
     } catch (Exception e) {
       vertx.close().await();
       System.err.println("lab serve: could not start: " + e.getMessage());
-      return ExitCodes.UNEXPECTED;
+      return e instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.UNEXPECTED; // (a port in use)
     }
     System.out.println("concurrency-lab serving on http://" + config.httpHost() + ":" + app.httpPort()
         + "  (health: /health; Ctrl-C to stop)");

@@ -116,6 +116,15 @@ public final class LabConfig {
       throw new IllegalArgumentException("configuration key 'cluster.portCount' must keep cluster.port ("
           + clusterPort() + ") + cluster.portCount - 1 below 65536, got " + clusterPortCount());
     }
+    // Upper bounds for what one --set could turn into threads, processes or memory the machine does not have
+    // (factorial.instances=100000 once stalled in Thread.start at 1.3 GB); the README's table names each one.
+    for (var max : UPPER_BOUNDS.entrySet()) {
+      range(max.getKey(), 1, max.getValue());
+    }
+    if (!clusterName().matches("[A-Za-z0-9._-]{1,64}")) { // shown as it is by status, logs and Hazelcast
+      throw new IllegalArgumentException("configuration key 'cluster.name' takes 1 to 64 letters, digits, '.', '_' "
+          + "or '-', got '" + (clusterName().length() > 40 ? clusterName().substring(0, 40) + "…" : clusterName()) + "'");
+    }
     range("factorial.maxN", 0, 10_000_000);
     range("eventLoops", 1, 64);
     range("cluster.maxServeNodes", 0, 64);
@@ -158,6 +167,15 @@ public final class LabConfig {
     JsonObject parent = path.length == 1 ? json : json.getJsonObject(path[0]);
     return parent.getLong(path[path.length - 1]);
   }
+
+  /** The largest value of each key that sizes a pool, a queue, a buffer or a number of processes. */
+  public static final Map<String, Long> UPPER_BOUNDS = Map.ofEntries(
+      Map.entry("factorial.instances", 64L), Map.entry("factorial.maxInFlight", 100_000L),
+      Map.entry("list.capacity", 1_000_000L), Map.entry("squares.maxNodes", 64L),
+      Map.entry("squares.maxNumbers", 100_000_000L), Map.entry("squares.window", 1_024L),
+      Map.entry("http.maxBodyBytes", 64L << 20), Map.entry("http.maxEventStreams", 10_000L),
+      Map.entry("bridge.maxFrameBytes", 64L << 20), Map.entry("bridge.maxPendingBytes", 1L << 30),
+      Map.entry("bridge.maxRequestsInFlight", 100_000L), Map.entry("bridge.maxConnections", 10_000L));
 
   private void range(String key, long min, long max) {
     long value = number(key);
@@ -214,9 +232,30 @@ public final class LabConfig {
         throw new IllegalArgumentException("configuration key '" + prefix + k + "' (from " + source + ") takes a "
             + "single value, got " + (v == null ? "null" : "an array"));
       } else {
+        Object current = valueAt(prefix + k); // null for an unknown key, which set() names
+        String wanted = current instanceof Number ? "a number" : current instanceof Boolean ? "a boolean (true or "
+            + "false)" : current instanceof String ? "a text" : null;
+        if (wanted != null && !(current instanceof Number ? v instanceof Number
+            : current instanceof Boolean ? v instanceof Boolean : v instanceof String)) { // "5" for 5 is a slip
+          throw new IllegalArgumentException("configuration key '" + prefix + k + "' (from " + source + ") takes "
+              + wanted + ", got " + io.vertx.core.json.Json.encode(v));
+        }
         set(prefix + k, String.valueOf(v), source);
       }
     }
+  }
+
+  /** The current value of a key, or null when there is no such key. */
+  private Object valueAt(String key) {
+    String[] path = key.split("\\.");
+    Object at = json;
+    for (String part : path) {
+      if (!(at instanceof JsonObject object)) {
+        return null;
+      }
+      at = object.getValue(part);
+    }
+    return at;
   }
 
   private void set(String key, String value, String source) {

@@ -44,7 +44,7 @@ public final class BridgeVerticle extends VerticleBase {
   public Future<?> start() {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true)).connectHandler(this::connected);
-    return server.listen(port, host);
+    return server.listen(port, host).recover(e -> PortInUse.explain(e, "bridge.port", host, port));
   }
 
   private void connected(NetSocket socket) {

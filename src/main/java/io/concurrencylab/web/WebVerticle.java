@@ -102,7 +102,8 @@ public final class WebVerticle extends VerticleBase {
             .requestHandler(router)
             .invalidRequestHandler(ErrorHandler::invalidRequest)
             .connectionHandler(slow::connected)
-            .listen(config.httpPort(), config.httpHost()))
+            .listen(config.httpPort(), config.httpHost())
+            .recover(e -> PortInUse.explain(e, "http.port", config.httpHost(), config.httpPort())))
         .onSuccess(s -> server = s);
   }
 

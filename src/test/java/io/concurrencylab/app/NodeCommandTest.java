@@ -46,4 +46,30 @@ class NodeCommandTest {
       assertThat(node.lite).isTrue();
     });
   }
+
+  /** Each option by the rule of its configuration key: exit 2 and one line, before anything joins. */
+  @ParameterizedTest
+  @ValueSource(strings = {"--event-bus-port-offset -3|--event-bus-port-offset must be 0",
+      "--cluster-name |--cluster-name takes 1 to 64", "--role |--role takes 1 to 64",
+      "--members x y|--members takes HOST:PORT", "--ready-timeout-ms -1|--ready-timeout-ms must be at least 1",
+      "--parent-pid -5|--parent-pid must be a process id", "--port-count 0|--port-count must be between 1 and 65535",
+      "--port 70000|--port must be between 1 and 65535"})
+  void aBadValueIsExit2AndOneLine(String caseLine) {
+    String[] parts = caseLine.split("\\|");
+    String option = parts[0].substring(0, parts[0].indexOf(' '));
+    String value = parts[0].substring(parts[0].indexOf(' ') + 1);
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run("node", "--cluster-name", "c", "--host", "127.0.0.1", "--port", "1", "--port-count", "2",
+          option, value);
+    } finally {
+      System.setErr(saved);
+    }
+    String stderr = err.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(code).as(stderr).isEqualTo(io.concurrencylab.bus.ExitCodes.USAGE);
+    assertThat(stderr).startsWith("lab: " + parts[1]).hasLineCount(1);
+  }
 }

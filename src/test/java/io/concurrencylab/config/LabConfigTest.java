@@ -70,6 +70,15 @@ class LabConfigTest {
             + "http.idleTimeoutMs=2147483648) takes a whole number of at most 2147483647, got '2147483648'");
     expected.forEach((set, message) -> assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of(set)))
         .as(set).isInstanceOf(IllegalArgumentException.class).hasMessage(message));
+    Path text = Files.writeString(dir.resolve("t.json"), "{\"factorial\": {\"maxN\": \"5\"}}");
+    assertThatThrownBy(() -> LabConfig.load(text, Map.of(), List.of())).hasMessage("configuration key "
+        + "'factorial.maxN' (from " + text + ") takes a number, got \"5\"");
+    Path flag = Files.writeString(dir.resolve("b.json"), "{\"cluster\": {\"enabled\": \"false\"}}");
+    assertThatThrownBy(() -> LabConfig.load(flag, Map.of(), List.of())).hasMessage("configuration key "
+        + "'cluster.enabled' (from " + flag + ") takes a boolean (true or false), got \"false\"");
+    Path number = Files.writeString(dir.resolve("n.json"), "{\"http\": {\"host\": 127}}");
+    assertThatThrownBy(() -> LabConfig.load(number, Map.of(), List.of())).hasMessage("configuration key "
+        + "'http.host' (from " + number + ") takes a text, got 127");
     Path file = Files.writeString(dir.resolve("c.json"), "{\"http\": {\"host\": null}}");
     assertThatThrownBy(() -> LabConfig.load(file, Map.of(), List.of())).hasMessage("configuration key 'http.host' "
         + "(from " + file + ") takes a single value, got null");
@@ -112,6 +121,18 @@ class LabConfigTest {
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("eventLoops=0")))
         .hasMessageContaining("'eventLoops' must be between 1 and 64, got 0");
     assertThat(LabConfig.load(null, Map.of(), List.of()).eventLoops()).isEqualTo(1);
+  }
+
+  /** What sizes a pool, a queue, a buffer or a number of processes has a ceiling, not only a floor. */
+  @Test
+  void everySizingKeyHasAnUpperBound() {
+    assertThat(LabConfig.UPPER_BOUNDS).containsKeys("factorial.instances", "squares.maxNodes", "list.capacity",
+        "factorial.maxInFlight", "squares.maxNumbers");
+    LabConfig.UPPER_BOUNDS.forEach((key, max) -> {
+      assertThat(LabConfig.load(null, Map.of(), List.of(key + "=" + max))).as(key).isNotNull();
+      assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of(key + "=" + (max + 1))))
+          .hasMessage("configuration key '" + key + "' must be between 1 and " + max + ", got " + (max + 1));
+    });
   }
 
   @Test

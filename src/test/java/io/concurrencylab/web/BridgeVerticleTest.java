@@ -367,7 +367,9 @@ class BridgeVerticleTest {
   void aFailedBindFailsTheDeployment(Vertx vertx) throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       BridgeVerticle bridge = new BridgeVerticle(config().with("bridge.port", taken.getLocalPort()));
-      assertThatThrownBy(() -> vertx.deployVerticle(bridge).await()).hasMessageContaining("in use");
+      assertThatThrownBy(() -> vertx.deployVerticle(bridge).await()).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("bridge.port " + taken.getLocalPort() + " on 127.0.0.1: ").hasMessageContaining("in use")
+          .hasMessageContaining("--set bridge.port=N");
     }
   }
 }

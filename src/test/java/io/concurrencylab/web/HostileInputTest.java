@@ -1,6 +1,7 @@
 package io.concurrencylab.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.concurrencylab.bus.WebMessages;
 import io.concurrencylab.config.LabConfig;
@@ -109,6 +110,15 @@ class HostileInputTest {
         assertThat(assertJsonError(http.response(), 400).getString("error")).as(hostLine).contains("Host");
       }
     }
+  }
+
+  /** Another program on http.port: serve says which key and port (exit 2), not "Address already in use" alone. */
+  @Test
+  void aTakenPortNamesItsKey() throws Exception {
+    assertThatThrownBy(() -> WebFixture.start(new io.vertx.core.VertxOptions(),
+        WebFixture.config().with("http.port", web.port), false, java.util.function.UnaryOperator.identity()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("http.port " + web.port + " on 127.0.0.1: ").hasMessageContaining("--set http.port=N");
   }
 
   @Test
