@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cluster", mixinStandardHelpOptions = true, description = "Background nodes on the app's cluster (the one serve joins): "
+@Command(name = "cluster", mixinStandardHelpOptions = true, version = Main.VERSION, description = "Background nodes on the app's cluster (the one serve joins): "
     + "start N, status, stop. PID files and logs in cluster.runDir.",
     subcommands = {ClusterCommand.Start.class, ClusterCommand.Status.class, ClusterCommand.Stop.class})
 final class ClusterCommand implements Runnable {
@@ -59,6 +59,10 @@ final class ClusterCommand implements Runnable {
       if (Files.exists(run.dir()) && !Files.isDirectory(run.dir())) { // before any node is launched
         throw new IllegalArgumentException("cluster.runDir " + run.dir() + " is not a folder, so no PID file or log "
             + "can go there; move that file away or set cluster.runDir");
+      }
+      String notHere = ClusterSettings.notLocal(host != null ? host : config.clusterHost());
+      if (notHere != null) { // each node would find it out itself, after a JVM's start and with a log left behind
+        throw new IllegalArgumentException(notHere);
       }
       NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
       ClusterSettings cluster = settings(config, "node", false).joining(join);

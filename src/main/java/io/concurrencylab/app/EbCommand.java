@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * is in {@code io.concurrencylab.cli}; this is the command line. No Vert.x instance: it starts in a fraction of a
  * second and does not join anything.
  */
-@Command(name = "eb", mixinStandardHelpOptions = true, description = "Event-bus messages from a shell, through the bridge of a running "
+@Command(name = "eb", mixinStandardHelpOptions = true, version = Main.VERSION, description = "Event-bus messages from a shell, through the bridge of a running "
     + "launcher/lab serve. Only the public contract is reachable (see docs/eb.md).",
     subcommands = {EbCommand.Request.class, EbCommand.Send.class, EbCommand.Publish.class, EbCommand.Tail.class},
     footer = {"", ExitCodes.TABLE})

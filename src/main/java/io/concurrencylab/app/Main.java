@@ -9,12 +9,15 @@ import picocli.CommandLine.Command;
  * {@code lab --help}. A hand-written picocli main rather than Vert.x's VertxApplication, because most commands are
  * programs that run and exit (and print the lesson's lines), not a single verticle to deploy.
  */
-@Command(name = "lab", mixinStandardHelpOptions = true, version = "concurrency-lab 0.1",
+@Command(name = "lab", mixinStandardHelpOptions = true, version = Main.VERSION,
     description = "Threads, workers and processes, the Vert.x way.",
     subcommands = {ServeCommand.class, ListCommand.class, FactorialsCommand.class, SquaresCommand.class,
         NodeCommand.class, ClusterCommand.class, EbCommand.class, BenchCommand.class, CompareCommand.class},
     footer = {"", ExitCodes.TABLE})
 public final class Main implements Runnable {
+  /** What {@code -V} / {@code --version} prints, on every command that offers it. */
+  static final String VERSION = "concurrency-lab 0.1";
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -60,7 +63,14 @@ public final class Main implements Runnable {
     // One readable line for a bad command line, not the error followed by the whole usage text.
     cli.setParameterExceptionHandler((e, cmdArgs) -> {
       String name = e.getCommandLine().getCommandSpec().qualifiedName(); // "lab", "lab cluster start", ...
-      e.getCommandLine().getErr().println(name + ": " + e.getMessage() + " (see: " + name + " --help)");
+      var commands = e.getCommandLine().getSubcommands().keySet();
+      String message = e.getMessage();
+      if (e instanceof CommandLine.UnmatchedArgumentException unmatched && !commands.isEmpty()
+          && !unmatched.getUnmatched().isEmpty() && !unmatched.getUnmatched().get(0).startsWith("-")) {
+        message = "unknown command '" + io.concurrencylab.bus.Bodies.cut(unmatched.getUnmatched().get(0), 40)
+            + "' (commands: " + String.join(", ", commands) + ")";
+      }
+      e.getCommandLine().getErr().println(name + ": " + message + " (see: " + name + " --help)");
       return ExitCodes.USAGE;
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr(), args));

@@ -33,13 +33,14 @@ final class SquaresCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;
 
-  @Option(names = "--sizes", split = ",", paramLabel = "N,N,...", description = "Cluster sizes (default: squares.sizes, 2,4,8).")
+  @Option(names = "--sizes", split = ",", splitSynopsisLabel = ",", paramLabel = "N", description = "Cluster sizes, "
+      + "comma separated, at most 16 (default: squares.sizes, 2,4,8).")
   List<Integer> sizes;
-  @Option(names = "--from", defaultValue = "1", description = "First number (default: 1).")
+  @Option(names = "--from", paramLabel = "NUMBER", defaultValue = "1", description = "First number (default: 1).")
   long from;
-  @Option(names = "--to", defaultValue = "10", description = "Last number (default: 10).")
+  @Option(names = "--to", paramLabel = "NUMBER", defaultValue = "10", description = "Last number (default: 10).")
   long to;
-  @Option(names = "--chunk", description = "Numbers per chunk (default: automatic, about four chunks per node).")
+  @Option(names = "--chunk", paramLabel = "COUNT", description = "Numbers per chunk (default: automatic, about four chunks per node).")
   Long chunk;
   @Option(names = "--fail-at", paramLabel = "NUMBER", description = "Q6 on purpose: the node that gets the chunk "
       + "holding NUMBER throws; the run fails with that node's exception, thread, pid and stack (default: off).")

@@ -15,7 +15,15 @@ import java.time.format.DateTimeFormatter;
 public final class Benchmarks {
   private Benchmarks() {}
 
+  /** The benchmarks {@code lab bench} knows. */
+  public static final java.util.List<String> NAMES = java.util.List.of("list", "factorial", "squares", "cli", "compare",
+      "all");
+
   public static int run(String which, PrintStream out, LabConfig config) throws Exception {
+    if (!NAMES.contains(which)) { // before probing the machine and Python: one line, nothing else
+      System.err.println("lab bench: unknown benchmark '" + which + "' (list, factorial, squares, cli, compare or all)");
+      return ExitCodes.USAGE;
+    }
     Report report = new Report(out);
     JsonObject machine = Sweep.machine();
     out.println("machine: " + machine.getInteger("cores") + " cores, " + machine.getString("jvm") + ", "
@@ -41,10 +49,7 @@ public final class Benchmarks {
         CompareBench.run(report, config);
         write(report, machine, config.dataDir().resolve("bench"), out);
       }
-      default -> {
-        out.println("lab bench: unknown benchmark '" + which + "' (list, factorial, squares, cli, compare or all)");
-        return ExitCodes.USAGE;
-      }
+      default -> throw new IllegalStateException(which); // NAMES has every case above
     }
     return ExitCodes.OK;
   }

@@ -74,7 +74,8 @@ public final class EbFailure extends Exception {
         : Addresses.isPublic(address) ? "(is the app another version of lab?)"
         : "is not a public address; requests: " + String.join(", ", Addresses.PUBLIC_REQUESTS)
             + "; events: " + String.join(", ", Addresses.PUBLIC_EVENTS);
-    return new EbFailure(ExitCodes.REFUSED, "refused by the bridge: " + address + " " + why, null);
+    String shown = address.isEmpty() ? "the empty address" : io.concurrencylab.bus.Bodies.cut(address, 80);
+    return new EbFailure(ExitCodes.REFUSED, "refused by the bridge: " + shown + " " + why, null);
   }
 
   static EbFailure unreachable(String host, int port, IOException cause) {

@@ -331,7 +331,7 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   }
 
   /** Why {@code host} cannot be bound here, or null (loopback, the default, is not looked at). */
-  static String notLocal(String host) {
+  public static String notLocal(String host) {
     if (host.equals("127.0.0.1")) {
       return null;
     }

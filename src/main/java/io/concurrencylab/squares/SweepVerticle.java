@@ -275,8 +275,20 @@ public final class SweepVerticle extends VerticleBase {
     }
     sweep.cancel("serve stopped");
     NodeProcesses started = processes;
-    // should the sweep not wind down in time, stop its nodes from here
-    long timer = vertx.setTimer(config.squaresStopGraceMs() + 20_000, id -> started.killAllNow());
-    return runDone.otherwiseEmpty().onComplete(ar -> vertx.cancelTimer(timer));
+    // should the sweep not wind down in time, stop its nodes from here, and stop without it: a run that never
+    // ends must not keep serve from stopping
+    io.vertx.core.Promise<Void> stopped = io.vertx.core.Promise.promise();
+    long timer = vertx.setTimer(config.squaresStopGraceMs() + 20_000, id -> {
+      started.killAllNow();
+      if (stopped.tryComplete()) {
+        log.warn("run {} did not wind down within {} ms of its cancel; its nodes were killed", sweep.runId(),
+            config.squaresStopGraceMs() + 20_000);
+      }
+    });
+    runDone.onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      stopped.tryComplete();
+    });
+    return stopped.future();
   }
 }

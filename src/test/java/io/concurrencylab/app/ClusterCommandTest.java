@@ -38,6 +38,19 @@ class ClusterCommandTest {
     System.setErr(originalErr);
   }
 
+  /** An address this machine does not have is refused before any node is launched: no process, no log. */
+  @Test
+  void startOnAnAddressNotOfThisMachineLaunchesNothing() throws Exception {
+    int code = Main.run("cluster", "start", "1", "--host", "192.0.2.7", "--set", "cluster.runDir=" + runDir);
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("lab: cannot bind 192.0.2.7 (cluster.host, --host): not an address of this machine\n");
+    try (var files = Files.list(runDir)) {
+      assertThat(files).as("no PID file, no log").isEmpty();
+    }
+  }
+
   /** A damaged PID file is named and left; it stops neither the stop nor the nodes recorded beside it. */
   @Test
   void stopSaysWhichPidFileItCannotReadAndDoesTheRest() throws Exception {

@@ -71,6 +71,9 @@ class EbFailureTest {
     assertThat(f.exitCode()).isEqualTo(ExitCodes.REFUSED);
     assertThat(f.getMessage()).startsWith("refused by the bridge: lab.internal.thing is not a public address")
         .contains(Addresses.LIST_SNAPSHOT).contains(Addresses.LIST_CHANGED);
+    assertThat(EbFailure.fromErr(refused("access_denied"), "").getMessage())
+        .startsWith("refused by the bridge: the empty address is not a public address");
+    assertThat(EbFailure.fromErr(refused("access_denied"), "x".repeat(5_000)).getMessage()).hasSizeLessThan(1_000);
   }
 
   /** Serve's bridge.maxFrameBytes is smaller than this side's: the message is too large, a usage error. */
