@@ -111,6 +111,9 @@ public final class RunHistory {
     if (lines.isEmpty()) {
       return;
     }
+    if (Files.exists(file)) { // before any open: opening a FIFO waits for a writer, holding the history's locks
+      regularFile();
+    }
     boolean torn = endsTorn();
     ByteBuffer all = ByteBuffer.allocate((torn ? 1 : 0) + lines.stream().mapToInt(l -> l.length + 1).sum());
     if (torn) {
@@ -118,9 +121,6 @@ public final class RunHistory {
     }
     lines.forEach(l -> all.put(l).put((byte) '\n'));
     all.flip();
-    if (Files.exists(file)) {
-      regularFile();
-    }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND)) {
       while (all.hasRemaining()) {

@@ -69,6 +69,19 @@ class RunHistoryTest {
     assertThat(warnings).isEmpty();
   }
 
+  /** A FIFO in the history's place: a run is not kept, at once, rather than waiting forever for a writer. */
+  @Test
+  void appendingToAFifoFailsAtOnce() throws Exception {
+    RunHistory history = history();
+    Files.createDirectories(history.file().getParent());
+    assertThat(new ProcessBuilder("mkfifo", history.file().toString()).start().waitFor()).isZero();
+
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () ->
+        assertThatThrownBy(() -> history.append(record("one"))).isInstanceOf(IOException.class)
+            .hasMessage("not a regular file"));
+    assertThat(history.appended("one")).isFalse();
+  }
+
   @Test
   void invalidUtf8IsSkippedNotFatal() throws Exception {
     Path file = damagedBetween(new byte[] {'{', '"', 'i', 'd', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}', '\n'});
