@@ -61,21 +61,37 @@ function duration(millis) {
 }
 
 /** fetch + JSON; a non-2xx answer throws an Error carrying the API's {error, status}. */
-async function api(method, path, body) {
+/** A body given as a string is sent as it is (JSON text already); {@code parse} reads the answer. */
+async function api(method, path, body, parse = JSON.parse) {
   const init = { method, headers: { Accept: 'application/json', 'X-Lab-Client': CLIENT } };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
-    init.body = JSON.stringify(body);
+    init.body = typeof body === 'string' ? body : JSON.stringify(body);
   }
   const resp = await fetch(path, init);
   let json = null;
-  try { json = await resp.json(); } catch (e) { /* not JSON */ }
+  try { json = parse(await resp.text()); } catch (e) { /* not JSON */ }
   if (!resp.ok) {
     const err = new Error((json && json.error) || resp.statusText);
     err.status = resp.status;
     throw err;
   }
   return json;
+}
+
+/**
+ * JSON whose integers of 16 digits or more stay text: the list holds any long, and a JavaScript number keeps only
+ * 53 bits (9223372036854775807 would show as 9223372036854776000). Strings in the JSON are left as they are.
+ */
+function exact(text) {
+  return JSON.parse(text.replace(/("(?:[^"\\]|\\.)*")|(?<![\w.+-])(-?\d{16,})(?![\d.eE])/g,
+    (m, str, big) => str || `"${big}"`));
+}
+
+/** A list value typed as digits, as exact() reads it back: a number below 16 digits, else its digits as text. */
+function exactValue(digits) {
+  const text = BigInt(digits).toString();
+  return text.replace('-', '').length >= 16 ? text : Number(text);
 }
 
 function say(node, text, isError) {
@@ -120,11 +136,11 @@ function connect() {
     $('offline').textContent = `Disconnected from serve since ${clock(live.lostAt)}: everything below is as it was `
       + 'then. Reconnecting…';
   };
-  const on = (name, handler) => es.addEventListener(name, (e) => {
+  const on = (name, handler, parse = JSON.parse) => es.addEventListener(name, (e) => {
     countEvent();
-    handler(JSON.parse(e.data));
+    handler(parse(e.data));
   });
-  on(EVENT.listChanged, listChanged);
+  on(EVENT.listChanged, listChanged, exact);
   on(EVENT.ownerChanged, ownerChanged);
   on(EVENT.clusterChanged, clusterChanged);
   on(EVENT.nodesChanged, renderNodes);
@@ -149,7 +165,7 @@ const MAX_ALL_CHIPS = 2000;
 async function loadList() {
   list.loading = true;
   try {
-    const s = await api('GET', '/api/list');
+    const s = await api('GET', '/api/list', undefined, exact);
     Object.assign(list, { items: s.items, added: s.added, removed: s.removed });
     renderList();
   } catch (err) {
@@ -224,11 +240,13 @@ function renderList() {
 async function addValue(event) {
   event.preventDefault();
   const raw = $('add-value').value.trim();
-  // Sent as typed when it is not a number, so the list owner's own 400 message comes back.
-  const value = /^-?\d+$/.test(raw) ? Number(raw) : raw;
+  // Digits go as typed (a JavaScript number would round them past 2^53); anything else as text, so the list
+  // owner's own 400 message comes back.
+  const whole = /^-?\d+$/.test(raw);
+  const value = whole ? exactValue(raw) : raw;
   list.mine.set(value, (list.mine.get(value) || 0) + 1);
   try {
-    const r = await api('POST', '/api/list', { value });
+    const r = await api('POST', '/api/list', whole ? `{"value": ${BigInt(raw)}}` : JSON.stringify({ value }), exact);
     say($('list-result'), `added ${r.added}, size ${r.size}`);
     $('add-value').value = '';
   } catch (err) {
@@ -584,10 +602,13 @@ function squaresProgress(p) {
     + ` · ${p.phase} · ${what}`);
 }
 
+const KEPT_RUNS = 1000;
+
 function squaresFinished(record) {
   if (squares.started && squares.started.run === record.id) squares.started = null;
   if (squares.going === record.id) setGoing(null);
-  squares.runs = squares.runs.filter((r) => r.id !== record.id).concat([record]);
+  // as many as serve keeps (RunHistory.MAX_RUNS): a page left open for weeks does not grow without end
+  squares.runs = squares.runs.filter((r) => r.id !== record.id).concat([record]).slice(-KEPT_RUNS);
   $('squares-progress').hidden = true;
   const status = record.status || (record.ok ? 'done' : 'failed');
   say($('squares-result'), status === 'done' ? `run ${record.id} done` : `run ${record.id} ${status}: ${record.error}`,

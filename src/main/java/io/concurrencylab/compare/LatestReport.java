@@ -53,8 +53,11 @@ public final class LatestReport {
     try {
       // through the record: a file of another shape is refused here, not passed on to the page
       return Report.fromJson(new JsonObject(TextFiles.read(file, MAX_BYTES))).toJson();
-    } catch (IOException | RuntimeException e) {
-      log.warn("ignoring {}: {}", file, e.getMessage());
+    } catch (IOException e) {
+      log.warn("ignoring {}: {}", file, TextFiles.why(e));
+      return null;
+    } catch (RuntimeException e) { // one line that says what is wrong, not the parser's source location or an NPE
+      log.warn("ignoring {}: {}", file, TextFiles.notA("comparison report", e));
       return null;
     }
   }

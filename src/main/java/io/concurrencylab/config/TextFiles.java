@@ -79,6 +79,18 @@ public final class TextFiles {
     }
   }
 
+  /**
+   * Why a text read as one {@code what} (a run record, a comparison report) is not one, in words a user can act on
+   * rather than the parser's or an NPE's: not JSON (where), not an object, or a field missing or of another type.
+   */
+  public static String notA(String what, RuntimeException e) {
+    if (e instanceof DecodeException decode) {
+      return decode.getCause() instanceof JsonProcessingException ? "not valid JSON: " + reason(decode)
+          : "not a JSON object";
+    }
+    return "not a whole " + what + " (a field is missing or of another type)";
+  }
+
   /** Jackson's message on one line, with the position and without its source-location noise. */
   public static String reason(DecodeException e) {
     if (!(e.getCause() instanceof JsonProcessingException jackson)) {

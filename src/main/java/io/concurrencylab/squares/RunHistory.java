@@ -263,7 +263,7 @@ public final class RunHistory {
         try {
           each.accept(RunRecord.fromJson(new JsonObject(line)), length);
         } catch (RuntimeException e) { // DecodeException, ClassCastException, a missing field...
-          damaged.accept("not a whole run record: " + firstLine(e.getMessage()), lineNo);
+          damaged.accept(io.concurrencylab.config.TextFiles.notA("run record", e), lineNo);
         }
       });
     }
@@ -277,14 +277,6 @@ public final class RunHistory {
   private static CharsetDecoder utf8() {
     return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT);
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable";
-    }
-    String first = message.lines().findFirst().orElse("");
-    return first.length() > 200 ? first.substring(0, 200) + "..." : first;
   }
 
   /** What to do with each line: its bytes (without the newline), or {@code tooLong} and no bytes. */

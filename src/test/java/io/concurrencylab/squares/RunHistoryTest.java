@@ -214,6 +214,17 @@ class RunHistoryTest {
     }
   }
 
+  /** Each skipped line says what is wrong with it in the user's words, not a parser's or an NPE's. */
+  @Test
+  void aSkippedLineSaysWhatIsWrong() throws Exception {
+    Path file = damagedBetween("[1, 2]\n{\"a\": 1}\n{\"id\": \"x\", \n".getBytes(StandardCharsets.UTF_8));
+    assertThat(history().readAll()).extracting(RunRecord::id).containsExactly("one", "two");
+    assertThat(warnings).containsExactly(file + " line 2: skipped (not a JSON object)",
+        file + " line 3: skipped (not a whole run record (a field is missing or of another type))",
+        file + " line 4: skipped (not valid JSON: Unexpected end-of-input within/between Object entries "
+            + "(line 1, column 13))");
+  }
+
   @Test
   void aFileOfGarbageIsAFewWarningsNotOnePerLine() throws Exception {
     damagedBetween("x\n".repeat(RunHistory.MAX_WARNINGS + 5).getBytes(StandardCharsets.UTF_8));

@@ -159,6 +159,12 @@ class BrowserIT {
     driver.findElement(By.cssSelector("#add-form button[type=submit]")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tap-mine"), "reply lab.list.add"));
     assertThat(driver.findElement(By.id("tap-mine")).getText()).contains("request lab.list.add {\"value\":4242}");
+    // past 2^53 a JavaScript number would round it (to ...992): the digits go as typed
+    value.sendKeys("9007199254740993");
+    driver.findElement(By.cssSelector("#add-form button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("tap-mine"),
+        "request lab.list.add {\"value\":9007199254740993}"));
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("list-result"), "added 9007199254740993"));
     List<WebElement> rows = driver.findElements(By.cssSelector("#tap tbody tr"));
     assertThat(rows).isNotEmpty().noneMatch(r -> "from producer".equals(r.getAttribute("title"))
         || "from consumer".equals(r.getAttribute("title")));
