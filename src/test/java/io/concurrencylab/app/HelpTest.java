@@ -2,6 +2,9 @@ package io.concurrencylab.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.concurrencylab.bus.ExitCodes;
+import io.concurrencylab.testing.Captured;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,35 +24,18 @@ class HelpTest {
   @ParameterizedTest
   @ValueSource(strings = {"-V", "cluster -V", "eb --version"})
   void versionPrintsTheVersion(String command) {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream saved = System.out;
-    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      assertThat(Main.run(command.split(" "))).isZero();
-    } finally {
-      System.setOut(saved);
-    }
-    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(Main.VERSION + "\n");
+    Captured run = Captured.run(() -> Main.run(command.split(" ")));
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).isEqualTo(Main.VERSION + "\n");
   }
 
   /** An unknown benchmark is one line on stderr and exit 2, before the machine and Python are probed. */
-  @org.junit.jupiter.api.Test
+  @Test
   void anUnknownBenchmarkIsOneLine() {
-    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream savedOut = System.out;
-    java.io.PrintStream savedErr = System.err;
-    System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      assertThat(Main.run("bench", "bogus")).isEqualTo(io.concurrencylab.bus.ExitCodes.USAGE);
-    } finally {
-      System.setOut(savedOut);
-      System.setErr(savedErr);
-    }
-    assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
-    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8))
-        .isEqualTo("lab bench: unknown benchmark 'bogus' (list, factorial, squares, cli, compare or all)\n");
+    Captured run = Captured.run(() -> Main.run("bench", "bogus"));
+    assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err()).isEqualTo("lab bench: unknown benchmark 'bogus' (list, factorial, squares, cli, compare or all)\n");
   }
 
   /** A word that is no command is named as such, with the commands there are. */
@@ -58,14 +44,8 @@ class HelpTest {
       "cluster bogus|lab cluster: unknown command 'bogus' (commands: start, status, stop)"})
   void anUnknownCommandIsNamed(String caseLine) {
     String[] parts = caseLine.split("\\|");
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream saved = System.err;
-    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-    try {
-      assertThat(Main.run(parts[0].split(" "))).isEqualTo(io.concurrencylab.bus.ExitCodes.USAGE);
-    } finally {
-      System.setErr(saved);
-    }
-    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).startsWith(parts[1]).hasLineCount(1);
+    Captured run = Captured.run(() -> Main.run(parts[0].split(" ")));
+    assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith(parts[1]).hasLineCount(1);
   }
 }

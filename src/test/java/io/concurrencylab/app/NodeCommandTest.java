@@ -58,18 +58,10 @@ class NodeCommandTest {
     String[] parts = caseLine.split("\\|");
     String option = parts[0].substring(0, parts[0].indexOf(' '));
     String value = parts[0].substring(parts[0].indexOf(' ') + 1);
-    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-    java.io.PrintStream saved = System.err;
-    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-    int code;
-    try {
-      code = Main.run("node", "--cluster-name", "c", "--host", "127.0.0.1", "--port", "1", "--port-count", "2",
-          option, value);
-    } finally {
-      System.setErr(saved);
-    }
-    String stderr = err.toString(java.nio.charset.StandardCharsets.UTF_8);
-    assertThat(code).as(stderr).isEqualTo(io.concurrencylab.bus.ExitCodes.USAGE);
+    io.concurrencylab.testing.Captured run = io.concurrencylab.testing.Captured.run(() -> Main.run("node",
+        "--cluster-name", "c", "--host", "127.0.0.1", "--port", "1", "--port-count", "2", option, value));
+    String stderr = run.err();
+    assertThat(run.code()).as(stderr).isEqualTo(io.concurrencylab.bus.ExitCodes.USAGE);
     assertThat(stderr).startsWith("lab: " + parts[1]).hasLineCount(1);
   }
 }

@@ -3,9 +3,7 @@ package io.concurrencylab.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.concurrencylab.bus.ExitCodes;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import io.concurrencylab.testing.Captured;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -15,28 +13,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** lab squares up to where it would launch nodes (SquaresIT goes further). */
 class SquaresCommandTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-  private PrintStream originalOut;
-  private PrintStream originalErr;
   private String originalHome;
 
   @TempDir
   Path home;
 
   @BeforeEach
-  void capture() {
-    originalOut = System.out;
-    originalErr = System.err;
+  void remember() {
     originalHome = System.getProperty("lab.home");
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
   @AfterEach
   void restore() {
-    System.setOut(originalOut);
-    System.setErr(originalErr);
     if (originalHome == null) {
       System.clearProperty("lab.home");
     } else {
@@ -53,13 +41,12 @@ class SquaresCommandTest {
     System.setProperty("lab.home", home.toString());
     Path data = home.resolve("data");
 
-    int code = Main.run("squares", "--sizes", "1", "--set", "data.dir=" + data);
+    Captured run = Captured.run(() -> Main.run("squares", "--sizes", "1", "--set", "data.dir=" + data));
 
-    String stderr = err.toString(StandardCharsets.UTF_8);
-    assertThat(code).as(stderr).isEqualTo(ExitCodes.USAGE);
-    assertThat(stderr).startsWith("lab squares: cluster.xml: ").contains("heartbeat-intervall").endsWith("\n")
+    assertThat(run.code()).as(run.err()).isEqualTo(ExitCodes.USAGE);
+    assertThat(run.err()).startsWith("lab squares: cluster.xml: ").contains("heartbeat-intervall").endsWith("\n")
         .hasLineCount(1);
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(run.out()).isEmpty();
     assertThat(data).as("nothing recorded, no node logs").doesNotExist();
   }
 }
