@@ -248,6 +248,9 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     byte[] xml = clusterXml();
     String digest = sha256(xml);
     boolean checked = digest.equals(checkedDigest) || digest.equals(System.getProperty(CHECKED_DIGEST));
+    if (!checked) {
+      wellFormed(xml);
+    }
     Config config;
     try {
       config = new XmlConfigBuilder(new ByteArrayInputStream(xml)) {
@@ -267,6 +270,27 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     }
     checkedDigest = digest;
     return config;
+  }
+
+  /**
+   * Refuses XML that is not well-formed in one line with its position. Hazelcast's own parse would first print the
+   * parser's "[Fatal Error]" and its own SEVERE lines on stderr.
+   */
+  private static void wellFormed(byte[] xml) {
+    try {
+      var factory = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+      var builder = factory.newDocumentBuilder();
+      builder.setErrorHandler(new org.xml.sax.helpers.DefaultHandler()); // throws on a fatal error, prints nothing
+      builder.parse(new ByteArrayInputStream(xml));
+    } catch (org.xml.sax.SAXParseException e) {
+      throw new IllegalArgumentException("cluster.xml: line " + e.getLineNumber() + ", column " + e.getColumnNumber()
+          + ": " + e.getMessage());
+    } catch (org.xml.sax.SAXException | IOException | javax.xml.parsers.ParserConfigurationException e) {
+      throw new IllegalArgumentException("cluster.xml: " + e.getMessage());
+    }
   }
 
   /**

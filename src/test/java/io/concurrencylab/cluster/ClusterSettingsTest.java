@@ -64,6 +64,23 @@ class ClusterSettingsTest {
         .hasMessageNotContaining("\n").hasMessageNotContaining("http://").hasMessageNotContaining("cp-subsystem");
   }
 
+  /** XML cut short is one line with where, and nothing printed by the parser or Hazelcast before it. */
+  @Test
+  void xmlThatIsNotWellFormedIsOneLineWithWhere() throws Exception {
+    write(bundled().substring(0, 600));
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream saved = System.err;
+    System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      assertThatThrownBy(settings::hazelcastConfig).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageMatching("cluster\\.xml: line \\d+, column \\d+: XML document structures must start and end "
+              + "within the same entity\\.");
+    } finally {
+      System.setErr(saved);
+    }
+    assertThat(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
+  }
+
   @Test
   void anAdvancedNetworkIsRefusedRatherThanIgnored() throws Exception {
     // in place of <network> (Hazelcast itself refuses both together)
