@@ -85,6 +85,11 @@ final class NodeCommand implements Callable<Integer> {
     long readyTimeout = readyTimeoutMs != null ? readyTimeoutMs
         : config != null ? config.squaresReadyTimeoutMs() : LabConfig.defaults().squaresReadyTimeoutMs();
     Lifecycle lifecycle = new Lifecycle();
+    if (parentPid != null) {
+      // Its parent owns it: a Ctrl-C in their terminal reaches both (one process group), and it is the parent's to
+      // act on (it cancels, stops its nodes and records why). A node that left on its own too was recorded as lost.
+      sun.misc.Signal.handle(new sun.misc.Signal("INT"), sun.misc.SignalHandler.SIG_IGN);
+    }
     long joinStart = System.nanoTime();
     // a node's work is one verticle: one event loop (fewer threads to start; 8 nodes formed ~0.4 s sooner)
     ClusterSettings.Clustered node = settings.join(new VertxOptions().setEventLoopPoolSize(1)).await();

@@ -174,7 +174,7 @@ class SquaresIT {
 
   private static void signal(String name, long pid) {
     try {
-      new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
+      new ProcessBuilder("kill", "-" + name, "--", Long.toString(pid)).inheritIO().start().waitFor(); // < 0: a group
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
@@ -284,6 +284,32 @@ class SquaresIT {
     assertThat(history.get(0).error()).startsWith("cancelled (Ctrl-C or SIGTERM)");
     SizeResult stopped = history.get(0).sizes().get(0);
     assertThat(stopped.stoppedIn()).isEqualTo("compute");
+    assertThat(stopped.nodes()).extracting(n -> n.pid()).containsExactlyInAnyOrderElementsOf(
+        nodes.stream().map(ProcessHandle::pid).toList());
+  }
+
+  /**
+   * A real Ctrl-C goes to the terminal's whole process group, the nodes too: they leave it to their coordinator, so
+   * the run is cancelled with every node stopped by it, none of them counted as lost.
+   */
+  @Test
+  void aCtrlCToTheWholeProcessGroupCancelsWithNoNodeLost() throws Exception {
+    List<ProcessHandle> nodes;
+    // setsid: its own process group, as a shell gives a command, so the group's signal does not reach Maven
+    try (LabProcess lab = LabProcess.startWith(List.of("setsid"), java.util.Map.of(), "squares", "--sizes", "2",
+        "--to", "10000000", "--chunk", "1000", "--set", "data.dir=" + data)) {
+      lab.awaitErrLine(Pattern.compile("size 2 compute: "), RUN);
+      nodes = lab.handle().children().toList();
+      toKill.addAll(nodes);
+      signal("INT", -lab.handle().pid()); // the group, as the terminal does
+      assertThat(lab.awaitExit(Duration.ofSeconds(30))).as(lab.stderr()).isEqualTo(130);
+    }
+    assertThat(nodes).hasSize(2).noneMatch(ProcessHandle::isAlive);
+    RunRecord record = new RunHistory(data).readAll().get(0);
+    assertThat(record.status()).isEqualTo("cancelled");
+    SizeResult stopped = record.sizes().get(0);
+    assertThat(stopped.stoppedIn()).isEqualTo("compute");
+    assertThat(stopped.lost()).as("nodes counted as lost").isEmpty();
     assertThat(stopped.nodes()).extracting(n -> n.pid()).containsExactlyInAnyOrderElementsOf(
         nodes.stream().map(ProcessHandle::pid).toList());
   }
