@@ -130,11 +130,16 @@ final class NodeTable {
     changed = true;
   }
 
-  /** Marks silent nodes gone, drops the long gone; whether anything changed since the last call. */
+  /**
+   * Marks silent nodes gone, and launched ones whose process is no more before they reported (their launcher was
+   * killed, so no exit is heard of them); drops the long gone; whether anything changed since the last call.
+   */
   boolean tick(long now) {
     for (Row row : List.copyOf(rows.values())) {
       if (row.state.equals("live") && now - row.seenAt > NodeMessages.SILENT_GONE_MS) {
         gone(row, now, "silent for " + (now - row.seenAt) / 1000 + " s");
+      } else if (row.state.equals("starting") && !ProcessHandle.of(row.pid).map(ProcessHandle::isAlive).orElse(false)) {
+        gone(row, now, "exited before it reported");
       } else if (row.gone() && now - row.goneAt > KEEP_GONE_MS) {
         rows.values().remove(row);
         changed = true;

@@ -36,6 +36,20 @@ class NodeTableTest {
     assertThat(row.state).isEqualTo("gone");
   }
 
+  /** A launched node whose process ended before it reported (its launcher killed: no exit heard) is gone. */
+  @Test
+  void aLaunchedNodeWhoseProcessIsNoMoreIsGone() throws Exception {
+    Process ended = new ProcessBuilder("true").start();
+    ended.waitFor();
+    NodeTable table = new NodeTable();
+    table.launched(ended.pid(), NodeTable.SWEEP, "r1", Path.of("node-1.log"), 0);
+    table.launched(ProcessHandle.current().pid(), NodeTable.SWEEP, "r1", Path.of("node-2.log"), 0);
+    assertThat(table.tick(1)).isTrue();
+    assertThat(table.find(Long.toString(ended.pid())).orElseThrow().goneWhy).isEqualTo("exited before it reported");
+    assertThat(table.find(Long.toString(ProcessHandle.current().pid())).orElseThrow().state).as("still running")
+        .isEqualTo("starting");
+  }
+
   @Test
   void aSilentNodeIsMarkedGoneAndAGoneOneIsDroppedAfterAMinute() {
     NodeTable table = new NodeTable();
