@@ -70,6 +70,8 @@ final class ClusterCommand implements Runnable {
       args.addAll(List.of(NodeCommand.STOP_SET_OPTION, run.stopSet().toString())); // how stop tells them who goes too
       int first = run.nextIndex();
       List<NodeProcesses.Node> nodes = new ArrayList<>();
+      // Ctrl-C or SIGTERM before every node is ready: the nodes started so far are stopped, not left running
+      Lifecycle lifecycle = new Lifecycle();
       for (int i = first; i < first + count; i++) {
         NodeProcesses.Node node = processes.launch(Integer.toString(i), args);
         run.record(i, node.pid());
@@ -81,6 +83,14 @@ final class ClusterCommand implements Runnable {
         Optional<String> id;
         // the node writes "node ready" to its log once it serves; poll the log (it is a file, not our pipe)
         while ((id = run.readyNodeId(index)).isEmpty()) {
+          String signal = lifecycle.await(Duration.ZERO);
+          if (signal != null) {
+            System.err.println("lab cluster start: " + signal + ", stopping the " + nodes.size()
+                + " node(s) it started");
+            processes.stopAll(config.squaresStopGraceMs()).await();
+            nodes.forEach(n -> deleteQuietly(run, n));
+            return ExitCodes.INTERRUPTED;
+          }
           if (!nodes.get(i).process().isAlive() || System.nanoTime() > deadline) {
             System.err.println("lab cluster: node " + index + " did not become ready" + lastLine(run, index)
                 + " (log: " + run.log(index) + "); stopping the nodes just started");
@@ -90,7 +100,7 @@ final class ClusterCommand implements Runnable {
             nodes.forEach(n -> deleteQuietly(run, n));
             return misconfigured ? ExitCodes.USAGE : ExitCodes.UNEXPECTED;
           }
-          Thread.sleep(100); // product code polling a file, not a test waiting for an event
+          lifecycle.await(Duration.ofMillis(100)); // polling a file (product code), or a signal
         }
         System.out.println("node " + index + " ready: pid " + nodes.get(i).pid() + ", node id " + id.get());
       }

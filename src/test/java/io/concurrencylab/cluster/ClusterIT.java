@@ -203,6 +203,36 @@ class ClusterIT {
     }
   }
 
+  /** Ctrl-C or SIGTERM while the nodes start: the ones it launched are stopped and their PID files removed. */
+  @Test
+  void aSignalWhileStartingStopsTheNodesItLaunched() throws Exception {
+    String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    String[] cluster = {"--set", "cluster.name=" + name, "--set", "cluster.port=6231", "--set",
+        "cluster.runDir=" + runDir};
+    List<ProcessHandle> started = new ArrayList<>();
+    try {
+      try (LabProcess start = LabProcess.start(args("cluster", "start", "2", cluster))) {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (new ClusterRun(runDir).recorded().size() < 2 && System.nanoTime() < until) {
+          java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // polling the folder for both PID files
+        }
+        for (ClusterRun.Recorded r : new ClusterRun(runDir).recorded()) {
+          ProcessHandle.of(r.pid()).ifPresent(started::add);
+        }
+        assertThat(started).as("both launched").hasSize(2);
+        start.terminate();
+        assertThat(start.awaitExit(CMD)).as(start.stderr()).isEqualTo(130);
+        assertThat(start.stderr()).contains("lab cluster start: SIGTERM, stopping the 2 node(s) it started");
+      }
+      assertThat(started).noneMatch(NodeProcesses::running);
+      try (Stream<Path> files = Files.list(runDir)) {
+        assertThat(files.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".pid"));
+      }
+    } finally {
+      Processes.stopAll(started);
+    }
+  }
+
   private static long rows(JsonObject table, String source, String state) {
     return table.getJsonArray("nodes").stream().map(JsonObject.class::cast)
         .filter(r -> r.getString("source").equals(source) && r.getString("state").equals(state)).count();
