@@ -188,4 +188,42 @@ class LauncherTest {
           .singleElement().satisfies(n -> assertThat(n).endsWith(".jar"));
     }
   }
+
+  /**
+   * A build cut short (SIGTERM to the launcher alone: it once left Maven running and, at Ctrl-C, a jar of 0 bytes
+   * newer than the sources that no later start rebuilt): Maven is stopped, exit 130, and the next start builds again.
+   */
+  @Test
+  void aBuildCutShortIsStoppedAndDoneAgainNextTime() throws Exception {
+    Path home = checkout();
+    Files.setLastModifiedTime(home.resolve("pom.xml"), FileTime.from(Instant.now().plusSeconds(5))); // sources changed
+    // a stand-in for Maven: says it runs, truncates the jar as a packaging cut short does, waits until released
+    Path mvn = dir.resolve("bin/mvn");
+    Files.writeString(mvn, """
+        #!/usr/bin/env bash
+        echo "mvn $$ $*" >>"$LAB_TEST_DIR/calls"
+        : >target/concurrency-lab.jar
+        for _ in $(seq 1 1200); do [ -e "$LAB_TEST_DIR/built" ] && break; sleep 0.05; done
+        echo "a jar, built" >target/concurrency-lab.jar
+        """);
+    Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Process first = launch(home, "first", "--version");
+    assertThat(waitFor(() -> calls().stream().anyMatch(c -> c.startsWith("mvn ")))).as("building").isTrue();
+    long mavenPid = Long.parseLong(calls().stream().filter(c -> c.startsWith("mvn ")).findFirst().orElseThrow()
+        .split(" ")[1]);
+    first.destroy(); // SIGTERM to the launcher alone
+    assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).isEqualTo(130);
+    assertThat(Files.readString(dir.resolve("first.err"))).contains("lab: interrupted; stopped what it had started");
+    assertThat(waitFor(() -> ProcessHandle.of(mavenPid).map(p -> !p.isAlive()).orElse(true))).as("Maven stopped")
+        .isTrue();
+    // the 0-byte jar is now newer than every source: the next start must not trust it
+    Files.writeString(dir.resolve("built"), "");
+    Process second = launch(home, "second", "--version");
+    assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(second.exitValue()).as(Files.readString(dir.resolve("second.err"))).isZero();
+    assertThat(calls().stream().filter(c -> c.startsWith("mvn "))).as("built again").hasSize(2);
+    assertThat(home.resolve("target/concurrency-lab.jar")).hasContent("a jar, built");
+    assertThat(calls().get(calls().size() - 1)).endsWith(" --version");
+  }
 }
