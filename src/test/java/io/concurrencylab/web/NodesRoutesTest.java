@@ -76,14 +76,15 @@ class NodesRoutesTest {
       lines.append(String.format("02:00:%02d.000 INFO  [main] i.c.app.NodeCommand - line %d%n", i % 60, i));
     }
     Files.writeString(file, lines);
-    NodeMessages.Report report = new NodeMessages.Report("5c1d-node", 4242, "127.0.0.1", "squares-node", 50, 40, 60, 2,
+    long pid = ProcessHandle.current().pid(); // a process that runs: a launched one that is gone is shown gone
+    NodeMessages.Report report = new NodeMessages.Report("5c1d-node", pid, "127.0.0.1", "squares-node", 50, 40, 60, 2,
         20, 1500);
     // launched (shown as starting, under its pid), then its first report (the same row, under its node id)
     web.vertx.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", "r1").put("log", file.toString())
-        .put("launched", 4242));
+        .put("launched", pid));
     JsonObject starting = awaitRow();
     assertThat(starting.getString("state")).isEqualTo("starting");
-    assertThat(starting.getString("key")).isEqualTo("4242");
+    assertThat(starting.getString("key")).isEqualTo(Long.toString(pid));
     web.vertx.eventBus().send(Addresses.NODES_SWEEP, new JsonObject().put("run", "r1").put("log", file.toString())
         .put("report", report.toJson()));
     JsonObject row = web.get("/api/cluster/nodes").json().getJsonArray("nodes").getJsonObject(0);
@@ -95,7 +96,7 @@ class NodesRoutesTest {
     assertThat(row.getBoolean("log")).isTrue();
     assertThat(row.getDouble("cpuPercent")).isEqualTo(50.0);
 
-    Reply log = web.get("/api/cluster/nodes/4242/log"); // by pid, as by node id
+    Reply log = web.get("/api/cluster/nodes/" + pid + "/log"); // by pid, as by node id
     assertThat(log.status()).isEqualTo(200);
     assertThat(log.contentType()).isEqualTo("text/plain; charset=utf-8");
     assertThat(log.body()).startsWith("[the last ").contains("bytes of node-1-1.log]\n")
