@@ -86,7 +86,8 @@ final class SquaresCommand implements Callable<Integer> {
     Lifecycle lifecycle = new Lifecycle();
     lifecycle.onSignal(() -> {
       System.err.println();
-      System.err.println("lab squares: interrupted, stopping " + processes.started().size() + " node(s)");
+      // no count here: a size may still be launching, and its teardown line below gives the nodes it stopped
+      System.err.println("lab squares: interrupted, stopping the nodes it started");
       sweep.cancel("Ctrl-C or SIGTERM");
       Thread fallback = new Thread(() -> {
         try {

@@ -24,6 +24,13 @@ final class PythonSide {
   private final long timeoutMs;
   private volatile Process current;
   private volatile boolean cancelled;
+  /** Open once a cancel's kill has ended. */
+  private final java.util.concurrent.CountDownLatch killed = new java.util.concurrent.CountDownLatch(1);
+  /** How long a kill waits for each process it killed. */
+  private static final long KILL_WAIT_S = 10;
+  /** setsid(1), to run each script in a process group of its own (see kill); null if this machine has none. */
+  private static final String SETSID = java.util.stream.Stream.of("/usr/bin/setsid", "/bin/setsid")
+      .filter(f -> Files.isExecutable(Path.of(f))).findFirst().orElse(null);
 
   /** What a script gave: its JSON, or why there is none. */
   record Outcome(JsonObject json, String error) {
@@ -72,7 +79,11 @@ final class PythonSide {
     try {
       out = Files.createTempFile("lab-compare-", ".out");
       err = Files.createTempFile("lab-compare-", ".err");
-      List<String> command = new ArrayList<>(List.of(python, lessonDir.resolve(script).toString()));
+      List<String> command = new ArrayList<>();
+      if (SETSID != null) {
+        command.add(SETSID);
+      }
+      command.addAll(List.of(python, lessonDir.resolve(script).toString()));
       command.addAll(args);
       Process p = new ProcessBuilder(command).directory(lessonDir.toFile()).redirectOutput(out.toFile())
           .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
@@ -87,7 +98,11 @@ final class PythonSide {
         return Outcome.failed(cancelled ? "cancelled" : "failed: " + script + " timed out after " + timeoutMs
             + " ms (compare.pythonTimeoutMs); it and its processes were killed");
       }
+      if (SETSID != null && !group(p.pid()).isEmpty()) {
+        kill(p); // it ended and left processes of its own behind (e.g. killed by a signal before its Pool's close)
+      }
       if (cancelled) {
+        awaitKilled(); // the script is gone, its Pool's workers maybe not yet: "cancelled" means all of them
         return Outcome.failed("cancelled");
       }
       String stdout = Files.readString(out, StandardCharsets.UTF_8);
@@ -116,39 +131,81 @@ final class PythonSide {
   /** Kills the script running (with the processes it started) and any later one. */
   void cancel() {
     cancelled = true;
-    Process p = current;
-    if (p != null) {
-      kill(p);
+    try {
+      Process p = current;
+      if (p != null) {
+        kill(p);
+      }
+    } finally {
+      killed.countDown();
     }
   }
 
+  /** Until a cancel's kill has ended (it waits for every process it killed, bounded): the script ends before them. */
+  private void awaitKilled() throws InterruptedException {
+    killed.await(KILL_WAIT_S + 5, TimeUnit.SECONDS);
+  }
+
   /**
-   * SIGKILL to the script and everything it started (a Pool's workers must not outlive it); waits for each. The tree
-   * is frozen first (SIGSTOP), and listed again until no new process appears: killed while it runs, a Pool replaces
-   * a worker killed before it, and the new one, made after the list was taken, was left behind (seen in CI).
+   * SIGKILL to the script and everything it started (a Pool's workers must not outlive it); waits for each.
+   *
+   * <p>The script runs in a process group of its own ({@code setsid}, same pid): a Ctrl-C at the terminal, which
+   * goes to the terminal's whole group, does not reach it (this JVM cancels and kills it instead, and knows when it
+   * is all gone), and its workers are found by group even once the script has ended and they have a new parent.
+   * The group is frozen first (SIGSTOP), so a Pool cannot replace a worker killed before it, then listed, killed and
+   * waited for. Without setsid: the tree is frozen and listed again until no new process appears (a Pool replaced a
+   * worker killed before it, and the new one, made after the list was taken, was left behind: seen in CI).
    */
   private static void kill(Process p) {
     java.util.Set<ProcessHandle> all = new java.util.LinkedHashSet<>();
-    List<ProcessHandle> more = List.of(p.toHandle());
-    for (int round = 0; round < 20 && !more.isEmpty(); round++) {
-      all.addAll(more);
-      stop(more);
-      more = p.descendants().filter(h -> !all.contains(h)).toList();
+    all.add(p.toHandle());
+    if (SETSID != null) {
+      signal("-STOP", List.of("-" + p.pid()));
+      all.addAll(group(p.pid()));
+      signal("-KILL", List.of("-" + p.pid()));
+    } else {
+      List<ProcessHandle> more = List.of(p.toHandle());
+      for (int round = 0; round < 20 && !more.isEmpty(); round++) {
+        all.addAll(more);
+        signal("-STOP", more.stream().map(h -> Long.toString(h.pid())).toList());
+        more = p.descendants().filter(h -> !all.contains(h)).toList();
+      }
     }
     all.forEach(ProcessHandle::destroyForcibly);
     for (ProcessHandle h : all) {
       try {
-        h.onExit().get(10, TimeUnit.SECONDS);
+        h.onExit().get(KILL_WAIT_S, TimeUnit.SECONDS);
       } catch (Exception e) {
         // still there after 10 s of SIGKILL: nothing more to do from here
       }
     }
   }
 
-  /** SIGSTOP (there is no Java call for it): a stopped process forks no more. Best effort, bounded. */
-  private static void stop(List<ProcessHandle> processes) {
-    List<String> command = new ArrayList<>(List.of("kill", "-STOP"));
-    processes.forEach(h -> command.add(Long.toString(h.pid())));
+  /** The processes of process group {@code pgid} (field 5 of /proc/PID/stat, after the command's parentheses). */
+  static List<ProcessHandle> group(long pgid) {
+    List<ProcessHandle> members = new ArrayList<>();
+    try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      procs.filter(d -> d.getFileName().toString().chars().allMatch(Character::isDigit)).forEach(d -> {
+        try {
+          String stat = Files.readString(d.resolve("stat"));
+          String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (Long.parseLong(after[2]) == pgid) {
+            ProcessHandle.of(Long.parseLong(d.getFileName().toString())).ifPresent(members::add);
+          }
+        } catch (IOException | RuntimeException gone) {
+          // ended meanwhile
+        }
+      });
+    } catch (IOException e) {
+      // no /proc: the group's SIGKILL still goes out
+    }
+    return members;
+  }
+
+  /** {@code kill SIGNAL TARGETS} (no Java call sends SIGSTOP, nor a signal to a group). Best effort, bounded. */
+  private static void signal(String signal, List<String> targets) {
+    List<String> command = new ArrayList<>(List.of("kill", signal, "--"));
+    command.addAll(targets);
     try {
       Process kill = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -156,7 +213,7 @@ final class PythonSide {
         kill.destroyForcibly();
       }
     } catch (IOException e) {
-      // no kill(1): the SIGKILLs below still go out, as before
+      // no kill(1): the SIGKILLs still go out, to the processes listed
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -51,6 +51,24 @@ class NodesJournalReaderTest {
     assertThat(new NodesJournalReader(data).read()).extracting(b -> b.getLong("launched")).containsExactly(8L);
   }
 
+  /** A damaged journal is said once in serve's log, not skipped silently nor once a line; what follows is read. */
+  @Test
+  void aDamagedJournalIsLoggedOnceAndTheLinesAfterTheDamageAreRead() throws Exception {
+    Path dir = Files.createDirectories(data.resolve(NodeMessages.JOURNAL_DIR));
+    Files.createDirectories(data.resolve("logs"));
+    Path journal = dir.resolve("r.jsonl");
+    Files.writeString(journal, "{\"run\": \"r\", \"lo\n" + "[1, 2]\n" + line(1));
+    try (io.concurrencylab.testing.LogCapture log = new io.concurrencylab.testing.LogCapture()) {
+      NodesJournalReader reader = new NodesJournalReader(data);
+      assertThat(reader.read()).extracting(b -> b.getLong("launched")).containsExactly(1L);
+      Files.writeString(journal, "garbage\n" + line(2), java.nio.file.StandardOpenOption.APPEND);
+      assertThat(reader.read()).extracting(b -> b.getLong("launched")).containsExactly(2L);
+      assertThat(log.warnings()).containsExactly("WARN " + NodesJournalReader.class.getName()
+          + ": nodes journal r.jsonl: 2 line(s) skipped, the first: not a JSON object; the lines after them are read "
+          + "(later skips in this file are not logged)");
+    }
+  }
+
   @Test
   void everyStaleJournalIsRemovedEvenPastTheOnesRead() throws Exception {
     Path dir = Files.createDirectories(data.resolve(NodeMessages.JOURNAL_DIR));

@@ -115,6 +115,73 @@ class ComparisonTest {
     assertThat(running(lesson)).as("processes of " + lesson + " still running").isEmpty();
   }
 
+  /**
+   * A cancel (Ctrl-C) during a Python step: the comparison ends only once the script and its Pool's workers are gone
+   * (it ended when the script alone had, up to a second before the last worker: `lab compare` said it had stopped
+   * what it started while workers still ran).
+   */
+  @Test
+  void aCancelDuringAPythonStepEndsOnlyOnceItsPoolIsGone() throws Exception {
+    Path up = dir.resolve("pool-up.fifo"); // the script says its Pool is up through it: the test waits for that
+    assertThat(new ProcessBuilder("mkfifo", up.toString()).start().waitFor()).isZero();
+    Path lesson = lessonWith("compare_io.py", "import multiprocessing, time\n"
+        + "if __name__ == '__main__':\n"
+        + "    pool = multiprocessing.Pool(4)\n"
+        + "    with open('" + up + "', 'w') as up:\n"
+        + "        up.write('up')\n"
+        + "    time.sleep(600)\n");
+    Control control = new Control();
+    CompletableFuture<Report> report = CompletableFuture.supplyAsync(() -> Comparison.run("t6",
+        plan(new Request(2, 5, 2, 0, 1)).withPython("python3", lesson, 120_000), p -> { }, control));
+    assertThat(CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readString(up); // returns once the script has written and closed it
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).get(60, TimeUnit.SECONDS)).isEqualTo("up");
+    assertThat(running(lesson)).as("the script and its Pool's workers").hasSize(5);
+    CompletableFuture.runAsync(control::cancel); // as the signal's thread does, beside the comparison's own
+
+    Report cancelled = report.get(60, TimeUnit.SECONDS);
+    assertThat(running(lesson)).as("processes of " + lesson + " running when the comparison ended").isEmpty();
+    assertThat(cancelled.error()).isEqualTo("cancelled");
+  }
+
+  /**
+   * A script that ends and leaves a process of its own behind (here: killed by SIGINT, with a child it forked; a
+   * Ctrl-C did that to a Pool's workers): the child, now another's, is killed as the script's run ends.
+   */
+  @Test
+  void whatAScriptLeavesBehindEndsWithIt() throws Exception {
+    Path up = dir.resolve("child-up.fifo");
+    assertThat(new ProcessBuilder("mkfifo", up.toString()).start().waitFor()).isZero();
+    Path lesson = lessonWith("compare_io.py", "import os, time\n"
+        + "if __name__ == '__main__':\n"
+        + "    if os.fork() == 0:\n"
+        + "        time.sleep(600)\n"
+        + "        os._exit(0)\n"
+        + "    with open('" + up + "', 'w') as up:\n"
+        + "        up.write(str(os.getpid()))\n"
+        + "    time.sleep(600)\n");
+    CompletableFuture<Report> report = CompletableFuture.supplyAsync(() -> Comparison.run("t7",
+        plan(new Request(2, 5, 2, 0, 1)).withPython("python3", lesson, 120_000), p -> { }, new Control()));
+    long script = Long.parseLong(CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readString(up); // once the script has forked its child and written its pid
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).get(60, TimeUnit.SECONDS));
+    assertThat(running(lesson)).as("the script and its child").hasSize(2);
+    assertThat(new ProcessBuilder("kill", "-INT", Long.toString(script)).start().waitFor()).isZero();
+
+    Report done = report.get(120, TimeUnit.SECONDS);
+    assertThat(python(done, Workload.IO)).allSatisfy(r -> assertThat(r.error())
+        .isEqualTo("failed: compare_io.py exited with 130: KeyboardInterrupt"));
+    assertThat(running(lesson)).as("processes of " + lesson + " running after its run").isEmpty();
+  }
+
   @Test
   void withoutPythonItsRowsSaySkippedAndWhy() {
     Report report = Comparison.run("t4", plan(new Request(2, 5, 2, 0, 1))

@@ -273,7 +273,8 @@ class SquaresIT {
       toKill.addAll(nodes);
       lab.terminate(); // SIGTERM; Ctrl-C (SIGINT) takes the same path
       assertThat(lab.awaitExit(Duration.ofSeconds(30))).isEqualTo(130);
-      assertThat(lab.stderr()).contains("cancelled and recorded");
+      assertThat(lab.stderr()).contains("lab squares: interrupted, stopping the nodes it started")
+          .contains("size 2 teardown: 2/2 nodes stopped").contains("cancelled and recorded");
       assertThat(lab.stdoutLines()).anyMatch(l -> l.contains("(stopped in compute)"));
     }
     assertThat(nodes).hasSize(2).noneMatch(ProcessHandle::isAlive);
