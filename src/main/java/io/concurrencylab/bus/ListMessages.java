@@ -40,6 +40,14 @@ public final class ListMessages {
 
   public static final String CORRELATION = "corr";
 
+  /**
+   * Headers only this app's own code sets: the bridge drops them from what a client sends (a {@code replyTo} from
+   * outside could aim the owner at any address; a made-up {@code viaServe} or a past {@code holdUntil} made the owner
+   * drop a send in silence, and log the client's text).
+   */
+  public static final java.util.Set<String> INTERNAL_HEADERS = java.util.Set.of(REPLY_TO, CORRELATION, VIA_SERVE,
+      HOLD_UNTIL);
+
   /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */
   public static final String NOT_OWNER = "not the list owner (any more): send it again";
   /** The failure (503) when no owner answered within {@code list.failoverHoldMs}. */

@@ -21,7 +21,9 @@ import java.util.Set;
  * so replicas that applied the same operations hold the same list.
  *
  * <p>A request id seen before is answered with the answer it got then, and changes nothing: a client that retries
- * after a failover (its first try may or may not have been applied) gets its operation applied once.
+ * after a failover (its first try may or may not have been applied) gets its operation applied once. An id names one
+ * operation: sent again with another (a remove under an add's id, another value), it is refused (409) and changes
+ * nothing, rather than answered with the other operation's answer as if it were its own.
  *
  * <p>Not thread-safe: a replica touches it from its verticle's event loop only.
  */
@@ -35,9 +37,12 @@ final class ListState {
   /** Changes published so far: the seq of {@code lab.list.changed}, one order for the whole cluster. */
   private long changes;
   private final Set<String> voters = new LinkedHashSet<>();
-  private final Map<String, JsonObject> answers = new LinkedHashMap<>(16, 0.75f, false) {
+  /** What a request id was used for ("add 5", "remove") and the answer it got. */
+  private record Answer(String op, JsonObject reply) {}
+
+  private final Map<String, Answer> answers = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, JsonObject> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<String, Answer> eldest) {
       return size() > REMEMBERED;
     }
   };
@@ -72,9 +77,12 @@ final class ListState {
    * again and changes nothing.
    */
   Outcome apply(Op op) {
-    JsonObject earlier = op.requestId() == null ? null : answers.get(op.requestId());
+    Answer earlier = op.requestId() == null ? null : answers.get(op.requestId());
     if (earlier != null) {
-      return new Outcome(earlier, null, null, null);
+      return earlier.op().equals(signature(op)) ? new Outcome(earlier.reply(), null, null, null)
+          : new Outcome(null, io.concurrencylab.bus.Failures.CONFLICT, "request id '"
+              + io.concurrencylab.bus.Bodies.cut(op.requestId(), 40) + "' was used for " + earlier.op()
+              + "; a request id names one operation, this one is " + signature(op) + ": nothing done", null);
     }
     Outcome outcome = switch (op.kind()) {
       case ADD -> add(op.value());
@@ -83,9 +91,18 @@ final class ListState {
       case LEAVE -> config(voters.remove(op.node()), "left");
     };
     if (!outcome.failed() && op.requestId() != null) {
-      answers.put(op.requestId(), outcome.reply());
+      answers.put(op.requestId(), new Answer(signature(op), outcome.reply()));
     }
     return outcome;
+  }
+
+  /** The operation a request id names: its kind and, for an add, its value. */
+  private static String signature(Op op) {
+    return switch (op.kind()) {
+      case ADD -> "add " + op.value();
+      case REMOVE -> "remove";
+      case JOIN, LEAVE -> op.kind().name().toLowerCase() + " " + op.node();
+    };
   }
 
   private Outcome add(long value) {
@@ -143,7 +160,7 @@ final class ListState {
   JsonObject toJson() {
     Snapshot s = store.snapshot();
     JsonObject remembered = new JsonObject();
-    answers.forEach(remembered::put);
+    answers.forEach((id, a) -> remembered.put(id, new JsonObject().put("op", a.op()).put("reply", a.reply())));
     return new JsonObject().put("capacity", capacity).put("seq", seq).put("changes", changes).put("items", new JsonArray(new ArrayList<>(s.items())))
         .put("added", s.added()).put("removed", s.removed()).put("voters", new JsonArray(List.copyOf(voters)))
         .put("answers", remembered);
@@ -158,7 +175,10 @@ final class ListState {
     state.changes = json.getLong("changes");
     json.getJsonArray("voters").forEach(v -> state.voters.add((String) v));
     JsonObject remembered = json.getJsonObject("answers");
-    remembered.fieldNames().forEach(id -> state.answers.put(id, remembered.getJsonObject(id)));
+    remembered.fieldNames().forEach(id -> {
+      JsonObject a = remembered.getJsonObject(id);
+      state.answers.put(id, new Answer(a.getString("op"), a.getJsonObject("reply")));
+    });
     return state;
   }
 }

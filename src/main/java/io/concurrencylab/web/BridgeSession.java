@@ -118,7 +118,8 @@ final class BridgeSession {
       return;
     }
     if (!(frame.getValue(ADDRESS) instanceof String address)) {
-      reader.stop(BridgeFrames.MALFORMED, "a " + Bodies.cut(type, 20) + " frame needs an address (a string)");
+      reader.stop(BridgeFrames.MALFORMED, type.isEmpty() ? "a frame needs a \"type\" and an \"address\""
+          : "a " + Bodies.cut(type, 20) + " frame needs an address (a string)");
       return;
     }
     DeliveryOptions options = options(frame.getValue(HEADERS));
@@ -219,9 +220,8 @@ final class BridgeSession {
       return null;
     }
     for (Map.Entry<String, Object> header : json) {
-      if (header.getKey().equals(TOKEN_HEADER) || header.getKey().equals(ListMessages.REPLY_TO)
-          || header.getKey().equals(ListMessages.CORRELATION)) {
-        continue; // never passed on to the bus (a reply-to from outside could aim the owner at any address)
+      if (header.getKey().equals(TOKEN_HEADER) || ListMessages.INTERNAL_HEADERS.contains(header.getKey())) {
+        continue; // never passed on to the bus: the token is this bridge's; the others the app's own (ListMessages)
       }
       boolean timeout = header.getKey().equals(TIMEOUT_HEADER);
       if (timeout && header.getValue() instanceof Number ms) {
@@ -229,8 +229,8 @@ final class BridgeSession {
       } else if (!timeout && header.getValue() instanceof String value) {
         options.getHeaders().set(header.getKey(), value);
       } else {
-        reader.stop(BridgeFrames.MALFORMED, "header " + Bodies.show(header.getKey()) + " must be a string"
-            + (header.getKey().equals(TIMEOUT_HEADER) ? " (timeout: a number of ms)" : ""));
+        reader.stop(BridgeFrames.MALFORMED, "header " + Bodies.show(header.getKey())
+            + (timeout ? " must be a number (of ms)" : " must be a string"));
         return null;
       }
     }

@@ -26,6 +26,27 @@ class ListStateTest {
     assertThat(state.snapshot().removed()).isEqualTo(1);
   }
 
+  /** A request id reused for another operation got the first one's answer, as a success, and nothing was done. */
+  @Test
+  void anIdReusedForAnotherOperationIsRefusedAndChangesNothing() {
+    ListState state = new ListState(10);
+    state.apply(Op.add("abc", 4242));
+    long seq = state.seq();
+    for (Op other : new Op[] {Op.remove("abc"), Op.add("abc", 7)}) {
+      ListState.Outcome refused = state.apply(other);
+      assertThat(refused.failureCode()).isEqualTo(409);
+      assertThat(refused.changed()).isNull();
+      assertThat(refused.failure()).isEqualTo("request id 'abc' was used for add 4242; a request id names one "
+          + "operation, this one is " + (other.kind() == io.concurrencylab.bus.ReplicaMessages.OpKind.ADD ? "add 7"
+          : "remove") + ": nothing done");
+    }
+    assertThat(state.seq()).isEqualTo(seq);
+    assertThat(state.snapshot().items()).containsExactly(4242L);
+    ListState copy = ListState.fromJson(state.toJson(), 10); // a replica remembers what each id was for, too
+    assertThat(copy.apply(Op.remove("abc")).failureCode()).isEqualTo(409);
+    assertThat(copy.apply(Op.add("abc", 4242)).failed()).isFalse();
+  }
+
   @Test
   void aRefusedAddIsNotRememberedSoItsRetryMaySucceed() {
     ListState state = new ListState(1);

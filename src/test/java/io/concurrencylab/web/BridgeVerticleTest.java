@@ -145,6 +145,29 @@ class BridgeVerticleTest {
     assertThat(seen).containsExactly("real");
   }
 
+  /**
+   * Headers only the app sets are dropped from a client's frame, or set over it by the serve: a made-up viaServe or
+   * a past holdUntil made the owner drop a send in silence.
+   */
+  @Test
+  void theAppsOwnHeadersCannotBeSetFromOutside(Vertx vertx) throws Exception {
+    vertx.eventBus().<Object>consumer(Addresses.LIST_ADD, m -> {
+      JsonObject got = new JsonObject();
+      m.headers().forEach(h -> got.put(h.getKey(), h.getValue()));
+      m.reply(got);
+    }).completion().await();
+    Socket socket = connect(bridge(vertx, config()));
+    JsonObject headers = new JsonObject().put("other", "kept");
+    io.concurrencylab.bus.ListMessages.INTERNAL_HEADERS.forEach(h -> headers.put(h, "1"));
+    write(socket, BridgeFrames.message(BridgeFrames.SEND, Addresses.LIST_ADD, 5, headers, "r"));
+    JsonObject got = read(socket).getJsonObject("body");
+    assertThat(got.getString("other")).isEqualTo("kept");
+    assertThat(got.fieldNames()).doesNotContain(io.concurrencylab.bus.ListMessages.VIA_SERVE,
+        io.concurrencylab.bus.ListMessages.REPLY_TO, io.concurrencylab.bus.ListMessages.CORRELATION);
+    assertThat(got.getString(io.concurrencylab.bus.ListMessages.HOLD_UNTIL)).as("the serve's own hold, not the client's")
+        .isNotEqualTo("1");
+  }
+
   @Test
   void tailsReceiveTheAppsEvents(Vertx vertx) throws Exception {
     Socket socket = connect(bridge(vertx, config()));
