@@ -31,6 +31,12 @@ public final class OwnerRequests {
 
   public static <T> Future<Message<T>> request(Vertx vertx, String address, Object body, DeliveryOptions options,
       long holdMs) {
+    return request(vertx, address, body, options, holdMs, "list.failoverHoldMs");
+  }
+
+  /** As above, with {@code bound} naming what set {@code holdMs} (the 503 says it), e.g. "the request's timeout". */
+  public static <T> Future<Message<T>> request(Vertx vertx, String address, Object body, DeliveryOptions options,
+      long holdMs, String bound) {
     DeliveryOptions withId = new DeliveryOptions().setCodecName(options.getCodecName())
         .setLocalOnly(options.isLocalOnly()); // a copy: the caller's options (often a shared constant) stay as they are
     if (options.getHeaders() != null) {
@@ -42,12 +48,12 @@ public final class OwnerRequests {
     long deadline = System.nanoTime() + holdMs * 1_000_000;
     withId.getHeaders().set(ListMessages.HOLD_UNTIL, Long.toString(System.currentTimeMillis() + holdMs));
     Promise<Message<T>> answer = Promise.promise();
-    attempt(vertx, address, body, withId, deadline, FIRST_PAUSE_MS, holdMs, answer);
+    attempt(vertx, address, body, withId, deadline, FIRST_PAUSE_MS, holdMs + " ms (" + bound + ")", answer);
     return answer.future();
   }
 
   private static <T> void attempt(Vertx vertx, String address, Object body, DeliveryOptions options, long deadline,
-      long pause, long holdMs, Promise<Message<T>> answer) {
+      long pause, String hold, Promise<Message<T>> answer) {
     long leftMs = (deadline - System.nanoTime()) / 1_000_000;
     options.setSendTimeout(Math.max(1, Math.min(ATTEMPT_MS, leftMs)));
     vertx.eventBus().<T>request(address, body, options).onComplete(ar -> {
@@ -55,7 +61,7 @@ public final class OwnerRequests {
         answer.handle(ar);
       } else if (System.nanoTime() + pause * 1_000_000 >= deadline) {
         ReplyException failingOver = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, Failures.NOT_READY,
-            ListMessages.FAILING_OVER + ": no list owner answered within " + holdMs + " ms (list.failoverHoldMs); "
+            ListMessages.FAILING_OVER + ": no list owner answered within " + hold + "; "
             + "last: " + Failures.describe(ar.cause()));
         // not before the hold ends: an attempt still on its way is applied until then, and never after
         long leftNow = (deadline - System.nanoTime()) / 1_000_000 + 1;
@@ -66,7 +72,7 @@ public final class OwnerRequests {
         }
       } else {
         vertx.setTimer(pause, id -> attempt(vertx, address, body, options, deadline,
-            Math.min(MAX_PAUSE_MS, pause * 2), holdMs, answer));
+            Math.min(MAX_PAUSE_MS, pause * 2), hold, answer));
       }
     });
   }

@@ -75,6 +75,10 @@ final class BridgeConnection implements AutoCloseable {
         connection.close();
         throw EbFailure.unauthorized(host, port, token != null);
       }
+      if (answer != null && BridgeFrames.TOO_MANY_CONNECTIONS.equals(answer.getString(BridgeFrames.MESSAGE_TEXT))) {
+        connection.close();
+        throw EbFailure.full(host, port);
+      }
       problem = answer == null ? "no answer to a ping in " + HANDSHAKE_MS + " ms"
           : "it answered a ping with " + answer.encode();
     } catch (IOException e) {

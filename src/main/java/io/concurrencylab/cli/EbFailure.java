@@ -94,6 +94,12 @@ public final class EbFailure extends Exception {
         + "); give the port that launcher/lab serve prints as 'event-bus bridge on'", null);
   }
 
+  /** The bridge is at {@code bridge.maxConnections}: it is there and serving, just not one more client now. */
+  static EbFailure full(String host, int port) {
+    return new EbFailure(ExitCodes.UNREACHABLE, "the bridge at " + host + ":" + port + " is full: it has "
+        + "bridge.maxConnections connections (pages, tails, other lab eb); try again once one has closed", null);
+  }
+
   static EbFailure unauthorized(String host, int port, boolean gave) {
     return new EbFailure(ExitCodes.REFUSED, "the bridge at " + host + ":" + port + (gave
         ? " refused the access token: not the one serve has (LAB_AUTH_TOKEN or auth.tokenFile)"

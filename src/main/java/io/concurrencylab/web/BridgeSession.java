@@ -171,7 +171,9 @@ final class BridgeSession {
     // the list's owner may be failing over: held and sent again with the same request id, within the timeout
     options.setLocalOnly(Addresses.servedLocally(address)); // this serve's own services answer it; the list's owner may be elsewhere
     Future<Message<Object>> sent = Addresses.LIST_REQUESTS.contains(address)
-        ? OwnerRequests.request(vertx, address, body, options, Math.min(limits.listHoldMs(), options.getSendTimeout()))
+        ? (options.getSendTimeout() < limits.listHoldMs()
+            ? OwnerRequests.request(vertx, address, body, options, options.getSendTimeout(), "the request's timeout")
+            : OwnerRequests.request(vertx, address, body, options, limits.listHoldMs()))
         : bus.request(address, body, options);
     sent.onComplete(reply -> {
       inFlight--;
@@ -224,13 +226,13 @@ final class BridgeSession {
         continue; // never passed on to the bus: the token is this bridge's; the others the app's own (ListMessages)
       }
       boolean timeout = header.getKey().equals(TIMEOUT_HEADER);
-      if (timeout && header.getValue() instanceof Number ms) {
-        options.setSendTimeout(Math.max(1, Math.min(ms.longValue(), MAX_REQUEST_TIMEOUT_MS)));
+      if (timeout && header.getValue() instanceof Number ms && ms.doubleValue() >= 1) {
+        options.setSendTimeout(Math.min(ms.longValue(), MAX_REQUEST_TIMEOUT_MS));
       } else if (!timeout && header.getValue() instanceof String value) {
         options.getHeaders().set(header.getKey(), value);
       } else {
         reader.stop(BridgeFrames.MALFORMED, "header " + Bodies.show(header.getKey())
-            + (timeout ? " must be a number (of ms)" : " must be a string"));
+            + (timeout ? " must be a number of ms, 1 or more" : " must be a string"));
         return null;
       }
     }

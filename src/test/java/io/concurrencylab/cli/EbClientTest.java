@@ -135,6 +135,21 @@ class EbClientTest {
     }
   }
 
+  /** A bridge at bridge.maxConnections is there, and says so: it was reported as "not the event-bus bridge". */
+  @Test
+  void aFullBridgeIsSaidToBeFull() throws Exception {
+    try (FakeBridge bridge = new FakeBridge(peer -> {
+      peer.next();
+      peer.answer(io.concurrencylab.bus.BridgeFrames.refused(io.concurrencylab.bus.BridgeFrames.TOO_MANY_CONNECTIONS,
+          null));
+    })) {
+      EbFailure f = catchThrowableOfType(EbFailure.class, () -> EbClient.connect(bridge.host(), bridge.port()));
+      assertThat(f.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+      assertThat(f.getMessage()).isEqualTo("the bridge at " + bridge.host() + ":" + bridge.port() + " is full: it has "
+          + "bridge.maxConnections connections (pages, tails, other lab eb); try again once one has closed");
+    }
+  }
+
   @Test
   void aClosedPortIsAnUnreachableApp() throws Exception {
     int port;

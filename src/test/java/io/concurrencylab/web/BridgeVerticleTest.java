@@ -168,6 +168,18 @@ class BridgeVerticleTest {
         .isNotEqualTo("1");
   }
 
+  /** A list request whose own timeout is shorter than the hold: held that long, and the 503 names that bound. */
+  @Test
+  void aListRequestIsHeldForItsOwnTimeoutWhenShorterAndTheFailureSaysSo(Vertx vertx) throws Exception {
+    Socket socket = connect(bridge(vertx, config())); // no owner at all
+    write(socket, BridgeFrames.message(BridgeFrames.SEND, Addresses.LIST_ADD, 5,
+        new JsonObject().put(BridgeFrames.TIMEOUT_HEADER, 300), "r"));
+    JsonObject failed = read(socket);
+    assertThat(failed.getInteger("failureCode")).isEqualTo(503);
+    assertThat(failed.getString("message")).startsWith(
+        "owner failing over: no list owner answered within 300 ms (the request's timeout); ");
+  }
+
   @Test
   void tailsReceiveTheAppsEvents(Vertx vertx) throws Exception {
     Socket socket = connect(bridge(vertx, config()));
@@ -207,7 +219,9 @@ class BridgeVerticleTest {
         "{\"type\":\"send\",\"address\":\"lab.list.add\",\"body\":1,\"body\":2}".getBytes(StandardCharsets.UTF_8),
         "{\"type\":\"teleport\",\"address\":\"lab.list.add\"}".getBytes(StandardCharsets.UTF_8),
         "{\"type\":\"send\"}".getBytes(StandardCharsets.UTF_8),
-        "{\"type\":\"send\",\"address\":\"lab.list.add\",\"headers\":{\"timeout\":\"soon\"}}".getBytes(StandardCharsets.UTF_8));
+        "{\"type\":\"send\",\"address\":\"lab.list.add\",\"headers\":{\"timeout\":\"soon\"}}".getBytes(StandardCharsets.UTF_8),
+        "{\"type\":\"send\",\"address\":\"lab.list.add\",\"headers\":{\"timeout\":0.5}}".getBytes(StandardCharsets.UTF_8),
+        "{}".getBytes(StandardCharsets.UTF_8));
     for (byte[] frame : bad) {
       Socket socket = connect(bridge);
       OutputStream out = socket.getOutputStream();
