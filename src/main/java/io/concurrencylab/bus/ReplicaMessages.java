@@ -116,17 +116,29 @@ public final class ReplicaMessages {
 
   /**
    * A replica's answer to {@link Prepare}, and to FETCH: whether it promised, the highest epoch it has promised,
-   * the epoch of the state it holds and its seq, and (to FETCH) the state itself.
+   * the epoch of the state it holds and its seq, (to FETCH) the state itself, and (a refusal because the owner it
+   * follows is alive) that owner's node id, so a candidate that had lost track of the owner learns who it is.
    */
-  public record Accepted(boolean promised, long promisedEpoch, long acceptedEpoch, long seq, JsonObject state) {
+  public record Accepted(boolean promised, long promisedEpoch, long acceptedEpoch, long seq, JsonObject state,
+      String owner) {
+    public Accepted(boolean promised, long promisedEpoch, long acceptedEpoch, long seq, JsonObject state) {
+      this(promised, promisedEpoch, acceptedEpoch, seq, state, null);
+    }
+
+    /** This refusal, naming the live owner the replica follows. */
+    public Accepted because(String liveOwner) {
+      return new Accepted(promised, promisedEpoch, acceptedEpoch, seq, state, liveOwner);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("promised", promised).put("promisedEpoch", promisedEpoch)
+      JsonObject json = new JsonObject().put("promised", promised).put("promisedEpoch", promisedEpoch)
           .put("acceptedEpoch", acceptedEpoch).put("seq", seq).put("state", state);
+      return owner == null ? json : json.put("owner", owner);
     }
 
     public static Accepted fromJson(JsonObject json) {
       return new Accepted(json.getBoolean("promised"), json.getLong("promisedEpoch"), json.getLong("acceptedEpoch"),
-          json.getLong("seq"), json.getJsonObject("state"));
+          json.getLong("seq"), json.getJsonObject("state"), json.getString("owner"));
     }
   }
 

@@ -48,6 +48,8 @@ public final class ClusteredListVerticle extends VerticleBase {
   private static final long NEXT_CANDIDATE_MS = 2_000;
   /** A serve that has not heard from the live owner for this long asks it to count it among the voters. */
   private static final long JOIN_AFTER_MS = 1_000;
+  /** A serve that could not elect an owner and found none this long says so, once. */
+  private static final long NO_OWNER_SAID_AFTER_MS = 15_000;
   /** A lost election is tried again after a pause that doubles up to this (with some randomness). */
   private static final long MAX_ELECTION_PAUSE_MS = 2_000;
 
@@ -93,8 +95,15 @@ public final class ClusteredListVerticle extends VerticleBase {
   private final Set<String> seen = new java.util.LinkedHashSet<>();
   /** The serves in this serve's cluster now, as of the last membership news (read by the owner per request). */
   private Set<String> liveNow = Set.of();
+  /**
+   * The list's voters as a lost election showed them, when this serve's own state had others (it missed the change):
+   * used instead of its state's until it hears from an owner.
+   */
+  private Set<String> learnedVoters;
   /** Why this serve could not try for the list (too few voters here), as last logged: logged once per reason. */
   private String noMajorityLogged;
+  /** Whether the lack of any owner was logged (by a serve that joins, and cannot elect). */
+  private boolean noOwnerSaid;
   /** Serves outside this cluster whose late requests were ignored, as logged (once each, at most 16). */
   private final Set<String> outsidersLogged = new HashSet<>();
   private final io.vertx.core.Handler<io.vertx.core.eventbus.DeliveryContext<Object>> stampVia = this::stampVia;
@@ -166,7 +175,8 @@ public final class ClusteredListVerticle extends VerticleBase {
       case PREPARE -> {
         Prepare prepare = Prepare.fromJson((JsonObject) msg.body());
         boolean ownerAlive = ownerId != null && !ownerId.equals(prepare.candidate()) && serves.live().contains(ownerId);
-        msg.reply(replica.prepare(prepare, ownerAlive).toJson());
+        var answer = replica.prepare(prepare, ownerAlive);
+        msg.reply((ownerAlive ? answer.because(ownerId) : answer).toJson()); // a candidate that lost track learns it
       }
       case REPLICATE -> {
         if (!(msg.body() instanceof Replicate replicate)) { // sent with ReplicateCodec, by an owner
@@ -218,6 +228,8 @@ public final class ClusteredListVerticle extends VerticleBase {
 
   private void heardFrom(long epoch, String from) {
     if (epoch >= replica.promised()) {
+      noOwnerSaid = false;
+      learnedVoters = null; // the owner's own state comes with the voters
       ownerId = from;
       lastOwnerContact = System.nanoTime();
       noOwnerAnywhere = false;
@@ -272,6 +284,9 @@ public final class ClusteredListVerticle extends VerticleBase {
    * this one started: a majority of them must be here to start one.
    */
   private Set<String> votersFor() {
+    if (learnedVoters != null) {
+      return learnedVoters;
+    }
     ListState state = replica.state();
     return state != null && !state.voters().isEmpty() ? state.voters() : Set.copyOf(seen);
   }
@@ -290,6 +305,17 @@ public final class ClusteredListVerticle extends VerticleBase {
       if (ar.failed()) {
         if (ar.cause() instanceof Election.NoMajority) {
           noMajority(ar.cause().getMessage());
+        } else if (ar.cause() instanceof Election.OwnerAlive alive) {
+          // it was frozen or cut off, and came back: it follows that owner and asks to be counted in again
+          log.info("the list's owner is {}, alive (this serve had lost track of it): asking to be counted among its "
+              + "voters", alive.owner);
+          ownerId = alive.owner;
+          lastOwnerContact = System.nanoTime() - (JOIN_AFTER_MS + 1) * 1_000_000; // ask at once
+          electionPause = TICK_MS;
+          return;
+        } else if (ar.cause() instanceof Election.StaleVoters stale) {
+          log.info("no election won: {}", stale.getMessage());
+          learnedVoters = Set.copyOf(stale.voters);
         } else {
           log.debug("no election won: {}", ar.cause().getMessage());
         }
@@ -320,7 +346,14 @@ public final class ClusteredListVerticle extends VerticleBase {
     if (state.voters().isEmpty()) { // a new list: the live serves it was elected among are its first voters
       won.voters().forEach(v -> state.apply(Op.join(v)));
     }
+    boolean ownState = state == replica.state();
     replica.own(won.epoch(), state);
+    // The changes of operations this serve applied from the last owner but had not heard committed: they are in the
+    // list it now owns, so they are published here, not dropped (their events were missing at a failover). A state
+    // taken from another serve comes without them: observers see the seq jump and reload.
+    while (ownState && !unpublished.isEmpty() && unpublished.peek().opSeq() <= state.seq()) {
+      publishHere(unpublished.poll());
+    }
     unpublished.clear();
     owner = new ListOwner(vertx, serves.self(), won.epoch(), state, replicateTimeoutMs, stepDownAfterMs,
         why -> stepDown(), this::publishHere);
@@ -399,6 +432,15 @@ public final class ClusteredListVerticle extends VerticleBase {
           }
           noOwnerAnywhere = ar.failed() && ar.cause() instanceof io.vertx.core.eventbus.ReplyException re
               && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
+          long quietMs = (System.nanoTime() - noOwnerSince) / 1_000_000;
+          if (ar.failed() && owner == null && !(ownerId != null && liveNow.contains(ownerId))
+              && quietMs > NO_OWNER_SAID_AFTER_MS && !noOwnerSaid) {
+            noOwnerSaid = true; // once, until an owner is heard from
+            log.warn("no list owner has answered in this cluster for {} s, and this serve is not among the voters "
+                + "that could elect one: list requests through it get 503 (owner failing over). A serve holding the "
+                + "list logs why (e.g. 'no list owner on this side'); with two voters, one lost in a crash ends the "
+                + "list (README: 'A majority is needed')", quietMs / 1_000);
+          }
         });
   }
 

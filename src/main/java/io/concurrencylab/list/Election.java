@@ -35,6 +35,35 @@ final class Election {
     }
   }
 
+  /**
+   * Not won: a replica refused because the owner it follows is alive in the cluster. This serve had lost track of
+   * it (it was frozen, or cut off, and came back): it should follow that owner, not try again with ever higher
+   * epochs.
+   */
+  static final class OwnerAlive extends RuntimeException {
+    final String owner;
+
+    OwnerAlive(String owner) {
+      super("the list's owner " + owner + " is alive", null, false, false);
+      this.owner = owner;
+    }
+  }
+
+  /**
+   * Not won: the most advanced state among those that promised has other voters than this serve thought (it missed
+   * the change, e.g. it was dropped while frozen), and those that promised are no majority of them, or this serve is
+   * not one of them. A majority of a stale voter set is not enough: it could elect a second owner.
+   */
+  static final class StaleVoters extends RuntimeException {
+    final Set<String> voters;
+
+    StaleVoters(Set<String> voters, Set<String> thought, Set<String> granted) {
+      super("the list's voters are " + voters + " (this serve thought " + thought + "); " + granted
+          + " promised, no majority of them", null, false, false);
+      this.voters = voters;
+    }
+  }
+
   private Election() {}
 
   /**
@@ -60,13 +89,27 @@ final class Election {
     String[] bestVoter = {self};
     List<String> asked = voters.stream().filter(v -> !v.equals(self) && live.contains(v)).toList();
     int[] answered = {0};
+    boolean[] adopting = {false};
     Runnable decide = () -> {
-      if (won.future().isComplete()) {
+      if (won.future().isComplete() || adopting[0]) {
         return;
       }
       if (majority(voters, granted)) {
-        adopt(vertx, bestVoter[0], self, replica, capacity, timeoutMs)
-            .map(state -> new Won(epoch, state, Set.copyOf(voters))).onComplete(won);
+        adopting[0] = true; // once: answers still coming in change nothing
+        Set<String> promisedBy = Set.copyOf(granted);
+        adopt(vertx, bestVoter[0], self, replica, capacity, timeoutMs).map(state -> {
+          Set<String> current = state.voters();
+          if (!current.isEmpty() && (!current.contains(self) || !majority(current, promisedBy))) {
+            throw new StaleVoters(current, voters, promisedBy);
+          }
+          return new Won(epoch, state, Set.copyOf(voters));
+        }).onComplete(ar -> {
+          if (ar.succeeded()) {
+            won.tryComplete(ar.result());
+          } else {
+            won.tryFail(ar.cause());
+          }
+        });
       } else if (answered[0] == asked.size()) {
         won.tryFail("no majority of the voters " + voters + " promised epoch " + epoch + " (" + granted.size()
             + " did)");
@@ -80,6 +123,11 @@ final class Election {
             if (ar.succeeded()) {
               Accepted answer = Accepted.fromJson(ar.result().body());
               replica.saw(answer.promisedEpoch()); // refused: the next try starts above what it promised
+              if (!answer.promised() && answer.owner() != null && live.contains(answer.owner())
+                  && !answer.owner().equals(self)) {
+                won.tryFail(new OwnerAlive(answer.owner()));
+                return;
+              }
               if (answer.promised()) {
                 granted.add(voter);
                 if (ahead(answer, best[0])) {

@@ -69,4 +69,53 @@ class ElectionTest {
     Replica a = new Replica(100);
     assertThat(Election.run(vertx, "a", a, Set.of("a"), List.of("a"), 100, 500).await().epoch()).isEqualTo(1);
   }
+
+  /** Voter {@code name} answering prepares (refusing while {@code liveOwner} is not null) and fetches. */
+  private void replicaOf(String name, Replica replica, String liveOwner) {
+    vertx.eventBus().<JsonObject>consumer(Addresses.listReplica(name), m -> {
+      if (ReplicaMessages.Type.FETCH.name().equals(m.headers().get(ReplicaMessages.TYPE))) {
+        m.reply(replica.fetch().toJson());
+        return;
+      }
+      ReplicaMessages.Accepted answer = replica.prepare(Prepare.fromJson(m.body()), liveOwner != null);
+      m.reply((liveOwner != null ? answer.because(liveOwner) : answer).toJson());
+    }).completion().await();
+  }
+
+  /**
+   * A serve frozen while it was dropped from the voters, woken after the owner died: with the voters it still
+   * thinks ({a, b, c}) it and c are a majority; with the list's real voters ({b, c}) they are not, and it is not one
+   * of them. It must not win (it did: an owner elected outside its own voters, seen in a review).
+   */
+  @Test
+  void aServeWithAStaleViewOfTheVotersDoesNotWinOnIt() {
+    ListState current = new ListState(100);
+    for (ReplicaMessages.Op op : List.of(ReplicaMessages.Op.join("b"), ReplicaMessages.Op.join("c"),
+        ReplicaMessages.Op.add("r1", 7))) {
+      current.apply(op);
+    }
+    Replica c = new Replica(100);
+    c.install(new ReplicaMessages.Install(2, "b", current.toJson()));
+    replicaOf("c", c, null); // b, the owner, is dead: c promises
+    Replica a = new Replica(100);
+    ListState stale = new ListState(100);
+    List.of("a", "b", "c").forEach(v -> stale.apply(ReplicaMessages.Op.join(v)));
+    a.own(1, stale);
+    a.saw(2); // a first try of epoch 2 was refused by c, which had promised it to b
+
+    assertThatThrownBy(() -> Election.run(vertx, "a", a, Set.of("a", "b", "c"), List.of("a", "c"), 100, 500).await())
+        .isInstanceOf(Election.StaleVoters.class)
+        .hasMessage("the list's voters are [b, c] (this serve thought [a, b, c]); [a, c] promised, no majority of them"
+            .replace("[a, b, c]", String.valueOf(Set.of("a", "b", "c"))).replace("[a, c] promised",
+                Set.of("a", "c") + " promised").replace("[b, c] (", Set.of("b", "c") + " ("));
+  }
+
+  /** A serve that lost track of a live owner (frozen, then woken) learns who it is from a refusal, and stops there. */
+  @Test
+  void aRefusalNamesTheLiveOwnerAndEndsTheTry() {
+    replicaOf("b", new Replica(100), "c");
+    Replica a = new Replica(100);
+    assertThatThrownBy(() -> Election.run(vertx, "a", a, Set.of("a", "b", "c"), List.of("a", "b", "c"), 100, 500)
+        .await()).isInstanceOfSatisfying(Election.OwnerAlive.class, e -> assertThat(e.owner).isEqualTo("c"));
+  }
 }
