@@ -77,6 +77,7 @@ final class Election {
       return Future.failedFuture(new NoMajority(voters, here));
     }
     long epoch = Math.max(replica.seen(), replica.accepted()) + 1;
+    long promisedBefore = replica.promised();
     Accepted mine = replica.prepare(new Prepare(epoch, self), false);
     if (!mine.promised()) {
       return Future.failedFuture("this serve promised epoch " + mine.promisedEpoch() + " already");
@@ -125,7 +126,9 @@ final class Election {
               replica.saw(answer.promisedEpoch()); // refused: the next try starts above what it promised
               if (!answer.promised() && answer.owner() != null && live.contains(answer.owner())
                   && !answer.owner().equals(self)) {
-                won.tryFail(new OwnerAlive(answer.owner()));
+                if (won.tryFail(new OwnerAlive(answer.owner()))) {
+                  replica.withdraw(epoch, promisedBefore);
+                }
                 return;
               }
               if (answer.promised()) {

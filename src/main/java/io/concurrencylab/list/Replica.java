@@ -44,6 +44,18 @@ final class Replica {
     return new Accepted(granted, promised, accepted, seq(), null);
   }
 
+  /**
+   * A candidate's own promise of {@code epoch}, taken back (to {@code before}) once its election ended because a live
+   * owner is there: kept, it would refuse that owner's rounds as soon as the owner counts this serve in again, and
+   * depose it for nothing. Safe: nobody else got this promise, and this serve owns nothing of that epoch. Kept if
+   * it has since accepted a state of that epoch (another candidate won it).
+   */
+  void withdraw(long epoch, long before) {
+    if (promised == epoch && accepted < epoch) {
+      promised = before;
+    }
+  }
+
   /** The whole state, for a candidate that found this replica the most advanced of a majority. */
   Accepted fetch() {
     return new Accepted(false, promised, accepted, seq(), state == null ? null : state.toJson());

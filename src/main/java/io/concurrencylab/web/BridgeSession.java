@@ -143,7 +143,8 @@ final class BridgeSession {
       }
       case BridgeFrames.PUBLISH -> {
         if (allowed(Addresses.PUBLIC_REQUESTS.contains(address))) {
-          bus.publish(address, body, options);
+          // to this serve's own consumers, as a send: one frame must not set every serve of the cluster to work
+          bus.publish(address, body, options.setLocalOnly(Addresses.servedLocally(address)));
         }
       }
       case BridgeFrames.REGISTER -> {

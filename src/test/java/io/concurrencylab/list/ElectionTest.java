@@ -117,5 +117,7 @@ class ElectionTest {
     Replica a = new Replica(100);
     assertThatThrownBy(() -> Election.run(vertx, "a", a, Set.of("a", "b", "c"), List.of("a", "b", "c"), 100, 500)
         .await()).isInstanceOfSatisfying(Election.OwnerAlive.class, e -> assertThat(e.owner).isEqualTo("c"));
+    // its own promise of that epoch is taken back: kept, it refused c's rounds once c counted it in, and deposed c
+    assertThat(a.promised()).isZero();
   }
 }

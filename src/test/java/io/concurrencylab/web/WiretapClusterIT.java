@@ -2,15 +2,10 @@ package io.concurrencylab.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.WebMessages.Tap;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
-import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -33,19 +28,7 @@ class WiretapClusterIT {
   private Vertx other;
 
   private Vertx member() {
-    Config hz = ConfigUtil.loadConfig().setClusterName(cluster);
-    hz.setProperty("hazelcast.phone.home.enabled", "false");
-    hz.setProperty("hazelcast.wait.seconds.before.join", "0");
-    hz.setProperty("hazelcast.logging.type", "slf4j");
-    hz.getNetworkConfig().setPort(PORT).setPortAutoIncrement(true).setPortCount(10);
-    hz.getNetworkConfig().getInterfaces().setEnabled(true).addInterface("127.0.0.1");
-    JoinConfig join = hz.getNetworkConfig().getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1"); // tries the port range above
-    VertxOptions options = new VertxOptions();
-    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
-    return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hz)).buildClustered().await();
+    return io.concurrencylab.testing.ClusterMembers.member(cluster, PORT);
   }
 
   @BeforeEach
