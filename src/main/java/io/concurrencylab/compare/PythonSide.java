@@ -98,8 +98,8 @@ final class PythonSide {
         return Outcome.failed(cancelled ? "cancelled" : "failed: " + script + " timed out after " + timeoutMs
             + " ms (compare.pythonTimeoutMs); it and its processes were killed");
       }
-      if (SETSID != null && !group(p.pid()).isEmpty()) {
-        kill(p); // it ended and left processes of its own behind (e.g. killed by a signal before its Pool's close)
+      if (SETSID != null) {
+        killAndWait(leftBehind(p)); // e.g. a Pool's workers, its script killed by a signal before the Pool's close
       }
       if (cancelled) {
         awaitKilled(); // the script is gone, its Pool's workers maybe not yet: "cancelled" means all of them
@@ -159,10 +159,12 @@ final class PythonSide {
   private static void kill(Process p) {
     java.util.Set<ProcessHandle> all = new java.util.LinkedHashSet<>();
     all.add(p.toHandle());
-    if (SETSID != null) {
+    if (SETSID != null && p.isAlive()) { // alive, its pid is still its group's id
       signal("-STOP", List.of("-" + p.pid()));
       all.addAll(group(p.pid()));
       signal("-KILL", List.of("-" + p.pid()));
+    } else if (SETSID != null) {
+      all.addAll(leftBehind(p)); // it ended meanwhile: what it left, stopped
     } else {
       List<ProcessHandle> more = List.of(p.toHandle());
       for (int round = 0; round < 20 && !more.isEmpty(); round++) {
@@ -171,14 +173,33 @@ final class PythonSide {
         more = p.descendants().filter(h -> !all.contains(h)).toList();
       }
     }
-    all.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle h : all) {
+    killAndWait(all);
+  }
+
+  /** SIGKILL to each, then waits for each (bounded). */
+  private static void killAndWait(java.util.Collection<ProcessHandle> processes) {
+    processes.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : processes) {
       try {
         h.onExit().get(KILL_WAIT_S, TimeUnit.SECONDS);
       } catch (Exception e) {
         // still there after 10 s of SIGKILL: nothing more to do from here
       }
     }
+  }
+
+  /**
+   * What an ended script left in its process group, stopped (SIGSTOP) so nothing more forks. Only processes that
+   * started before now: once the script is gone, its pid (the group's id) may be another's, whose group is not ours.
+   */
+  private static List<ProcessHandle> leftBehind(Process p) {
+    java.time.Instant now = java.time.Instant.now();
+    List<ProcessHandle> left = group(p.pid()).stream()
+        .filter(h -> h.info().startInstant().map(start -> !start.isAfter(now)).orElse(false)).toList();
+    if (!left.isEmpty()) {
+      signal("-STOP", left.stream().map(h -> Long.toString(h.pid())).toList());
+    }
+    return left;
   }
 
   /** The processes of process group {@code pgid} (field 5 of /proc/PID/stat, after the command's parentheses). */
