@@ -296,8 +296,11 @@ class SquaresIT {
   @Test
   void aCtrlCToTheWholeProcessGroupCancelsWithNoNodeLost() throws Exception {
     List<ProcessHandle> nodes;
-    // setsid: its own process group, as a shell gives a command, so the group's signal does not reach Maven
-    try (LabProcess lab = LabProcess.startWith(List.of("setsid"), java.util.Map.of(), "squares", "--sizes", "2",
+    // setsid: its own process group, as a shell gives a command, so the group's signal does not reach Maven; env
+    // --default-signal: SIGINT as a terminal's command has it, even when this build runs as a shell's background job
+    // (which ignores SIGINT, and so would lab: a CI run of mine did that, and the run went on to the end)
+    try (LabProcess lab = LabProcess.startWith(List.of("env", "--default-signal=INT", "setsid"), java.util.Map.of(),
+        "squares", "--sizes", "2",
         "--to", "10000000", "--chunk", "1000", "--set", "data.dir=" + data)) {
       lab.awaitErrLine(Pattern.compile("size 2 compute: "), RUN);
       nodes = lab.handle().children().toList();
