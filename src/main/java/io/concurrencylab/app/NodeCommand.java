@@ -95,6 +95,7 @@ final class NodeCommand implements Callable<Integer> {
     ClusterSettings.Clustered node = settings.join(new VertxOptions().setEventLoopPoolSize(1)).await();
     long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
+    vertx.exceptionHandler(io.concurrencylab.cluster.UnhandledExceptions::handle); // Vert.x's noise when a peer dies
     String advertised = node.manager().getHazelcastInstance().getCluster().getLocalMember().getAddress().getHost();
     Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId(), role, advertised));
     if (!lite) { // a lite member holds no data: sweep nodes skip the registry, which lives on data members

@@ -47,7 +47,7 @@ final class SweepCluster {
     this.own = settings != null;
     this.context = vertx.getOrCreateContext();
     if (own) {
-      vertx.exceptionHandler(UnhandledExceptions::handle);
+      vertx.exceptionHandler(io.concurrencylab.cluster.UnhandledExceptions::handle);
     }
     SquaresCodec.register(vertx.eventBus());
     listening = manager.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {

@@ -1,4 +1,4 @@
-package io.concurrencylab.squares;
+package io.concurrencylab.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
