@@ -48,6 +48,11 @@ public final class ListMessages {
   public static final java.util.Set<String> INTERNAL_HEADERS = java.util.Set.of(REPLY_TO, CORRELATION, VIA_SERVE,
       HOLD_UNTIL);
 
+  /** Whether {@code name} is one of {@link #INTERNAL_HEADERS} in any letter case (the bus's headers ignore case). */
+  public static boolean isInternalHeader(String name) {
+    return INTERNAL_HEADERS.stream().anyMatch(name::equalsIgnoreCase);
+  }
+
   /** The failure (503) of a request that reached a serve that no longer owns the list: send it again. */
   public static final String NOT_OWNER = "not the list owner (any more): send it again";
   /** The failure (503) when no owner answered within {@code list.failoverHoldMs}. */

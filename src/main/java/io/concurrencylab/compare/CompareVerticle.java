@@ -128,8 +128,8 @@ public final class CompareVerticle extends VerticleBase {
       Failures.reply(msg, e);
       return;
     }
-    control.cancel();
-    msg.reply(new Started(running).toJson());
+    String cancelled = running;
+    cancelOffTheLoop().onComplete(ar -> msg.reply(new Started(cancelled).toJson()));
   }
 
   private void latest(Message<Object> msg) {
@@ -141,13 +141,24 @@ public final class CompareVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Cancels on a worker thread: stopping what the comparison started kills processes and waits for them (a Python
+   * script's Pool, nodes), seconds at worst, which must not hold this event loop.
+   */
+  private Future<Void> cancelOffTheLoop() {
+    return vertx.executeBlocking(() -> {
+      control.cancel();
+      return null;
+    }, false);
+  }
+
   /** Serve is stopping: a comparison going is cancelled (it stops what it started), and waited for, bounded. */
   @Override
   public Future<?> stop() {
     if (running == null) {
       return Future.succeededFuture();
     }
-    control.cancel();
+    cancelOffTheLoop();
     Promise<Void> stopped = Promise.promise();
     runDone.onComplete(ar -> stopped.tryComplete());
     long timer = vertx.setTimer(config.squaresStopGraceMs() + 20_000, id -> {

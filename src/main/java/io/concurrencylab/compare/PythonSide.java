@@ -202,7 +202,10 @@ final class PythonSide {
     return left;
   }
 
-  /** The processes of process group {@code pgid} (field 5 of /proc/PID/stat, after the command's parentheses). */
+  /**
+   * The processes of process group {@code pgid} in the session of the same id (fields 5 and 6 of /proc/PID/stat,
+   * after the command's parentheses): what setsid made of a script, and what it started.
+   */
   static List<ProcessHandle> group(long pgid) {
     List<ProcessHandle> members = new ArrayList<>();
     try (java.util.stream.Stream<Path> procs = Files.list(Path.of("/proc"))) {
@@ -210,7 +213,7 @@ final class PythonSide {
         try {
           String stat = Files.readString(d.resolve("stat"));
           String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-          if (Long.parseLong(after[2]) == pgid) {
+          if (Long.parseLong(after[2]) == pgid && Long.parseLong(after[3]) == pgid) {
             ProcessHandle.of(Long.parseLong(d.getFileName().toString())).ifPresent(members::add);
           }
         } catch (IOException | RuntimeException gone) {

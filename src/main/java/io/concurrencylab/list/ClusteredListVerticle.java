@@ -102,6 +102,14 @@ public final class ClusteredListVerticle extends VerticleBase {
   private Set<String> learnedVoters;
   /** Why this serve could not try for the list (too few voters here), as last logged: logged once per reason. */
   private String noMajorityLogged;
+  /**
+   * The last change of voters this owner submitted: each next one waits until it is held by a majority, so any two
+   * consecutive sets of voters share a majority (two serves joining in one round, with the owner dying, could leave
+   * an older majority that missed the round).
+   */
+  private Future<?> voterChange = Future.succeededFuture();
+  private int voterChangesWaiting;
+  private static final int MAX_VOTER_CHANGES_WAITING = 16;
   /** Whether the lack of any owner was logged (by a serve that joins, and cannot elect). */
   private boolean noOwnerSaid;
   /** Serves outside this cluster whose late requests were ignored, as logged (once each, at most 16). */
@@ -346,17 +354,23 @@ public final class ClusteredListVerticle extends VerticleBase {
     if (state.voters().isEmpty()) { // a new list: the live serves it was elected among are its first voters
       won.voters().forEach(v -> state.apply(Op.join(v)));
     }
+    learnedVoters = null; // its own state's voters from now on
+    voterChange = Future.succeededFuture();
+    voterChangesWaiting = 0;
     boolean ownState = state == replica.state();
     replica.own(won.epoch(), state);
     // The changes of operations this serve applied from the last owner but had not heard committed: they are in the
-    // list it now owns, so they are published here, not dropped (their events were missing at a failover). A state
-    // taken from another serve comes without them: observers see the seq jump and reload.
+    // list it now owns, so they are published (their events were missing at a failover), once this owner's first
+    // round is held by a majority. A state taken from another serve comes without them: observers see the seq jump
+    // and reload.
+    List<ListState.Changed> held = new ArrayList<>();
     while (ownState && !unpublished.isEmpty() && unpublished.peek().opSeq() <= state.seq()) {
-      publishHere(unpublished.poll());
+      held.add(unpublished.poll());
     }
     unpublished.clear();
     owner = new ListOwner(vertx, serves.self(), won.epoch(), state, replicateTimeoutMs, stepDownAfterMs,
         why -> stepDown(), this::publishHere);
+    owner.publishOnceHeld(held);
     meters = new ListMeters();
     ownerId = serves.self();
     var bus = vertx.eventBus();
@@ -392,11 +406,25 @@ public final class ClusteredListVerticle extends VerticleBase {
     return Future.all(deployed).mapEmpty();
   }
 
+  /** As owner: a join or leave, once the change before it is held by a majority (see {@link #voterChange}). */
+  private Future<JsonObject> changeVoters(Op op) {
+    if (voterChangesWaiting >= MAX_VOTER_CHANGES_WAITING) {
+      return Future.failedFuture(new io.concurrencylab.bus.LabException(Failures.NOT_READY,
+          "changes of voters are waiting already; ask again"));
+    }
+    ListOwner current = owner;
+    voterChangesWaiting++;
+    Future<JsonObject> next = voterChange.transform(ar -> current.submit(op)) // a stopped owner refuses it
+        .andThen(ar -> voterChangesWaiting = Math.max(0, voterChangesWaiting - 1));
+    voterChange = next;
+    return next;
+  }
+
   /** As owner: voters that left the cluster stop voting (while a majority of them still answers). */
   private void dropVotersGone(List<String> live) {
     for (String voter : owner.state().voters()) {
       if (!live.contains(voter) && leaving.add(voter)) {
-        owner.submit(Op.leave(voter)).onComplete(ar -> leaving.remove(voter));
+        changeVoters(Op.leave(voter)).onComplete(ar -> leaving.remove(voter));
       }
     }
   }
@@ -549,7 +577,7 @@ public final class ClusteredListVerticle extends VerticleBase {
       return;
     }
     Op op = join != null ? Op.join(join) : Op.leave(leave);
-    owner.submit(op).onComplete(ar -> {
+    changeVoters(op).onComplete(ar -> {
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {
@@ -588,7 +616,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     vertx.eventBus().removeOutboundInterceptor(stampVia);
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2_000);
     Future<?> left = owner != null
-        ? owner.submit(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()
+        ? changeVoters(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()
         : vertx.eventBus().request(Addresses.LIST_VOTERS, new JsonObject().put("leave", serves.self()), quick)
             .map(v -> (Object) v).otherwiseEmpty();
     return left.eventually(() -> {

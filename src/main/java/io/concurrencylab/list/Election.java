@@ -126,9 +126,7 @@ final class Election {
               replica.saw(answer.promisedEpoch()); // refused: the next try starts above what it promised
               if (!answer.promised() && answer.owner() != null && live.contains(answer.owner())
                   && !answer.owner().equals(self)) {
-                if (won.tryFail(new OwnerAlive(answer.owner()))) {
-                  replica.withdraw(epoch, promisedBefore);
-                }
+                won.tryFail(new OwnerAlive(answer.owner()));
                 return;
               }
               if (answer.promised()) {
@@ -143,7 +141,9 @@ final class Election {
           });
     }
     decide.run(); // alone, or no other voter alive
-    return won.future();
+    // lost, however: its own promise of the epoch is taken back (kept, it refused a live owner's rounds once that
+    // owner counted this serve in, and deposed it for nothing)
+    return won.future().onFailure(e -> replica.withdraw(epoch, promisedBefore));
   }
 
   /** Whether {@code granted} are more than half of {@code voters}. */

@@ -119,14 +119,29 @@ final class ListOwner {
     return state;
   }
 
+  /**
+   * Changes of the list this owner starts from that were never published (the last owner's operations this serve
+   * applied but had not heard committed): published once this owner's first round is held by a majority, so a change
+   * that a later owner might not have is never published.
+   */
+  void publishOnceHeld(List<ListState.Changed> changes) {
+    for (ListState.Changed change : changes) {
+      queued.add(new Pending(null, null, change, Promise.promise()));
+    }
+    if (!changes.isEmpty()) {
+      sendSoon();
+    }
+  }
+
   /** Applies {@code op} now and completes once a majority holds it: with the reply, or the op's own failure. */
   Future<JsonObject> submit(Op op) {
     if (stopped) {
       return Future.failedFuture(notOwner());
     }
     Promise<JsonObject> first = op.requestId() == null ? null : waiting.get(op.requestId());
-    if (first != null) {
-      return first.future(); // the same request, retried while its first try waits for its round
+    if (first != null) { // the same request, retried while its first try waits for its round; or another under its id
+      String conflict = state.conflict(op);
+      return conflict == null ? first.future() : Future.failedFuture(new LabException(Failures.CONFLICT, conflict));
     }
     long before = state.seq();
     ListState.Outcome outcome = state.apply(op);

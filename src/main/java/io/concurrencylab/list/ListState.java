@@ -79,10 +79,9 @@ final class ListState {
   Outcome apply(Op op) {
     Answer earlier = op.requestId() == null ? null : answers.get(op.requestId());
     if (earlier != null) {
-      return earlier.op().equals(signature(op)) ? new Outcome(earlier.reply(), null, null, null)
-          : new Outcome(null, io.concurrencylab.bus.Failures.CONFLICT, "request id '"
-              + io.concurrencylab.bus.Bodies.cut(op.requestId(), 40) + "' was used for " + earlier.op()
-              + "; a request id names one operation, this one is " + signature(op) + ": nothing done", null);
+      String conflict = conflict(op);
+      return conflict == null ? new Outcome(earlier.reply(), null, null, null)
+          : new Outcome(null, io.concurrencylab.bus.Failures.CONFLICT, conflict, null);
     }
     Outcome outcome = switch (op.kind()) {
       case ADD -> add(op.value());
@@ -94,6 +93,19 @@ final class ListState {
       answers.put(op.requestId(), new Answer(signature(op), outcome.reply()));
     }
     return outcome;
+  }
+
+  /**
+   * Why {@code op} may not use its request id (the id was used for another operation), or null: never used, used by
+   * this very operation, or remembered from a list of before ids named their operation.
+   */
+  String conflict(Op op) {
+    Answer earlier = op.requestId() == null ? null : answers.get(op.requestId());
+    if (earlier == null || earlier.op() == null || earlier.op().equals(signature(op))) {
+      return null;
+    }
+    return "request id '" + io.concurrencylab.bus.Bodies.cut(op.requestId(), 40) + "' was used for " + earlier.op()
+        + "; a request id names one operation, this one is " + signature(op) + ": nothing done";
   }
 
   /** The operation a request id names: its kind and, for an add, its value. */
@@ -177,7 +189,9 @@ final class ListState {
     JsonObject remembered = json.getJsonObject("answers");
     remembered.fieldNames().forEach(id -> {
       JsonObject a = remembered.getJsonObject(id);
-      state.answers.put(id, new Answer(a.getString("op"), a.getJsonObject("reply")));
+      // before ids named their operation, the answer itself was kept: taken as it is, for any operation
+      state.answers.put(id, a.containsKey("reply") ? new Answer(a.getString("op"), a.getJsonObject("reply"))
+          : new Answer(null, a));
     });
     return state;
   }

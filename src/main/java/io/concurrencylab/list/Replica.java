@@ -45,10 +45,10 @@ final class Replica {
   }
 
   /**
-   * A candidate's own promise of {@code epoch}, taken back (to {@code before}) once its election ended because a live
-   * owner is there: kept, it would refuse that owner's rounds as soon as the owner counts this serve in again, and
-   * depose it for nothing. Safe: nobody else got this promise, and this serve owns nothing of that epoch. Kept if
-   * it has since accepted a state of that epoch (another candidate won it).
+   * A candidate's own promise of {@code epoch}, taken back (to {@code before}) once its election was lost: kept, it
+   * would refuse a live owner's rounds as soon as that owner counts this serve in again, and depose it for nothing.
+   * Safe: nobody else got this promise, and this serve owns nothing of that epoch. Kept if it has since accepted a
+   * state of that epoch (another candidate won it).
    */
   void withdraw(long epoch, long before) {
     if (promised == epoch && accepted < epoch) {

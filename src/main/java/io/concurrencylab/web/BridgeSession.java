@@ -158,7 +158,9 @@ final class BridgeSession {
           tail.unregister();
         }
       }
-      default -> reader.stop(BridgeFrames.MALFORMED, "unknown frame type " + Bodies.show(frame.getValue("type")));
+      default -> reader.stop(BridgeFrames.MALFORMED, type.isEmpty()
+          ? "a frame needs a \"type\" (send, publish, register, unregister or ping)"
+          : "unknown frame type " + Bodies.show(frame.getValue("type")));
     }
   }
 
@@ -223,7 +225,8 @@ final class BridgeSession {
       return null;
     }
     for (Map.Entry<String, Object> header : json) {
-      if (header.getKey().equals(TOKEN_HEADER) || ListMessages.INTERNAL_HEADERS.contains(header.getKey())) {
+      // any letter case: the bus's headers ignore it (ViaServe is viaServe there)
+      if (header.getKey().equalsIgnoreCase(TOKEN_HEADER) || ListMessages.isInternalHeader(header.getKey())) {
         continue; // never passed on to the bus: the token is this bridge's; the others the app's own (ListMessages)
       }
       boolean timeout = header.getKey().equals(TIMEOUT_HEADER);

@@ -124,7 +124,7 @@ public final class WebVerticle extends VerticleBase {
     HealthChecks checks = HealthChecks.create(vertx)
         // held while an owner is being elected (a serve just started, or a failover), within the check's 2 s
         .register("list-owner", 2_000, promise -> io.concurrencylab.bus.OwnerRequests.request(vertx,
-                Addresses.LIST_SNAPSHOT, null, new DeliveryOptions(), 1_500, "the health check's")
+                Addresses.LIST_SNAPSHOT, null, new DeliveryOptions(), 1_500, "the health check's own limit")
             .onComplete(ar -> promise.complete(status(ar.cause()))))
         .register("factorial-workers", 2_000, promise -> vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 0,
                 new DeliveryOptions(quick).setLocalOnly(true)) // this serve's own workers
