@@ -13,7 +13,7 @@ import io.vertx.core.eventbus.ReplyException;
  *  4  timeout: no reply in time
  *  5  no handler at that address (is the app serving it?)
  *  6  address refused by the bridge (not in the public contract)
- *  7  app not reachable (start it with launcher/lab serve)
+ *  7  app not reachable (start it with launcher/lab serve), or its bridge full
  * 130  interrupted (Ctrl-C or SIGTERM during a run); what it started was stopped
  * </pre>
  */
@@ -39,7 +39,7 @@ public final class ExitCodes {
       + "  4  timeout: no reply in time%n"
       + "  5  no handler at that address%n"
       + "  6  address refused by the bridge (not in the public contract)%n"
-      + "  7  app not reachable (start it with: launcher/lab serve)%n"
+      + "  7  app not reachable (start it with: launcher/lab serve), or its bridge full%n"
       + "130  interrupted (Ctrl-C or SIGTERM during a run); what it started was stopped";
 
   /** The exit code for a failed request. */
