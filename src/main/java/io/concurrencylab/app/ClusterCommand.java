@@ -147,7 +147,8 @@ final class ClusterCommand implements Runnable {
       List<ClusterRun.Recorded> recorded = contents.nodes();
       // Join just long enough to read the member list. As a data member: a lite member cannot start a cluster of
       // its own, which is what happens when nobody is there (then the list is just this probe).
-      ClusterSettings.Clustered probe = settings(config, "status", false).join(new VertxOptions()).await();
+      ClusterSettings.Clustered probe = settings(config, "status", false)
+          .join(ClusterSettings.withoutJarFiles(new VertxOptions())).await();
       try {
         List<Member> members = Members.all(probe.manager().getHazelcastInstance().getCluster().getMembers());
         if (members.size() == 1) {

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.file.FileSystemOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -324,6 +325,17 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e); // every Java platform has SHA-256
     }
+  }
+
+  /**
+   * {@code options} for a process that serves no file from the jar (a node, a coordinator, a probe). Vert.x then
+   * makes no cache folder for such files: it makes one in {@code java.io.tmpdir} for every instance otherwise, and only
+   * a clean close or the JVM's shutdown hooks remove it, so every node of a sweep (killed, not closed: README,
+   * teardown) left an empty {@code vertx-cache-*} folder behind. Serve keeps the cache: its page comes from the jar.
+   */
+  public static VertxOptions withoutJarFiles(VertxOptions options) {
+    return options.setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)
+        .setFileCachingEnabled(false));
   }
 
   /** A clustered Vert.x that has joined; the event bus listens on {@code host} too. */

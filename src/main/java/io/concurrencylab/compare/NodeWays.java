@@ -57,7 +57,8 @@ final class NodeWays implements AutoCloseable {
   /** Joins the comparison's own cluster (the coordinator's side); no node is launched yet. */
   static NodeWays join(Plan plan, NodeProcesses processes) {
     long start = System.nanoTime();
-    ClusterSettings.Clustered joined = plan.cluster().join(new VertxOptions(), ClusterSettings.THROWAWAY_COORDINATOR)
+    ClusterSettings.Clustered joined = plan.cluster().join(ClusterSettings.withoutJarFiles(new VertxOptions()),
+        ClusterSettings.THROWAWAY_COORDINATOR)
         .await();
     Coordinator coordinator = new Coordinator(plan, processes, joined.manager());
     try {

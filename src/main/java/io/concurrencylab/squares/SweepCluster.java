@@ -66,7 +66,7 @@ final class SweepCluster {
   static Future<SweepCluster> join(LabConfig config, String runId) {
     ClusterSettings settings = new ClusterSettings("lab-sweep-" + runId, config.clusterHost(), config.squaresPort(),
         config.clusterPortCount(), false, "coordinator");
-    return settings.join(new VertxOptions(), ClusterSettings.THROWAWAY_COORDINATOR)
+    return settings.join(ClusterSettings.withoutJarFiles(new VertxOptions()), ClusterSettings.THROWAWAY_COORDINATOR)
         .map(joined -> new SweepCluster(joined, settings));
   }
 

@@ -76,6 +76,23 @@ class SquaresIT {
     }
   }
 
+  /**
+   * Nodes are killed, not closed, at a sweep's end: whatever a Vert.x leaves for its close to remove stays. Its cache
+   * folder for files from the jar did, one {@code vertx-cache-*} per node and run in /tmp.
+   */
+  @Test
+  void aSweepLeavesNothingInTheTemporaryFolder(@TempDir Path tmp) throws Exception {
+    try (LabProcess lab = LabProcess.startWith(List.of(), java.util.Map.of("JAVA_TOOL_OPTIONS",
+        "-Djava.io.tmpdir=" + tmp), "squares", "--sizes", "1,2", "--to", "10", "--set", "data.dir=" + data)) {
+      assertThat(lab.awaitExit(RUN)).as(lab.stderr()).isZero();
+      assertThat(lab.stderr()).contains("-Djava.io.tmpdir=" + tmp); // the JVMs took it ("Picked up ...")
+      assertThat(Processes.labNodes(new RunHistory(data).readAll().get(0).id())).isEmpty();
+      try (var left = Files.list(tmp)) {
+        assertThat(left.map(f -> f.getFileName().toString())).isEmpty();
+      }
+    }
+  }
+
   /** Runs 1..2,000,000 in small chunks on 2 nodes in this JVM, doing {@code toOneNode} to a node mid-compute. */
   private RunRecord runWhileDoing(Consumer<ProcessHandle> toOneNode, AtomicLong victim) throws Exception {
     return runWhileDoing(toOneNode, victim, 2_000_000, 2_000);

@@ -27,6 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every route of the JSON API against the real list owner and factorial workers, good input and bad. */
 class ApiRoutesTest {
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path data; // a handler's data folder, removed after each test
   private WebFixture web;
 
   @BeforeEach
@@ -215,7 +217,6 @@ class ApiRoutesTest {
   /** The real comparison handler: every request sent to it here is refused or reads, so none starts. */
   @Test
   void comparisonRoutesRelayToTheHandlerAndBadRequestsStartNothing() throws Exception {
-    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("api-compare");
     web.vertx.deployVerticle(new io.concurrencylab.compare.CompareVerticle(WebFixture.config()
         .with("data.dir", data.toString()))).await();
     JsonObject idle = new JsonObject().putNull("report").putNull("running").putNull("progress");
@@ -239,7 +240,6 @@ class ApiRoutesTest {
 
   /** The real squares handler, reading its history from a data folder holding {@link #RUN}. */
   private void squaresHandler() throws Exception {
-    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("api-squares");
     new io.concurrencylab.squares.RunHistory(data).append(RUN);
     web.vertx.deployVerticle(new io.concurrencylab.squares.SweepVerticle(WebFixture.config()
         .with("data.dir", data.toString()))).await();

@@ -24,6 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * library would not send most of this.
  */
 class HostileInputTest {
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path data; // a handler's data folder, removed after each test
   private WebFixture web;
   private LogCapture log;
 
@@ -59,7 +61,6 @@ class HostileInputTest {
 
   /** The real squares handler (a sweep would launch processes: every request sent to it here is refused). */
   private void squaresHandler() throws Exception {
-    java.nio.file.Path data = java.nio.file.Files.createTempDirectory("hostile-squares");
     web.vertx.deployVerticle(new io.concurrencylab.squares.SweepVerticle(WebFixture.config()
         .with("data.dir", data.toString()))).await();
   }
