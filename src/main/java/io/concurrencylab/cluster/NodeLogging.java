@@ -75,12 +75,15 @@ public final class NodeLogging implements SLF4JServiceProvider {
     if (name.equals(VERTX_IMPL)) {
       return null; // off: a failed clustered start, which the command reports in one line; see conf/logback.xml
     }
-    return name.startsWith("com.hazelcast") || name.equals(CLUSTERED_EVENT_BUS) ? Level.ERROR : Level.WARN;
+    return name.startsWith("com.hazelcast") || name.equals(CLUSTERED_EVENT_BUS) || name.equals(MESSAGE_CONSUMER)
+        || name.equals(METER_REGISTRY) ? Level.ERROR : Level.WARN;
   }
 
   private static final String CONNECTION_BASE = "io.vertx.core.net.impl.ConnectionBase";
   private static final String VERTX_IMPL = "io.vertx.core.impl.VertxImpl";
   private static final String CLUSTERED_EVENT_BUS = "io.vertx.core.eventbus.impl.clustered.ClusteredEventBus";
+  private static final String MESSAGE_CONSUMER = "io.vertx.core.eventbus.impl.MessageConsumerImpl";
+  private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 
   /** {@code com.hazelcast.internal.cluster.ClusterService} → {@code c.h.i.c.ClusterService}, like logback's %logger{20}. */
   static String shortName(String name) {

@@ -30,6 +30,26 @@ class NodeLoggingTest {
         .isEqualTo(Level.ERROR);
   }
 
+  /** Every logger conf/logback.xml names has the same threshold in a node: the two cannot drift apart. */
+  @Test
+  void everyLoggerOfLogbackXmlHasItsLevelInANode() throws Exception {
+    var xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(java.nio.file.Path.of("conf", "logback.xml").toFile());
+    var loggers = xml.getElementsByTagName("logger");
+    assertThat(loggers.getLength()).isGreaterThan(5);
+    for (int i = 0; i < loggers.getLength(); i++) {
+      var logger = (org.w3c.dom.Element) loggers.item(i);
+      String name = logger.getAttribute("name");
+      String level = logger.getAttribute("level");
+      if (level.startsWith("${LAB_LOG_LEVEL")) {
+        assertThat(NodeLogging.threshold(name + ".Any", null)).as(name).isEqualTo(Level.INFO);
+        continue;
+      }
+      assertThat(NodeLogging.threshold(name, null)).as(name)
+          .isEqualTo(level.equals("OFF") ? null : Level.valueOf(level));
+    }
+  }
+
   @Test
   void loggersAnswerWhatTheyWouldPrint() {
     assertThat(loggers.getLogger("com.hazelcast.system").isWarnEnabled()).isFalse();
