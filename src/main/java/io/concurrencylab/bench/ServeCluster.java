@@ -55,29 +55,31 @@ final class ServeCluster implements AutoCloseable {
         "-jar", NodeProcesses.jar().toString(), "serve", "--parent-pid", Long.toString(ProcessHandle.current().pid()),
         "--set", "http.port=0", "--set", "bridge.port=0", "--set", "cluster.name=" + name,
         "--set", "cluster.port=" + clusterPort, "--set", "data.dir=" + dir.resolve("serve-" + index),
-        "--set", "list.capacity=10000000",
+        "--set", "list.capacity=1000000", // the most a serve takes: no run of the list bench comes near it
         "--set", "list.producerMinMs=600000", "--set", "list.producerMaxMs=600000",
         "--set", "list.consumerMinMs=600000", "--set", "list.consumerMaxMs=600000"));
-    Process process = new ProcessBuilder(command).redirectError(dir.resolve("serve-" + index + ".log").toFile())
-        .start();
+    Path log = dir.resolve("serve-" + index + ".log");
+    Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
     serves.add(new Serve(process, 0, 0, null)); // owned from now on, whatever happens next
     BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    int httpPort = Integer.parseInt(await(out, HTTP).group(1));
-    int bridgePort = Integer.parseInt(await(out, BRIDGE).group(1));
-    String node = await(out, NODE).group(1);
+    int httpPort = Integer.parseInt(await(out, HTTP, log).group(1));
+    int bridgePort = Integer.parseInt(await(out, BRIDGE, log).group(1));
+    String node = await(out, NODE, log).group(1);
     Serve serve = new Serve(process, httpPort, bridgePort, node);
     serves.set(index, serve);
     return serve;
   }
 
-  private static Matcher await(BufferedReader out, Pattern pattern) throws IOException {
+  private static Matcher await(BufferedReader out, Pattern pattern, Path log) throws IOException {
     for (String line; (line = out.readLine()) != null; ) {
       Matcher m = pattern.matcher(line);
       if (m.find()) {
         return m;
       }
     }
-    throw new IOException("serve exited before printing " + pattern);
+    List<String> said = Files.exists(log) ? Files.readAllLines(log) : List.of();
+    throw new IOException("a serve of the benchmark exited before it served: "
+        + (said.isEmpty() ? "it printed nothing" : said.get(said.size() - 1)) + " (its log: " + log + ")");
   }
 
   List<Serve> alive() {
