@@ -45,6 +45,11 @@ public final class Addresses {
    * {@code factorial.FactorialWorkerVerticle} (worker threads).
    */
   public static final String FACTORIAL_WORK = "lab.factorial.work";
+  /**
+   * Internal, in-process request: how loaded this process's factorial pool is ({@link FactorialMessages.Load}), for
+   * /health. Handled by {@code factorial.FactorialGateVerticle} on its event loop: it never waits behind the work.
+   */
+  public static final String FACTORIAL_LOAD = "lab.factorial.load";
 
   /** Request: run a squares sweep and reply with its run record when it is done. Handled by {@code squares.SweepVerticle}. */
   public static final String SQUARES_RUN = "lab.squares.run";

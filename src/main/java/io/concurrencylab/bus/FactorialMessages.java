@@ -24,6 +24,16 @@ public final class FactorialMessages {
     }
   }
 
+  /**
+   * Reply of {@code lab.factorial.load}: factorials admitted and not yet answered, and the most
+   * {@code factorial.maxInFlight} admits. A full pool is busy, not down.
+   */
+  public record Load(int inFlight, int maxInFlight) {
+    public JsonObject toJson() {
+      return new JsonObject().put("inFlight", inFlight).put("maxInFlight", maxInFlight);
+    }
+  }
+
   /** Reply: the exact value, its digit count, the compute time and the (worker) thread that computed it. */
   public record Result(int n, String value, int digits, long micros, String thread) {
     public JsonObject toJson() {

@@ -178,7 +178,7 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     if (members != null) { // a node of a sweep or compare: its coordinator already leads the cluster
       // Keep asking for that master rather than claiming mastership after cluster.xml's 1 s. A claim waits for
       // every peer's vote, up to Hazelcast's fixed 10 s (TcpIpJoiner.MASTERSHIP_CLAIM_TIMEOUT), and peers that start
-      // together on two cores vote late: 8-node sweeps took 18-21 s instead of 10-12 s (README, formation).
+      // together on two cores vote late: 8-node sweeps took 18-21 s instead of 10-12 s (docs/results.md, formation).
       tcp.setConnectionTimeoutSeconds(Math.max(tcp.getConnectionTimeoutSeconds(), ASKING_NODE_PATIENCE_SECONDS));
       memberEndpointOnly(config);
     }
@@ -192,9 +192,9 @@ public record ClusterSettings(String name, String host, int port, int portCount,
    * The same network with a member endpoint only, for a node of a sweep or compare: no Hazelcast client ever
    * connects to such a throwaway member, and without a client endpoint Hazelcast builds no client engine (its
    * message tasks, exception factory and their ~100 lambdas), the largest part of a member's start that it does not
-   * need: a node's start CPU in a cluster of 8 went from ~1,030 ms to ~890 ms (README, formation). What Hazelcast
-   * itself maps from {@code <network>} to a member endpoint is carried over, and so are the {@code hazelcast.socket.*}
-   * properties, which Hazelcast reads from the endpoint instead once it is there. Not carried: the REST and memcache
+   * need: a node's start CPU in a cluster of 8 went from ~1,030 ms to ~890 ms (docs/results.md, formation). What
+   * Hazelcast itself maps from {@code <network>} to a member endpoint is carried over, and so are the
+   * {@code hazelcast.socket.*} properties, which Hazelcast reads from the endpoint instead once it is there. Not carried: the REST and memcache
    * endpoints, which such a node does not serve, and TPC (off by default, which needs a client endpoint).
    */
   static void memberEndpointOnly(Config config) {
@@ -225,8 +225,8 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   /**
    * Set by {@link NodeProcesses} on every node it launches: the SHA-256 of the cluster.xml the launching process
    * has checked against Hazelcast's schema. A node that reads the very same bytes skips the schema check, which is
-   * the largest single cost of its start (Hazelcast loads and compiles its whole XSD each time; see the README's
-   * formation table). Any other content, or no digest, is checked as usual.
+   * the largest single cost of its start (Hazelcast loads and compiles its whole XSD each time; see
+   * docs/results.md, the table of settings). Any other content, or no digest, is checked as usual.
    */
   public static final String CHECKED_DIGEST = "lab.cluster.xml.sha256";
 
@@ -329,9 +329,10 @@ public record ClusterSettings(String name, String host, int port, int portCount,
 
   /**
    * {@code options} for a process that serves no file from the jar (a node, a coordinator, a probe). Vert.x then
-   * makes no cache folder for such files: it makes one in {@code java.io.tmpdir} for every instance otherwise, and only
-   * a clean close or the JVM's shutdown hooks remove it, so every node of a sweep (killed, not closed: README,
-   * teardown) left an empty {@code vertx-cache-*} folder behind. Serve keeps the cache: its page comes from the jar.
+   * makes no cache folder for such files: it makes one in {@code java.io.tmpdir} for every instance otherwise, and
+   * only a clean close or the JVM's shutdown hooks remove it, so every node of a sweep (killed, not closed:
+   * docs/results.md, teardown) left an empty {@code vertx-cache-*} folder behind. Serve keeps the cache: its page
+   * comes from the jar.
    */
   public static VertxOptions withoutJarFiles(VertxOptions options) {
     return options.setFileSystemOptions(new FileSystemOptions().setClassPathResolvingEnabled(false)

@@ -166,7 +166,7 @@ public final class NodeProcesses {
    * SIGKILL to every recorded node; completes once each has exited. For the nodes of a sweep, whose cluster is
    * thrown away with them: they hold nothing (lite members, no state), so there is nothing to hand over, and a clean
    * leave of N nodes at once costs seconds (each leave makes every remaining member re-run Vert.x's cluster-wide
-   * clean-up of the subscriptions; see the README's Results). What is left is the kernel's work of ending them.
+   * clean-up of the subscriptions; see docs/results.md). What is left is the kernel's work of ending them.
    */
   public Future<Void> killAll() {
     List<Node> nodes = List.copyOf(started);

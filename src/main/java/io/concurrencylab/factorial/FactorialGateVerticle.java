@@ -1,6 +1,7 @@
 package io.concurrencylab.factorial;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.FactorialMessages;
 import io.concurrencylab.bus.FactorialMessages.Request;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.bus.LabException;
@@ -31,6 +32,8 @@ final class FactorialGateVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
+    vertx.eventBus().<Void>localConsumer(Addresses.FACTORIAL_LOAD, msg -> msg.reply(
+        new FactorialMessages.Load(admission.inFlight(), admission.limit()).toJson()));
     return vertx.eventBus().consumer(Addresses.FACTORIAL_COMPUTE, this::admit).completion();
   }
 

@@ -8,6 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -97,7 +98,11 @@ public final class WebVerticle extends VerticleBase {
           ErrorHandler.STATUSES.forEach(status -> router.errorHandler(status, errors));
           return Future.all(vertx.deployVerticle(wiretap), events.start());
         })
-        .compose(v -> vertx.createHttpServer(new HttpServerOptions()
+        // HTTP/1.1 only. With cleartext HTTP/2 (h2c) on, Vert.x's default, a connection is handed to the server (and
+        // to SlowClients' header clock) only once its first bytes tell HTTP/1.1 from h2c: a client that sent nothing
+        // was held until the idle timeout. No browser speaks h2c, and its frames escape the HTTP/1.1 limits here
+        // (a body over http.maxBodyBytes ended in a GOAWAY, not a 413).
+        .compose(v -> vertx.createHttpServer(new HttpServerOptions().setHttp2ClearTextEnabled(false)
                 .setIdleTimeout((int) config.httpIdleTimeoutMs()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS))
             .requestHandler(router)
             .invalidRequestHandler(ErrorHandler::invalidRequest)
@@ -126,9 +131,11 @@ public final class WebVerticle extends VerticleBase {
         .register("list-owner", 2_000, promise -> io.concurrencylab.bus.OwnerRequests.request(vertx,
                 Addresses.LIST_SNAPSHOT, null, new DeliveryOptions(), 1_500, "the health check's own limit")
             .onComplete(ar -> promise.complete(status(ar.cause()))))
-        .register("factorial-workers", 2_000, promise -> vertx.eventBus().request(Addresses.FACTORIAL_COMPUTE, 0,
-                new DeliveryOptions(quick).setLocalOnly(true)) // this serve's own workers
-            .onComplete(ar -> promise.complete(status(ar.cause()))));
+        // this serve's own pool, asked how loaded it is: a full pool (factorial.maxInFlight in flight) is busy, not
+        // down, and a question sent through it would wait behind its work
+        .register("factorial-workers", 2_000, promise -> vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_LOAD,
+                null, new DeliveryOptions(quick).setLocalOnly(true))
+            .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK(ar.result().body()) : status(ar.cause()))));
     extraChecks.forEach(c -> checks.register(c.name(), c.timeoutMs(), c.procedure()));
     return checks;
   }

@@ -173,9 +173,14 @@ class FactorialWorkerVerticleTest {
       assertThat(e.getMessage()).contains("factorial.maxInFlight");
     });
     assertThat(first.isComplete()).isFalse();
+    // how loaded the pool is, answered by the gate while both workers' slots are held (/health asks this)
+    assertThat(vertx.eventBus().request(Addresses.FACTORIAL_LOAD, null, QUICK).await().body())
+        .isEqualTo(new io.vertx.core.json.JsonObject().put("inFlight", 2).put("maxInFlight", 2));
     release.countDown();
     Future.all(first, second).await();
     assertThat(compute(8).value()).as("the slots are free again").isEqualTo("40320");
+    assertThat(vertx.eventBus().request(Addresses.FACTORIAL_LOAD, null, QUICK).await().body())
+        .isEqualTo(new io.vertx.core.json.JsonObject().put("inFlight", 0).put("maxInFlight", 2));
   }
 
   @Test

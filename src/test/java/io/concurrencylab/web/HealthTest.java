@@ -29,7 +29,10 @@ class HealthTest {
       assertThat(reply.status()).isEqualTo(200);
       assertThat(reply.json().getString("outcome")).isEqualTo("UP");
       assertThat(check(reply.json(), "list-owner").getString("status")).isEqualTo("UP");
-      assertThat(check(reply.json(), "factorial-workers").getString("status")).isEqualTo("UP");
+      JsonObject workers = check(reply.json(), "factorial-workers");
+      assertThat(workers.getString("status")).isEqualTo("UP");
+      assertThat(workers.getJsonObject("data").getInteger("inFlight")).isZero(); // a full pool is busy, still UP
+      assertThat(workers.getJsonObject("data").getInteger("maxInFlight")).isPositive();
       assertThat(check(reply.json(), "cluster").getString("status")).isEqualTo("UP");
     }
   }
@@ -43,7 +46,7 @@ class HealthTest {
       assertThat(reply.json().getString("outcome")).isEqualTo("DOWN");
       JsonObject workers = check(reply.json(), "factorial-workers");
       assertThat(workers.getString("status")).isEqualTo("DOWN");
-      assertThat(workers.getJsonObject("data").getString("error")).contains("lab.factorial.compute");
+      assertThat(workers.getJsonObject("data").getString("error")).contains("lab.factorial.load");
       assertThat(check(reply.json(), "cluster").getString("status")).isEqualTo("DOWN");
       assertThat(check(reply.json(), "list-owner").getString("status")).isEqualTo("UP");
     }

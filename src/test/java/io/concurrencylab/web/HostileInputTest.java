@@ -288,6 +288,24 @@ class HostileInputTest {
     }
   }
 
+  /**
+   * The header timeout alone closes a connection that never finishes its headers: the idle timeout here is longer
+   * than RawHttp's read timeout (10 s), so a connection closed by it would fail the read. A client that sends a byte
+   * now and then is never idle, which is what the header timeout is for.
+   */
+  @Test
+  void aConnectionThatNeverFinishesItsHeadersIsClosedByTheHeaderTimeout() throws Exception {
+    web.close();
+    web = start(WebFixture.config().with("http.headerTimeoutMs", 300).with("http.idleTimeoutMs", 60_000));
+    try (RawHttp http = new RawHttp(web.port)) { // nothing at all
+      assertThat(http.readUntilClosed()).isEmpty();
+    }
+    try (RawHttp http = new RawHttp(web.port)) { // a request line and a header, never the blank line
+      http.send("GET /api/list HTTP/1.1\r\nHost: 127.0.0.1:" + web.port + "\r\n");
+      assertThat(http.readUntilClosed()).isEmpty();
+    }
+  }
+
   @Test
   void eventStreamsAreBounded() throws Exception {
     web.close();
