@@ -86,9 +86,16 @@ final class ApiRoutes {
     get(router, "/api/compare/latest").handler(ctx -> relay(ctx, Addresses.COMPARE_LATEST, null, 200));
   }
 
-  /** A GET route that answers HEAD too (Vert.x then sends the headers only). */
+  /**
+   * A GET route that answers HEAD too (Vert.x then sends the headers only). Under /api/, where bodies are read, a
+   * body is refused (400), as on every route that takes none: it would be ignored otherwise.
+   */
   static Route get(Router router, String path) {
-    return router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+    Route route = router.route(path).method(HttpMethod.GET).method(HttpMethod.HEAD);
+    return path.startsWith("/api/") ? route.handler(ctx -> {
+      noBody(ctx);
+      ctx.next();
+    }) : route;
   }
 
   private static Object noBody(RoutingContext ctx) {

@@ -89,7 +89,7 @@ public final class WebVerticle extends VerticleBase {
               new RequestBody(vertx, config.httpMaxBodyBytes(), config.httpBodyTimeoutMs()),
               config.factorialMaxInFlight(), wiretap::failed).mount(router);
           ApiRoutes.get(router, "/events").handler(events);
-          ApiRoutes.get(router, "/health*").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
+          ApiRoutes.get(router, "/health").handler(HealthCheckHandler.createWithHealthChecks(healthChecks()));
           ApiRoutes.get(router, "/metrics").handler(PrometheusScrapingHandler.create(registry));
           // the page; not under /api/, so an unknown API path is a 404 rather than a 405 from this route
           router.routeWithRegex("^/(?!api/).*").method(HttpMethod.GET).method(HttpMethod.HEAD)

@@ -42,6 +42,7 @@ class AccessGuardTest {
     assertThat(send("GET", "/api/list", null, "Authorization: Bearer wrong-token-wrong-token").status()).isEqualTo(401);
     assertThat(send("GET", "/api/list", null, "Authorization: Bearer " + TOKEN).status()).isEqualTo(200);
     assertThat(send("GET", "/health", null).status()).isEqualTo(200);
+    assertThat(send("GET", "/healthz", null).status()).as("only /health itself is open").isEqualTo(401);
     Response page = send("GET", "/", null);
     assertThat(page.status()).isEqualTo(302);
     assertThat(page.headers().get("location")).isEqualTo("/login");

@@ -230,6 +230,13 @@ class HostileInputTest {
     Response item = send("POST", "/api/factorial/batch", "{\"n\": [{\"n\": 3, \"x\": 1}]}");
     assertThat(WebMessages.batchResults(item.json()).get(0).getString("error")).contains("unknown field");
     assertThat(assertJsonError(send("DELETE", "/api/list/head", "1"), 400).getString("error")).contains("no body");
+    for (String path : List.of("/api/list", "/api/factorial/5", "/api/list/owner", "/api/squares/runs")) {
+      assertThat(assertJsonError(send("GET", path, "garbage"), 400).getString("error")).as(path)
+          .isEqualTo("GET " + path + " takes no body");
+    }
+    for (String path : List.of("/healthz", "/health/list-owner")) { // one health route, JSON errors
+      assertJsonError(send("GET", path, null), 404);
+    }
     assertThat(list()).isEqualTo(before);
   }
 
