@@ -52,8 +52,13 @@ final class HostGuard {
 
   void host(RoutingContext ctx) {
     HostAndPort authority = ctx.request().authority();
+    String target = ctx.request().uri();
     if (authority == null) {
       ctx.fail(new LabException(400, "a Host header is required"));
+    } else if (ctx.request().headers().getAll("Host").size() > 1) { // which one would count? (RFC 9112: 400)
+      ctx.fail(new LabException(400, "more than one Host header"));
+    } else if (target == null || !target.startsWith("/")) { // a proxy's form (http://other/...): its name unchecked
+      ctx.fail(new LabException(400, "the request target must be a path (/...), as a browser sends it to a server"));
     } else if (!allowed(authority)) {
       ctx.fail(new LabException(403, "Host " + Bodies.show(authority.host() + portSuffix(authority.port()))
           + " is not this server: use " + String.join(", ", names()) + ", or add the name to http.allowedHosts"));
@@ -97,8 +102,10 @@ final class HostGuard {
   private static boolean sameOrigin(String origin, HostAndPort authority) {
     try {
       URI uri = URI.create(origin); // "null" (a sandboxed or file: page) has no host, so it is refused
-      int originPort = uri.getPort() < 0 ? ("https".equals(uri.getScheme()) ? 443 : 80) : uri.getPort();
-      return uri.getHost() != null && bare(uri.getHost()).equals(bare(authority.host()))
+      int originPort = uri.getPort() < 0 ? 80 : uri.getPort();
+      // the scheme too: this server speaks plain HTTP only, so an https page is another origin
+      return "http".equals(uri.getScheme()) && uri.getHost() != null
+          && bare(uri.getHost()).equals(bare(authority.host()))
           && originPort == (authority.port() < 0 ? 80 : authority.port());
     } catch (IllegalArgumentException e) {
       return false;

@@ -105,10 +105,18 @@ class HostileInputTest {
   /** HTTP/1.1 requires a Host; with none, or one that is no host and port, the router refuses it: a 400, not a 500. */
   @Test
   void aMissingOrMalformedHostIsA400() throws Exception {
-    for (String hostLine : List.of("", "Host: 127.0.0.1:" + web.port + ":1\r\n")) {
+    String good = "Host: 127.0.0.1:" + web.port + "\r\n";
+    for (String hostLine : List.of("", "Host: 127.0.0.1:" + web.port + ":1\r\n", good + "Host: evil.example\r\n",
+        "Host: evil.example\r\n" + good)) {
       try (RawHttp http = new RawHttp(web.port)) {
         http.send("GET /api/list HTTP/1.1\r\n" + hostLine + "Connection: close\r\n\r\n");
         assertThat(assertJsonError(http.response(), 400).getString("error")).as(hostLine).contains("Host");
+      }
+    }
+    for (String target : List.of("http://evil.example/api/list", "http://127.0.0.1:" + web.port + "/api/list")) {
+      try (RawHttp http = new RawHttp(web.port)) { // a proxy's form of request: its name would go unchecked
+        http.send("GET " + target + " HTTP/1.1\r\n" + good + "Connection: close\r\n\r\n");
+        assertThat(assertJsonError(http.response(), 400).getString("error")).as(target).contains("must be a path");
       }
     }
   }
@@ -134,6 +142,7 @@ class HostileInputTest {
       assertJsonError(send("DELETE", "/api/compare/runs/current", null, "Sec-Fetch-Site: " + site), 403);
     }
     assertJsonError(send("GET", "/api/factorial/100", null, "Origin: http://evil.example"), 403);
+    assertJsonError(send("GET", "/api/factorial/100", null, "Origin: https://127.0.0.1:" + web.port), 403);
     assertJsonError(send("DELETE", "/api/list/head", null, "Origin: null"), 403);
     assertThat(list()).isEqualTo(before);
 
