@@ -22,6 +22,20 @@ public final class FactorialMessages {
     public JsonObject toJson() {
       return new JsonObject().put("n", n);
     }
+
+    /**
+     * The body for an n written as text (a URL path segment, a command-line argument): ASCII digits with an
+     * optional minus go as a JSON number (beyond a long as {@code {"n": ...}}, the shape that carries any size);
+     * anything else goes as written ({@code +5}, {@code 1e3}, full-width digits, {@code " 7"}), for
+     * {@link #fromBody} to refuse with its 400 in the same words at every door.
+     */
+    public static Object fromText(String text) {
+      if (text.matches("-?[0-9]{1,400}")) {
+        java.math.BigInteger n = new java.math.BigInteger(text);
+        return n.bitLength() < 64 ? (Object) n.longValue() : new JsonObject().put("n", n);
+      }
+      return text;
+    }
   }
 
   /**

@@ -34,15 +34,34 @@ public final class CommandArgs {
     if (text.isEmpty()) {
       throw EbFailure.usage("empty BODY" + from + "; leave BODY out to send none");
     }
+    Object body;
     try {
       // the app's own input rules: a duplicate key is an error, not the last one silently kept
-      return TextFiles.parseJson(text);
+      body = TextFiles.parseJson(text);
     } catch (DecodeException e) {
       if ("{[\"".indexOf(text.charAt(0)) >= 0) {
         throw EbFailure.usage("malformed JSON body" + from + ": " + TextFiles.reason(e));
       }
       return text;
     }
+    if (!finite(body)) { // read as Infinity, it would go out as the string "Infinity": say so here instead
+      throw EbFailure.usage("a number in the body" + from + " is beyond a double's range (as 1e400 is): nothing sent");
+    }
+    return body;
+  }
+
+  /** No number of {@code value}, however deep, read as an infinite double. */
+  private static boolean finite(Object value) {
+    if (value instanceof Double d) {
+      return !d.isInfinite();
+    }
+    if (value instanceof io.vertx.core.json.JsonObject json) {
+      return json.stream().allMatch(e -> finite(e.getValue()));
+    }
+    if (value instanceof io.vertx.core.json.JsonArray array) {
+      return array.stream().allMatch(CommandArgs::finite);
+    }
+    return true;
   }
 
   private static String read(String arg, InputStream stdin, int maxBytes) throws EbFailure {

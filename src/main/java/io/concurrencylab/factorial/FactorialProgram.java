@@ -1,6 +1,7 @@
 package io.concurrencylab.factorial;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.FactorialMessages.Request;
 import io.concurrencylab.bus.FactorialMessages.Result;
 import io.concurrencylab.bus.Failures;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -48,7 +49,7 @@ public final class FactorialProgram {
     java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
     DeliveryOptions options = new DeliveryOptions().setSendTimeout(timeoutMs);
     for (String arg : args) {
-      Future<?> f = vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_COMPUTE, parse(arg), options)
+      Future<?> f = vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_COMPUTE, Request.fromText(arg), options)
           .map(msg -> Result.fromJson(msg.body()))
           .onSuccess(r -> out.accept("Factorial of " + r.n() + " is " + shown(r, full)
               + (threads ? "  [" + r.thread() + ", " + r.micros() + " µs]" : "")))
@@ -59,25 +60,6 @@ public final class FactorialProgram {
       all.add(f);
     }
     return Future.join(all).transform(ar -> Future.succeededFuture(failed.get()));
-  }
-
-  /**
-   * A whole number goes as a JSON number (one beyond a long as {@code {"n": ...}}, the shape that carries any size);
-   * anything else goes as written, for the service to refuse with 400.
-   */
-  static Object parse(String arg) {
-    try {
-      return Long.parseLong(arg.trim());
-    } catch (NumberFormatException e) {
-      if (arg.trim().matches("-?\\d{1,400}")) {
-        return new io.vertx.core.json.JsonObject().put("n", new java.math.BigInteger(arg.trim()));
-      }
-      try {
-        return Double.parseDouble(arg.trim());
-      } catch (NumberFormatException notANumber) {
-        return arg;
-      }
-    }
   }
 
   static String shown(Result r, boolean full) {

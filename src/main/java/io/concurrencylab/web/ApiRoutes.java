@@ -66,7 +66,8 @@ final class ApiRoutes {
     router.post("/api/list").handler(ctx -> relay(ctx, Addresses.LIST_ADD, RequestBody.json(ctx), 200));
     router.delete("/api/list/head").handler(ctx -> relay(ctx, Addresses.LIST_REMOVE, noBody(ctx), 200));
     router.post("/api/factorial/batch").handler(this::batch);
-    get(router, "/api/factorial/:n").handler(ctx -> relay(ctx, Addresses.FACTORIAL_COMPUTE, number(ctx.pathParam("n")), 200));
+    get(router, "/api/factorial/:n").handler(ctx -> relay(ctx, Addresses.FACTORIAL_COMPUTE,
+        io.concurrencylab.bus.FactorialMessages.Request.fromText(ctx.pathParam("n")), 200));
     get(router, "/api/cluster/members").handler(ctx -> relay(ctx, Addresses.CLUSTER_MEMBERS, null, 200));
     // the node processes this serve sees (its own, lab cluster start's, its sweeps'); add and stop its own; logs
     get(router, "/api/cluster/nodes").handler(ctx -> relay(ctx, Addresses.NODES_LIST, null, 200));
@@ -208,17 +209,5 @@ final class ApiRoutes {
         .map(reply -> SquaresMessages.runsFromJson((JsonObject) reply.body()).stream().filter(r -> id.equals(r.id()))
             .findFirst().orElseThrow(() -> new LabException(Failures.NOT_FOUND, "no squares run " + Bodies.show(id))))
         .onSuccess(record -> ctx.json(record.toJson())).onFailure(ctx::fail);
-  }
-
-  /**
-   * A path segment as a number when it is one (beyond a long as {@code {"n": ...}}, the shape that carries any size,
-   * so the recipient says it is out of range); otherwise as given, so the recipient says what is wrong with it.
-   */
-  private static Object number(String segment) {
-    if (segment.matches("-?\\d{1,400}")) {
-      java.math.BigInteger n = new java.math.BigInteger(segment);
-      return n.bitLength() < 64 ? (Object) n.longValue() : new JsonObject().put("n", n);
-    }
-    return segment;
   }
 }

@@ -64,6 +64,16 @@ class CommandArgsTest {
     assertThat(usage(() -> body("{\"a\": 1} trailing")).getMessage()).startsWith("malformed JSON body");
   }
 
+  /** Read as Infinity, such a number would go out as the string "Infinity", and be refused as a string. */
+  @Test
+  void aNumberBeyondADoublesRangeIsRefusedHere() throws EbFailure {
+    for (String text : List.of("1e400", "-1e400", "{\"n\": 1e400}", "[1, [2, 1e400]]")) {
+      assertThat(usage(() -> body(text)).getMessage()).as(text).contains("beyond a double's range");
+    }
+    assertThat(body("99999999999999999999")).isEqualTo(new java.math.BigInteger("99999999999999999999"));
+    assertThat(body("1e300")).isEqualTo(1e300);
+  }
+
   @Test
   void anEmptyBodyIsAMistake() {
     assertThat(usage(() -> body("")).getMessage()).contains("empty BODY");

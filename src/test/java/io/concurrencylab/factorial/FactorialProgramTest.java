@@ -18,12 +18,13 @@ class FactorialProgramTest {
     try {
       FactorialWorkerVerticle.deploy(vertx, 2, 1000).await();
       List<String> args = new ArrayList<>(FactorialProgram.defaultInput());
-      args.addAll(List.of("-1", "abc", "2.5", "1001", "500"));
+      // n as text follows HTTP's rules for a path segment: "+5", full-width digits and "1e3" are not integers there
+      args.addAll(List.of("-1", "abc", "2.5", "1001", "500", "+5", "\uff11\uff12", "1e3"));
       failed = FactorialProgram.run(vertx, args, 10_000, false, out::add, err::add).await();
     } finally {
       vertx.close().await();
     }
-    assertThat(failed).isEqualTo(4);
+    assertThat(failed).isEqualTo(7);
     assertThat(out).containsExactlyInAnyOrder("Factorial of 1 is 1", "Factorial of 2 is 2", "Factorial of 3 is 6",
         "Factorial of 4 is 24", "Factorial of 5 is 120", "Factorial of 6 is 720", "Factorial of 7 is 5040",
         "Factorial of 8 is 40320", "Factorial of 9 is 362880", "Factorial of 10 is 3628800",
@@ -31,7 +32,11 @@ class FactorialProgramTest {
     assertThat(err).containsExactlyInAnyOrder(
         "Factorial of -1 failed: 400 n must be 0 or more, got -1",
         "Factorial of abc failed: 400 not an integer: \"abc\" is a string (expected an integer or {\"n\": <integer>})",
-        "Factorial of 2.5 failed: 400 not an integer: 2.5 (expected an integer or {\"n\": <integer>})",
+        "Factorial of 2.5 failed: 400 not an integer: \"2.5\" is a string (expected an integer or {\"n\": <integer>})",
+        "Factorial of +5 failed: 400 not an integer: \"+5\" is a string (expected an integer or {\"n\": <integer>})",
+        "Factorial of \uff11\uff12 failed: 400 not an integer: \"\uff11\uff12\" is a string (expected an integer or "
+            + "{\"n\": <integer>})",
+        "Factorial of 1e3 failed: 400 not an integer: \"1e3\" is a string (expected an integer or {\"n\": <integer>})",
         "Factorial of 1001 failed: 400 n must be at most 1000 (factorial.maxN), got 1001");
   }
 
