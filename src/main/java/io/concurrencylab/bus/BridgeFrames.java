@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  * to the bridge:   {type: send|publish|register|unregister|ping, address, body?, headers?, replyAddress?}
  * from the bridge: {type: message, address, body, headers, send}
  *                  {type: err, address: replyAddress, sourceAddress, failureType, failureCode, message}  a failed request
- *                  {type: err, message: access_denied|..., detail?}                                   a refused frame
+ *                  {type: err, message: access_denied|..., detail?, replyAddress?}                    a refused frame
  *                  {type: pong}
  * </pre>
  */

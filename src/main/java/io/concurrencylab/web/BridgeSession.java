@@ -129,7 +129,7 @@ final class BridgeSession {
     Object body = Bodies.sendable(frame.getValue(BODY));
     switch (type) {
       case BridgeFrames.SEND -> {
-        if (!allowed(Addresses.PUBLIC_REQUESTS.contains(address))) {
+        if (!allowed(Addresses.PUBLIC_REQUESTS.contains(address), frame)) {
           return;
         }
         Object replyAddress = frame.getValue(REPLY_ADDRESS);
@@ -142,13 +142,13 @@ final class BridgeSession {
         }
       }
       case BridgeFrames.PUBLISH -> {
-        if (allowed(Addresses.PUBLIC_REQUESTS.contains(address))) {
+        if (allowed(Addresses.PUBLIC_REQUESTS.contains(address), frame)) {
           // to this serve's own consumers, as a send: one frame must not set every serve of the cluster to work
           bus.publish(address, body, options.setLocalOnly(Addresses.servedLocally(address)));
         }
       }
       case BridgeFrames.REGISTER -> {
-        if (allowed(Addresses.PUBLIC_EVENTS.contains(address)) && !tails.containsKey(address)) {
+        if (allowed(Addresses.PUBLIC_EVENTS.contains(address), frame) && !tails.containsKey(address)) {
           tails.put(address, tail(address));
         }
       }
@@ -243,9 +243,19 @@ final class BridgeSession {
     return options;
   }
 
-  private boolean allowed(boolean allowed) {
+  /**
+   * Not fatal: the client may try another address. The refusal names the frame's type and address, and carries its
+   * replyAddress, so a client with several requests in flight knows which one it was.
+   */
+  private boolean allowed(boolean allowed, JsonObject frame) {
     if (!allowed) {
-      write(BridgeFrames.refused(BridgeFrames.ACCESS_DENIED, null)); // not fatal: the client may try another address
+      JsonObject refused = BridgeFrames.refused(BridgeFrames.ACCESS_DENIED, BridgeFrames.type(frame) + " to "
+          + Bodies.show(frame.getString(ADDRESS)) + " is not allowed (docs/eb.md: which frames may use which "
+          + "addresses)");
+      if (frame.getValue(REPLY_ADDRESS) instanceof String reply) {
+        refused.put(REPLY_ADDRESS, reply);
+      }
+      write(refused);
     }
     return allowed;
   }

@@ -131,7 +131,12 @@ class BridgeVerticleTest {
     write(socket, BridgeFrames.register(Addresses.LIST_ADD)); // a tail on a request address would steal requests
     int refusals = 3 * Addresses.PUBLIC_EVENTS.size() + 4;
     for (int i = 0; i < refusals; i++) {
-      assertThat(read(socket)).isEqualTo(BridgeFrames.refused(BridgeFrames.ACCESS_DENIED, null));
+      JsonObject refused = read(socket);
+      assertThat(refused.getString("type")).isEqualTo("err");
+      assertThat(refused.getString("message")).isEqualTo(BridgeFrames.ACCESS_DENIED);
+      assertThat(refused.getString("detail")).matches("(send|publish|register) to \"lab\\.[a-z.]+\" is not allowed .*");
+      assertThat(refused.getString("replyAddress")).isIn(null, "r"); // which request it was, when it was one
+      assertThat(refused.containsKey("address")).as("not a failed request's frame").isFalse();
     }
     write(socket, BridgeFrames.ping()); // frames are handled in order: once the pong is here, all were handled
     assertThat(read(socket).getString("type")).isEqualTo("pong");
