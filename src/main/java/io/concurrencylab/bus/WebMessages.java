@@ -88,10 +88,15 @@ public final class WebMessages {
 
   /**
    * {@code POST /api/factorial/batch} reply: {@code {"results": [...], "ms": 12.5}}, the results in the order they
-   * completed, each a {@link FactorialMessages.Result} or a {@link BatchFailure}.
+   * completed, each a {@link FactorialMessages.Result} or a {@link BatchFailure}. Written as it completes (it can
+   * hold a hundred 456,574-digit values): {@link #BATCH_REPLY_START}, the results separated by commas, then
+   * {@link #batchReplyEnd}.
    */
-  public static JsonObject batchReply(List<JsonObject> results, double ms) {
-    return new JsonObject().put("results", new JsonArray(new ArrayList<Object>(results))).put("ms", ms);
+  public static final String BATCH_REPLY_START = "{\"results\":[";
+
+  /** The end of a {@code POST /api/factorial/batch} reply, once every result is written. */
+  public static String batchReplyEnd(double ms) {
+    return "],\"ms\":" + io.vertx.core.json.Json.encode(ms) + "}";
   }
 
   /** The results of a {@link #batchReply}. */

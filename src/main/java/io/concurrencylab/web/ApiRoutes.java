@@ -12,18 +12,16 @@ import io.concurrencylab.bus.WebMessages.Batch;
 import io.concurrencylab.bus.WebMessages.BatchFailure;
 import io.concurrencylab.bus.WebMessages.Error;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Route;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -153,27 +151,67 @@ final class ApiRoutes {
    */
   private void batch(RoutingContext ctx) {
     Batch batch = Batch.fromBody(RequestBody.json(ctx));
-    long start = System.nanoTime();
-    List<JsonObject> results = new ArrayList<>(); // replies come back on this verticle's event loop, one at a time
-    Iterator<Object> next = batch.items().iterator();
-    Promise<Void> all = Promise.promise();
-    Runnable[] submit = new Runnable[1];
-    submit[0] = () -> {
-      if (next.hasNext()) {
-        Object n = next.next();
-        request(ctx, Addresses.FACTORIAL_COMPUTE, n).onComplete(ar -> {
-          results.add(ar.succeeded() ? (JsonObject) ar.result().body() : failure(n, ar.cause()));
-          if (results.size() == batch.items().size()) {
-            all.complete();
-          }
-          submit[0].run();
-        });
-      }
-    };
-    for (int i = 0; i < Math.min(batchWindow, batch.items().size()); i++) {
-      submit[0].run();
+    new BatchReply(ctx, batch.items().iterator(), batch.items().size()).submit();
+  }
+
+  /**
+   * A batch's reply, written result by result as they complete (WebMessages.BATCH_REPLY_START). At most
+   * {@code batchWindow} items are in flight, and none is submitted while the client has not read what was written
+   * (the response's write queue is full): a batch of large factorials for a client that stops reading holds a
+   * window of results in serve, not the whole reply (45 MB for a hundred of n = 100,000). Replies come back on
+   * this verticle's event loop, so the counts need no lock.
+   */
+  private final class BatchReply {
+    private final RoutingContext ctx;
+    private final HttpServerResponse response;
+    private final Iterator<Object> next;
+    private final int total;
+    private final long start = System.nanoTime();
+    private int inFlight;
+    private int written;
+    private boolean ended;
+
+    BatchReply(RoutingContext ctx, Iterator<Object> next, int total) {
+      this.ctx = ctx;
+      this.response = ctx.response();
+      this.next = next;
+      this.total = total;
+      response.setChunked(true).putHeader("Content-Type", "application/json").write(WebMessages.BATCH_REPLY_START);
+      response.drainHandler(v -> submit());
     }
-    all.future().onComplete(done -> ctx.json(WebMessages.batchReply(results, (System.nanoTime() - start) / 1e6)));
+
+    void submit() {
+      while (inFlight < batchWindow && next.hasNext() && !response.writeQueueFull() && !response.closed()) {
+        Object n = next.next();
+        inFlight++;
+        request(ctx, Addresses.FACTORIAL_COMPUTE, n).onComplete(ar -> written(ar.succeeded()
+            ? (JsonObject) ar.result().body() : failure(n, ar.cause())));
+      }
+      if (total == 0) {
+        end();
+      }
+    }
+
+    private void written(JsonObject result) {
+      inFlight--;
+      if (response.closed()) {
+        return; // the client went: nothing more is submitted
+      }
+      response.write((written++ == 0 ? "" : ",") + result.encode());
+      if (written == total) {
+        end();
+      } else {
+        submit();
+      }
+    }
+
+    private void end() {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      response.end(WebMessages.batchReplyEnd((System.nanoTime() - start) / 1e6));
+    }
   }
 
   /** A failed item as it was given (shortened when long: its error must not echo hostile input back whole). */

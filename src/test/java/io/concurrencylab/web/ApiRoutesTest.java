@@ -168,6 +168,53 @@ class ApiRoutesTest {
         .containsExactly(20, 150, 300);
   }
 
+  /**
+   * A batch's reply is written as its results complete, and no more items are asked for while the client has not
+   * read what was written: a client that stops reading holds a window of results in serve, not the whole reply. Here
+   * 100 results of 300 KB (30 MB, far beyond the 4 MB the sockets can hold) for a client that reads nothing: serve
+   * stops asking before the last, and asks for the rest once the client reads, which then gets every result.
+   */
+  @Test
+  void aBatchWaitsForAClientThatStopsReadingAndFinishesOnceItReads() throws Exception {
+    web.close();
+    web = WebFixture.start(new VertxOptions(), WebFixture.config(), false, UnaryOperator.identity());
+    String big = "7".repeat(300_000);
+    java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+    web.vertx.eventBus().<Object>consumer(Addresses.FACTORIAL_COMPUTE, m -> {
+      asked.incrementAndGet();
+      m.reply(new Result(((Number) m.body()).intValue(), big, big.length(), 1, "stand-in").toJson());
+    }).completion().await();
+    String body = "{\"n\": [" + IntStream.rangeClosed(1, 100).mapToObj(String::valueOf)
+        .collect(Collectors.joining(",")) + "]}";
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(4096);
+      socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), web.port));
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("POST /api/factorial/batch HTTP/1.1\r\nHost: 127.0.0.1:" + web.port
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+          + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      // until serve has stopped asking (no new item for a second): before the last item, as the client reads nothing
+      int seen = -1;
+      long quietSince = System.nanoTime();
+      long deadline = System.nanoTime() + 20_000_000_000L;
+      while (System.nanoTime() - quietSince < 1_000_000_000L && System.nanoTime() < deadline) {
+        int now = asked.get();
+        if (now != seen) {
+          seen = now;
+          quietSince = System.nanoTime();
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000); // polled: the absence of a request has no event
+      }
+      assertThat(asked.get()).as("items asked for while the client read nothing").isPositive().isLessThan(100);
+      RawHttp.Response reply = RawHttp.Response.parse(socket.getInputStream().readAllBytes()); // closed at the end
+      assertThat(reply.status()).isEqualTo(200);
+      List<JsonObject> results = WebMessages.batchResults(reply.json());
+      assertThat(results).hasSize(100).allSatisfy(r -> assertThat(r.getString("value")).hasSize(300_000));
+      assertThat(results.stream().map(r -> r.getInteger("n")).distinct()).hasSize(100);
+      assertThat(asked.get()).isEqualTo(100);
+    }
+  }
+
   @Test
   void aBatchReportsFailuresPerItem() {
     Reply reply = web.post("/api/factorial/batch", "{\"n\": [5, -1, \"x\", 1001]}");

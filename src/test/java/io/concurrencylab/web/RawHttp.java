@@ -94,28 +94,40 @@ final class RawHttp implements AutoCloseable {
         int colon = lines[i].indexOf(':');
         headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
       }
-      String body = text.substring(end + 4);
+      int bodyStart = text.substring(0, end + 4).getBytes(StandardCharsets.UTF_8).length; // the head is ASCII
+      byte[] body = java.util.Arrays.copyOfRange(bytes, bodyStart, bytes.length);
       if ("chunked".equals(headers.get("transfer-encoding"))) {
         body = unchunk(body);
       }
-      return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers, body);
+      return new Response(Integer.parseInt(lines[0].split(" ")[1]), headers,
+          new String(body, StandardCharsets.UTF_8));
     }
 
-    private static String unchunk(String chunked) {
-      StringBuilder out = new StringBuilder();
+    /** Chunk sizes count bytes: the body is taken apart as bytes, then read as UTF-8. */
+    private static byte[] unchunk(byte[] chunked) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       int at = 0;
       while (true) {
-        int lineEnd = chunked.indexOf("\r\n", at);
+        int lineEnd = indexOfCrLf(chunked, at);
         if (lineEnd < 0) {
-          return out.toString();
+          return out.toByteArray();
         }
-        int size = Integer.parseInt(chunked.substring(at, lineEnd).trim(), 16);
+        int size = Integer.parseInt(new String(chunked, at, lineEnd - at, StandardCharsets.US_ASCII).trim(), 16);
         if (size == 0) {
-          return out.toString();
+          return out.toByteArray();
         }
-        out.append(chunked, lineEnd + 2, lineEnd + 2 + size);
+        out.write(chunked, lineEnd + 2, Math.min(size, chunked.length - lineEnd - 2));
         at = lineEnd + 2 + size + 2;
       }
+    }
+
+    private static int indexOfCrLf(byte[] bytes, int from) {
+      for (int i = from; i + 1 < bytes.length; i++) {
+        if (bytes[i] == '\r' && bytes[i + 1] == '\n') {
+          return i;
+        }
+      }
+      return -1;
     }
 
     JsonObject json() {
