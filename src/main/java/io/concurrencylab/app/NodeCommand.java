@@ -92,8 +92,8 @@ final class NodeCommand implements Callable<Integer> {
     }
     long joinStart = System.nanoTime();
     // a node's work is one verticle: one event loop (fewer threads to start; 8 nodes formed ~0.4 s sooner)
-    ClusterSettings.Clustered node = settings.join(ClusterSettings.withoutJarFiles(new VertxOptions().setEventLoopPoolSize(1)))
-        .await();
+    ClusterSettings.Clustered node = settings
+        .join(ClusterSettings.withoutJarFiles(new VertxOptions().setEventLoopPoolSize(1))).await();
     long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
     vertx.exceptionHandler(io.concurrencylab.cluster.UnhandledExceptions::handle); // Vert.x's noise when a peer dies

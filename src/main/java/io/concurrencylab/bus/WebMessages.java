@@ -99,7 +99,7 @@ public final class WebMessages {
     return "],\"ms\":" + io.vertx.core.json.Json.encode(ms) + "}";
   }
 
-  /** The results of a {@link #batchReply}. */
+  /** The results of a {@code POST /api/factorial/batch} reply ({@link #BATCH_REPLY_START}). */
   public static List<JsonObject> batchResults(JsonObject reply) {
     List<JsonObject> results = new ArrayList<>();
     reply.getJsonArray("results").forEach(r -> results.add((JsonObject) r));

@@ -194,8 +194,9 @@ public record ClusterSettings(String name, String host, int port, int portCount,
    * message tasks, exception factory and their ~100 lambdas), the largest part of a member's start that it does not
    * need: a node's start CPU in a cluster of 8 went from ~1,030 ms to ~890 ms (docs/results.md, formation). What
    * Hazelcast itself maps from {@code <network>} to a member endpoint is carried over, and so are the
-   * {@code hazelcast.socket.*} properties, which Hazelcast reads from the endpoint instead once it is there. Not carried: the REST and memcache
-   * endpoints, which such a node does not serve, and TPC (off by default, which needs a client endpoint).
+   * {@code hazelcast.socket.*} properties, which Hazelcast reads from the endpoint instead once it is there. Not
+   * carried: the REST and memcache endpoints, which such a node does not serve, and TPC (off by default, which needs
+   * a client endpoint).
    */
   static void memberEndpointOnly(Config config) {
     NetworkConfig network = config.getNetworkConfig();
