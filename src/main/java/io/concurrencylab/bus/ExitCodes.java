@@ -14,8 +14,9 @@ import io.vertx.core.eventbus.ReplyException;
  *  5  no handler at that address (is the app serving it?)
  *  6  address refused by the bridge (not in the public contract)
  *  7  app not reachable (start it with launcher/lab serve), or its bridge full
- * 130  interrupted: Ctrl-C, or SIGTERM to serve, squares, compare or cluster start; what it started was stopped
- *      (lab eb and the other short commands start nothing: SIGTERM ends them with the usual 143)
+ * 130  interrupted (Ctrl-C; SIGTERM to squares, compare, cluster start, or a serve still starting): what it
+ *      started was stopped. A running serve stops on SIGTERM with 0; SIGTERM ends the other commands (lab eb...)
+ *      with the usual 143
  * </pre>
  */
 public final class ExitCodes {
@@ -41,8 +42,9 @@ public final class ExitCodes {
       + "  5  no handler at that address%n"
       + "  6  address refused by the bridge (not in the public contract)%n"
       + "  7  app not reachable (start it with: launcher/lab serve), or its bridge full%n"
-      + "130  interrupted: Ctrl-C, or SIGTERM to serve, squares, compare or cluster start; what it started was%n"
-      + "     stopped (SIGTERM ends lab eb and the other commands that start nothing with the usual 143)";
+      + "130  interrupted (Ctrl-C; SIGTERM to squares, compare, cluster start, or a%n"
+      + "     serve still starting): what it started was stopped. A running serve%n"
+      + "     stops on SIGTERM with 0; SIGTERM ends lab eb and the like with 143";
 
   /** The exit code for a failed request. */
   public static int of(Throwable e) {

@@ -8,6 +8,8 @@ public final class FactorialMessages {
 
   /** Body: {@code 20} or {@code {"n": 20}}. */
   public record Request(int n) {
+    static final int MAX_TEXT_DIGITS = 4096;
+
     /**
      * @throws LabException 400 for a non-integer, a negative n, or n over {@code maxN}
      */
@@ -30,7 +32,9 @@ public final class FactorialMessages {
      * {@link #fromBody} to refuse with its 400 in the same words at every door.
      */
     public static Object fromText(String text) {
-      if (text.matches("-?[0-9]{1,400}")) {
+      // (a URL's request line is at most 4096 characters; a longer command-line argument goes as a string, and is
+      // refused as one, rather than parsed into a BigInteger at quadratic cost)
+      if (text.length() <= MAX_TEXT_DIGITS && text.matches("-?[0-9]+")) {
         java.math.BigInteger n = new java.math.BigInteger(text);
         return n.bitLength() < 64 ? (Object) n.longValue() : new JsonObject().put("n", n);
       }

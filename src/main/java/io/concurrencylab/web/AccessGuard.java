@@ -28,7 +28,7 @@ final class AccessGuard {
 
   void check(RoutingContext ctx) {
     String path = ctx.request().path();
-    if (token == null || path.equals("/health") || path.equals("/login") || path.equals("/app.css")) {
+    if (token == null || path.equals("/health") || path.equals("/health/") || path.equals("/login") || path.equals("/app.css")) {
       ctx.next();
       return;
     }

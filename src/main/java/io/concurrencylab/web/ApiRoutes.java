@@ -176,7 +176,7 @@ final class ApiRoutes {
       this.response = ctx.response();
       this.next = next;
       this.total = total;
-      response.setChunked(true).putHeader("Content-Type", "application/json").write(WebMessages.BATCH_REPLY_START);
+      response.setChunked(true).putHeader("Content-Type", "application/json; charset=utf-8").write(WebMessages.BATCH_REPLY_START);
       response.drainHandler(v -> submit());
     }
 

@@ -58,7 +58,7 @@ final class ErrorHandler implements Handler<RoutingContext> {
   /** Paths of routes other than the page's: a wrong method there is a 405. */
   private static boolean known(String path) {
     return path != null && (path.startsWith("/api/") || path.equals("/events") || path.equals("/metrics")
-        || path.equals("/health"));
+        || path.equals("/health") || path.equals("/health/"));
   }
 
   /**

@@ -98,18 +98,32 @@ final class HostGuard {
     return false;
   }
 
-  /** The Origin names the very host and port this request was sent to (the Host, already checked). */
-  private static boolean sameOrigin(String origin, HostAndPort authority) {
+  /**
+   * The Origin names the very scheme, host and port this request was sent to (the Host, already checked). This
+   * server speaks plain HTTP, so an {@code https} page is this site only behind a TLS proxy: when the Host is one of
+   * {@code http.allowedHosts}, whose default port is then 443.
+   */
+  private boolean sameOrigin(String origin, HostAndPort authority) {
     try {
       URI uri = URI.create(origin); // "null" (a sandboxed or file: page) has no host, so it is refused
-      int originPort = uri.getPort() < 0 ? 80 : uri.getPort();
-      // the scheme too: this server speaks plain HTTP only, so an https page is another origin
-      return "http".equals(uri.getScheme()) && uri.getHost() != null
-          && bare(uri.getHost()).equals(bare(authority.host()))
-          && originPort == (authority.port() < 0 ? 80 : authority.port());
+      int defaultPort = switch (String.valueOf(uri.getScheme())) {
+        case "http" -> 80;
+        case "https" -> proxied(authority) ? 443 : -1;
+        default -> -1;
+      };
+      return defaultPort > 0 && uri.getHost() != null && bare(uri.getHost()).equals(bare(authority.host()))
+          && (uri.getPort() < 0 ? defaultPort : uri.getPort())
+              == (authority.port() < 0 ? defaultPort : authority.port());
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** Whether the Host is a name of {@code http.allowedHosts} (a proxy in front), not one this server is bound to. */
+  private boolean proxied(HostAndPort authority) {
+    String host = bare(authority.host());
+    return allowed.stream().anyMatch(entry -> entry.equals(host) || entry.startsWith(host + ":")
+        || entry.startsWith("[" + host + "]:"));
   }
 
   private List<String> names() {

@@ -100,6 +100,17 @@ class HostileInputTest {
     assertThat(send("GET", "/api/list", null, "Host: proxy.example:8443").status()).isEqualTo(200);
     assertJsonError(send("GET", "/api/list", null, "Host: proxy.example:8444"), 403);
     assertJsonError(send("GET", "/api/list", null, "Host: other.example"), 403);
+    // the page behind a TLS proxy: an https Origin of an allowed name is this site; of the bound address, never
+    assertThat(send("POST", "/api/list", "5", "Host: lab.example", "Origin: https://lab.example").status())
+        .isEqualTo(200);
+    assertThat(send("POST", "/api/list", "6", "Host: proxy.example:8443", "Origin: https://proxy.example:8443")
+        .status()).isEqualTo(200);
+    assertThat(send("POST", "/api/list", "7", "Host: lab.example", "Origin: http://lab.example").status())
+        .isEqualTo(200);
+    assertJsonError(send("POST", "/api/list", "8", "Host: lab.example", "Origin: https://lab.example:444"), 403);
+    assertJsonError(send("POST", "/api/list", "9", "Host: lab.example", "Origin: https://other.example"), 403);
+    assertJsonError(send("POST", "/api/list", "9", "Host: 127.0.0.1:" + web.port,
+        "Origin: https://127.0.0.1:" + web.port), 403);
   }
 
   /** HTTP/1.1 requires a Host; with none, or one that is no host and port, the router refuses it: a 400, not a 500. */
