@@ -43,12 +43,29 @@ public final class FactorialMessages {
   }
 
   /**
-   * Reply of {@code lab.factorial.load}: factorials admitted and not yet answered, and the most
-   * {@code factorial.maxInFlight} admits. A full pool is busy, not down.
+   * Reply of {@code lab.factorial.load}: factorials admitted and not yet answered, the most
+   * {@code factorial.maxInFlight} admits, and the milliseconds since one was last answered (or since the pool went
+   * busy). A full pool is busy, not down; a busy pool that answers nothing for {@link #STUCK_AFTER_MS} is stuck.
    */
-  public record Load(int inFlight, int maxInFlight) {
+  public record Load(int inFlight, int maxInFlight, long sinceProgressMs) {
+    /**
+     * Far beyond the longest factorial (n = factorial.maxN, at most 100,000: ~0.3 s with its digits) times the
+     * requests that can wait for a worker (factorial.maxInFlight).
+     */
+    public static final long STUCK_AFTER_MS = 30_000;
+
+    /** Busy, and nothing answered for {@link #STUCK_AFTER_MS}: the workers are hung, or starved of CPU. */
+    public boolean stuck() {
+      return inFlight > 0 && sinceProgressMs > STUCK_AFTER_MS;
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("inFlight", inFlight).put("maxInFlight", maxInFlight);
+      return new JsonObject().put("inFlight", inFlight).put("maxInFlight", maxInFlight)
+          .put("sinceProgressMs", sinceProgressMs);
+    }
+
+    public static Load fromJson(JsonObject json) {
+      return new Load(json.getInteger("inFlight"), json.getInteger("maxInFlight"), json.getLong("sinceProgressMs"));
     }
   }
 

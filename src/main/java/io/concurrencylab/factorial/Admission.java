@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Admission {
   private final int limit;
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** When a factorial was last answered, or the pool last went from idle to busy: how /health tells hung from busy. */
+  private volatile long progressNanos = System.nanoTime();
 
   Admission(int limit) {
     this.limit = limit;
@@ -22,6 +24,9 @@ final class Admission {
         return false;
       }
       if (inFlight.compareAndSet(now, now + 1)) {
+        if (now == 0) {
+          progressNanos = System.nanoTime();
+        }
         return true;
       }
     }
@@ -29,6 +34,7 @@ final class Admission {
 
   /** Frees the slot of a request that has been answered. */
   void leave() {
+    progressNanos = System.nanoTime();
     inFlight.decrementAndGet();
   }
 
@@ -38,5 +44,10 @@ final class Admission {
 
   int inFlight() {
     return inFlight.get();
+  }
+
+  /** Milliseconds since a factorial was last answered, or since the pool went busy if later. */
+  long sinceProgressMs() {
+    return (System.nanoTime() - progressNanos) / 1_000_000;
   }
 }

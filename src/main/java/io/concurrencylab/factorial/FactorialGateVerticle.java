@@ -33,7 +33,7 @@ final class FactorialGateVerticle extends VerticleBase {
   public Future<?> start() {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
     vertx.eventBus().<Void>localConsumer(Addresses.FACTORIAL_LOAD, msg -> msg.reply(
-        new FactorialMessages.Load(admission.inFlight(), admission.limit()).toJson()));
+        new FactorialMessages.Load(admission.inFlight(), admission.limit(), admission.sinceProgressMs()).toJson()));
     return vertx.eventBus().consumer(Addresses.FACTORIAL_COMPUTE, this::admit).completion();
   }
 

@@ -1,6 +1,7 @@
 package io.concurrencylab.web;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.FactorialMessages;
 import io.concurrencylab.config.LabConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -132,12 +133,19 @@ public final class WebVerticle extends VerticleBase {
                 Addresses.LIST_SNAPSHOT, null, new DeliveryOptions(), 1_500, "the health check's own limit")
             .onComplete(ar -> promise.complete(status(ar.cause()))))
         // this serve's own pool, asked how loaded it is: a full pool (factorial.maxInFlight in flight) is busy, not
-        // down, and a question sent through it would wait behind its work
+        // down, and a question sent through it would wait behind its work; a busy pool that answers nothing is stuck
         .register("factorial-workers", 2_000, promise -> vertx.eventBus().<JsonObject>request(Addresses.FACTORIAL_LOAD,
                 null, new DeliveryOptions(quick).setLocalOnly(true))
-            .onComplete(ar -> promise.complete(ar.succeeded() ? Status.OK(ar.result().body()) : status(ar.cause()))));
+            .onComplete(ar -> promise.complete(ar.failed() ? status(ar.cause()) : load(ar.result().body()))));
     extraChecks.forEach(c -> checks.register(c.name(), c.timeoutMs(), c.procedure()));
     return checks;
+  }
+
+  /** UP with the pool's load, or DOWN when it is stuck (busy, and no factorial answered for a long time). */
+  private static Status load(JsonObject json) {
+    FactorialMessages.Load load = FactorialMessages.Load.fromJson(json);
+    return load.stuck() ? Status.KO(json.copy().put("error", "no factorial answered for " + load.sinceProgressMs()
+        + " ms with " + load.inFlight() + " in flight: the workers are hung, or starved of CPU")) : Status.OK(json);
   }
 
   /** UP, or DOWN with why, e.g. {@code {"error": "not available: no handler for lab.list.snapshot", "status": 503}}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.FactorialMessages.Load;
 import io.concurrencylab.bus.FactorialMessages.Result;
 import io.concurrencylab.bus.Failures;
 import io.concurrencylab.testing.EventLoopWatch;
@@ -174,13 +175,31 @@ class FactorialWorkerVerticleTest {
     });
     assertThat(first.isComplete()).isFalse();
     // how loaded the pool is, answered by the gate while both workers' slots are held (/health asks this)
-    assertThat(vertx.eventBus().request(Addresses.FACTORIAL_LOAD, null, QUICK).await().body())
-        .isEqualTo(new io.vertx.core.json.JsonObject().put("inFlight", 2).put("maxInFlight", 2));
+    Load held = load();
+    assertThat(held.inFlight()).isEqualTo(2);
+    assertThat(held.maxInFlight()).isEqualTo(2);
+    assertThat(held.stuck()).isFalse(); // busy for moments only
+    long heldFor = held.sinceProgressMs();
+    while (load().sinceProgressMs() <= heldFor) { // the clock of a pool that answers nothing runs on
+      java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+    }
     release.countDown();
     Future.all(first, second).await();
     assertThat(compute(8).value()).as("the slots are free again").isEqualTo("40320");
-    assertThat(vertx.eventBus().request(Addresses.FACTORIAL_LOAD, null, QUICK).await().body())
-        .isEqualTo(new io.vertx.core.json.JsonObject().put("inFlight", 0).put("maxInFlight", 2));
+    assertThat(load().inFlight()).isZero();
+  }
+
+  private Load load() {
+    return Load.fromJson((io.vertx.core.json.JsonObject) vertx.eventBus()
+        .request(Addresses.FACTORIAL_LOAD, null, QUICK).await().body());
+  }
+
+  /** /health's rule: a full pool is busy; a busy pool that answers nothing for 30 s is stuck; an idle one never. */
+  @Test
+  void aPoolIsStuckOnlyWhenBusyAndNothingIsAnsweredForLong() {
+    assertThat(new Load(32, 32, 5_000).stuck()).isFalse();
+    assertThat(new Load(1, 32, Load.STUCK_AFTER_MS + 1).stuck()).isTrue();
+    assertThat(new Load(0, 32, Load.STUCK_AFTER_MS * 10).stuck()).as("idle").isFalse();
   }
 
   @Test

@@ -33,6 +33,7 @@ class HealthTest {
       assertThat(workers.getString("status")).isEqualTo("UP");
       assertThat(workers.getJsonObject("data").getInteger("inFlight")).isZero(); // a full pool is busy, still UP
       assertThat(workers.getJsonObject("data").getInteger("maxInFlight")).isPositive();
+      assertThat(workers.getJsonObject("data").getLong("sinceProgressMs")).isNotNegative();
       assertThat(check(reply.json(), "cluster").getString("status")).isEqualTo("UP");
     }
   }
@@ -49,6 +50,22 @@ class HealthTest {
       assertThat(workers.getJsonObject("data").getString("error")).contains("lab.factorial.load");
       assertThat(check(reply.json(), "cluster").getString("status")).isEqualTo("DOWN");
       assertThat(check(reply.json(), "list-owner").getString("status")).isEqualTo("UP");
+    }
+  }
+
+  /** A busy pool that has answered nothing for long is DOWN, with its load and why (a stand-in pool says so here). */
+  @Test
+  void downWhenTheFactorialPoolIsStuck() {
+    try (WebFixture web = WebFixture.start(new VertxOptions(), WebFixture.config(), false, w -> w)) {
+      web.vertx.eventBus().consumer(io.concurrencylab.bus.Addresses.FACTORIAL_LOAD, m -> m.reply(
+          new io.concurrencylab.bus.FactorialMessages.Load(3, 32, 45_000).toJson())).completion().await();
+      Reply reply = web.get("/health");
+      assertThat(reply.status()).isEqualTo(503);
+      JsonObject workers = check(reply.json(), "factorial-workers");
+      assertThat(workers.getString("status")).isEqualTo("DOWN");
+      assertThat(workers.getJsonObject("data").getInteger("inFlight")).isEqualTo(3);
+      assertThat(workers.getJsonObject("data").getString("error"))
+          .isEqualTo("no factorial answered for 45000 ms with 3 in flight: the workers are hung, or starved of CPU");
     }
   }
 }
