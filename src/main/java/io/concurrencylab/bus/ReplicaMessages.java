@@ -142,14 +142,25 @@ public final class ReplicaMessages {
     }
   }
 
-  /** The owner of {@code epoch} gives a replica its whole state. Answered with {@link Ack}. */
-  public record Install(long epoch, String owner, JsonObject state) {
+  /**
+   * The owner of {@code epoch} gives a replica its whole state, and how it became owner ({@code lastChange}, null
+   * until it has announced that): a serve that joined after the announcement learns it here. Answered with
+   * {@link Ack}.
+   */
+  public record Install(long epoch, String owner, JsonObject state, ListMessages.OwnerChanged lastChange) {
+    public Install(long epoch, String owner, JsonObject state) {
+      this(epoch, owner, state, null);
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("epoch", epoch).put("owner", owner).put("state", state);
+      return new JsonObject().put("epoch", epoch).put("owner", owner).put("state", state)
+          .put("lastChange", lastChange == null ? null : lastChange.toJson());
     }
 
     public static Install fromJson(JsonObject json) {
-      return new Install(json.getLong("epoch"), json.getString("owner"), json.getJsonObject("state"));
+      JsonObject last = json.getJsonObject("lastChange");
+      return new Install(json.getLong("epoch"), json.getString("owner"), json.getJsonObject("state"),
+          last == null ? null : ListMessages.OwnerChanged.fromJson(last));
     }
   }
 }

@@ -205,6 +205,10 @@ public final class ClusteredListVerticle extends VerticleBase {
         unpublished.clear(); // a whole new state: observers see the jump and reload
         var ack = replica.install(install);
         heardFrom(install.epoch(), install.owner());
+        if (ack.ok() && install.lastChange() != null
+            && (lastChange == null || lastChange.epoch() < install.lastChange().epoch())) {
+          lastChange = install.lastChange(); // a serve that joined after the owner's announcement
+        }
         msg.reply(ack.toJson());
       }
       case FETCH -> msg.reply(replica.fetch().toJson());
@@ -387,6 +391,7 @@ public final class ClusteredListVerticle extends VerticleBase {
           }
           Long gap = previous == null ? null : (System.nanoTime() - lastHeard) / 1_000_000;
           lastChange = new OwnerChanged(previous, serves.self(), epoch, gap, System.currentTimeMillis());
+          owner.announced(lastChange);
           log.info("list owner now (epoch {}, voters {}, {} items){}", epoch, state.voters(), state.size(),
               previous == null ? "" : ", after " + previous + " (" + gap + " ms since last heard from it)");
           bus.publish(Addresses.LIST_OWNER_CHANGED, lastChange.toJson());

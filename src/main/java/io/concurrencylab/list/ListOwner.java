@@ -81,6 +81,7 @@ final class ListOwner {
   /** A round is to be sent at the end of this event-loop turn (see {@link #sendSoon}). */
   private boolean sendScheduled;
   private final io.vertx.core.Context context;
+  private ListMessages.OwnerChanged announced;
 
   /** A request waiting for its round: its answer (or failure), the change to publish, and who waits. */
   private record Pending(JsonObject reply, LabException failure, ListState.Changed changed,
@@ -113,6 +114,11 @@ final class ListOwner {
 
   long epoch() {
     return epoch;
+  }
+
+  /** How this owner took over, once it has said so: the replicas it installs later learn it too. */
+  void announced(ListMessages.OwnerChanged change) {
+    announced = change;
   }
 
   ListState state() {
@@ -216,7 +222,7 @@ final class ListOwner {
       if (!installing.add(voter)) {
         return;
       }
-      Install message = new Install(epoch, self, state.toJson());
+      Install message = new Install(epoch, self, state.toJson(), announced);
       long upTo = state.seq();
       vertx.eventBus().<JsonObject>request(Addresses.listReplica(voter), message.toJson(), install)
           .onComplete(ar -> installing.remove(voter))

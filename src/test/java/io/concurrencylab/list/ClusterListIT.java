@@ -96,8 +96,12 @@ class ClusterListIT {
       Serve first = cluster.serves.get(0);
       JsonObject owner = cluster.awaitOwner(first, o -> o.getJsonArray("voters").size() == 3, FAILOVER);
       for (Serve serve : cluster.serves) {
-        assertThat(cluster.awaitOwner(serve, o -> o.getJsonArray("voters").size() == 3, FAILOVER)
-            .getString("owner")).isEqualTo(owner.getString("owner"));
+        JsonObject seen = cluster.awaitOwner(serve, o -> o.getJsonArray("voters").size() == 3, FAILOVER);
+        assertThat(seen.getString("owner")).isEqualTo(owner.getString("owner"));
+        // the serves started after the owner took over learn how it did from its install, as its own serve says it
+        assertThat(seen.getJsonObject("lastChange")).as("lastChange on " + serve.nodeId()).isNotNull()
+            .isEqualTo(cluster.json(cluster.byNode(owner.getString("owner")), "/api/list/owner")
+                .getJsonObject("lastChange"));
       }
       // lab cluster status names the owner, with its process
       try (LabProcess status = LabProcess.start("cluster", "status", "--set", "cluster.name=" + cluster.name, "--set",
