@@ -364,6 +364,10 @@ public record ClusterSettings(String name, String host, int port, int portCount,
         .map(vertx -> {
           SharedJsonCodec.register(vertx.eventBus());
           io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures from other members decode
+          if (members == null) { // the app's cluster, which lives on, and may split and merge again
+            MergeSearch.keepNarrow(vertx, config.getNetworkConfig().getJoin().getTcpIpConfig(), host, port, portCount,
+                join);
+          }
           return new Clustered(vertx, manager);
         });
   }
