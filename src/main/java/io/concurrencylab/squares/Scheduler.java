@@ -313,10 +313,18 @@ final class Scheduler implements ResultPort.Sink {
           .map(l -> "pid " + l.pid() + " " + l.reason()).toList() + "; " + chunksLeft + " chunks not computed");
       return;
     }
-    for (NodeState node : List.copyOf(active.values())) {
-      while (active.containsKey(node.nodeId) && node.inFlight.size() < window && !queue.isEmpty()
-          && !finished.future().isComplete()) {
-        send(node, queue.poll());
+    // a chunk to each node in turn, as long as windows have room: filling one node's window first gave it every
+    // chunk of a small map (with --chunk 1, a window of 1,024 chunks took all ten of 1..10) and left the rest idle
+    List<NodeState> nodes = List.copyOf(active.values());
+    boolean gave = true;
+    while (gave && !queue.isEmpty() && !finished.future().isComplete()) {
+      gave = false;
+      for (NodeState node : nodes) {
+        if (active.containsKey(node.nodeId) && node.inFlight.size() < window && !queue.isEmpty()
+            && !finished.future().isComplete()) {
+          send(node, queue.poll());
+          gave = true;
+        }
       }
     }
   }

@@ -61,6 +61,16 @@ class SchedulerTest {
     }
   }
 
+  /** The lesson's map with --chunk 1: ten chunks, dealt to the three nodes in turn (Pool.map spreads them too). */
+  @Test
+  void tinyChunksOfASmallMapAreDealtToEveryNode() {
+    Scheduler[] seen = new Scheduler[1];
+    long[] squares = run(1, 10, 1, s -> seen[0] = s).await();
+    assertThat(squares).containsExactly(1, 4, 9, 16, 25, 36, 49, 64, 81, 100);
+    assertThat(seen[0].timeline()).as("chunks per node: 4, 3, 3 (one node took all ten before)")
+        .allSatisfy(t -> assertThat(t.spans().stream().mapToInt(sp -> sp.chunks()).sum()).isGreaterThanOrEqualTo(3));
+  }
+
   /** The timeline: every number in some node's spans, at most MAX_SPANS a node, each span after the map began. */
   @Test
   void theTimelineHoldsEveryChunkInFewSpansPerNode() {
