@@ -244,8 +244,16 @@ final class ApiRoutes {
   private void run(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     request(Addresses.SQUARES_RUNS, null)
-        .map(reply -> SquaresMessages.runsFromJson((JsonObject) reply.body()).stream().filter(r -> id.equals(r.id()))
-            .findFirst().orElseThrow(() -> new LabException(Failures.NOT_FOUND, "no squares run " + Bodies.show(id))))
-        .onSuccess(record -> ctx.json(record.toJson())).onFailure(ctx::fail);
+        .map(reply -> {
+          JsonObject runs = (JsonObject) reply.body();
+          JsonObject running = runs.getJsonObject("running");
+          if (running != null && id.equals(running.getString("run"))) { // its record comes when it ends
+            return new JsonObject().put("id", id).put("status", "running").put("running", running);
+          }
+          return SquaresMessages.runsFromJson(runs).stream().filter(r -> id.equals(r.id())).findFirst()
+              .orElseThrow(() -> new LabException(Failures.NOT_FOUND, "no squares run " + Bodies.show(id)))
+              .toJson();
+        })
+        .onSuccess(ctx::json).onFailure(ctx::fail);
   }
 }

@@ -315,6 +315,18 @@ class ApiRoutesTest {
     assertThat(SquaresMessages.runsFromJson(web.get("/api/squares/runs").json())).containsExactly(RUN);
   }
 
+  /** A sweep going now has no record yet: its id says so, where the history alone said 404 "no squares run". */
+  @Test
+  void theSweepGoingNowIsFoundByItsIdAsRunning() throws Exception {
+    JsonObject running = new JsonObject().put("run", "r-7").put("nodeId", "n-1").put("pid", 42).put("host", "h");
+    web.vertx.eventBus().consumer(Addresses.SQUARES_RUNS, m -> m.reply(new JsonObject()
+        .put("runs", new JsonArray().add(RUN.toJson())).put("running", running))).completion().await();
+    assertThat(web.get("/api/squares/runs/r-7").json())
+        .isEqualTo(new JsonObject().put("id", "r-7").put("status", "running").put("running", running));
+    assertThat(RunRecord.fromJson(web.get("/api/squares/runs/r-1").json())).isEqualTo(RUN);
+    assertThat(assertError(web.get("/api/squares/runs/r-8"), 404).error()).contains("r-8");
+  }
+
   @Test
   void listsRunsAndFindsOneById() throws Exception {
     squaresHandler();
