@@ -377,6 +377,9 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     if (host.equals("127.0.0.1")) {
       return null;
     }
+    if (host.contains(":")) { // Hazelcast prefers IPv4 and logs its own stack trace for an IPv6 interface
+      return "cannot bind " + host + " (cluster.host, --host): the cluster runs over IPv4; give an IPv4 address";
+    }
     try {
       if (java.net.NetworkInterface.getByInetAddress(java.net.InetAddress.getByName(host)) != null) {
         return null;

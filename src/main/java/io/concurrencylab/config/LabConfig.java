@@ -112,6 +112,10 @@ public final class LabConfig {
         throw new IllegalArgumentException("configuration key '" + text + "' must not be empty");
       }
     }
+    if (clusterHost().contains(":")) { // Hazelcast runs on the IPv4 stack here: it finds no interface for ::1
+      throw new IllegalArgumentException("configuration key 'cluster.host' takes an IPv4 address or a host name "
+          + "(the cluster runs over IPv4), got '" + clusterHost() + "'");
+    }
     if (clusterPort() + clusterPortCount() - 1 > 65535) { // Hazelcast tries each port of the range
       throw new IllegalArgumentException("configuration key 'cluster.portCount' must keep cluster.port ("
           + clusterPort() + ") + cluster.portCount - 1 below 65536, got " + clusterPortCount());

@@ -110,6 +110,14 @@ class ClusterSettingsTest {
     assertThatThrownBy(settings::hazelcastConfig).hasMessageContaining("heartbeat-intervall");
   }
 
+  /** An IPv6 host fails in one line before Hazelcast, which would log an ERROR and a stack trace for it. */
+  @Test
+  void anIpv6HostIsRefusedBeforeHazelcast() {
+    assertThat(ClusterSettings.notLocal("::1")).isEqualTo("cannot bind ::1 (cluster.host, --host): the cluster runs "
+        + "over IPv4; give an IPv4 address");
+    assertThat(ClusterSettings.notLocal("127.0.0.1")).isNull();
+  }
+
   @Test
   void membersAskedAreTheRangeOrTheGivenPortsWithinIt() throws Exception {
     write(bundled());
