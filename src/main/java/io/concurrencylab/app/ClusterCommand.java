@@ -53,13 +53,15 @@ final class ClusterCommand implements Runnable {
     public Integer call() throws Exception {
       LabConfig config = options.load();
       if (count < 1 || count > config.squaresMaxNodes()) {
-        throw new IllegalArgumentException("N must be between 1 and " + config.squaresMaxNodes() + ", got " + count);
+        throw new IllegalArgumentException("N must be between 1 and " + config.squaresMaxNodes()
+            + " (squares.maxNodes), got " + count);
       }
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       if (Files.exists(run.dir()) && !Files.isDirectory(run.dir())) { // before any node is launched
         throw new IllegalArgumentException("cluster.runDir " + run.dir() + " is not a folder, so no PID file or log "
             + "can go there; move that file away or set cluster.runDir");
       }
+      io.concurrencylab.config.Folders.create(run.dir(), "cluster.runDir");
       String notHere = ClusterSettings.notLocal(host != null ? host : config.clusterHost());
       if (notHere != null) { // each node would find it out itself, after a JVM's start and with a log left behind
         throw new IllegalArgumentException(notHere);

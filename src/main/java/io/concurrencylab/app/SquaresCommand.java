@@ -64,6 +64,7 @@ final class SquaresCommand implements Callable<Integer> {
     }
     try { // a cluster.xml that cannot be read is the user's to fix (exit 2), not a failed run to keep in the history
       ClusterSettings.checkClusterXml();
+      io.concurrencylab.config.Folders.create(config.dataDir(), "data.dir"); // the history and the nodes' logs
     } catch (IllegalArgumentException e) {
       System.err.println("lab squares: " + e.getMessage());
       return ExitCodes.USAGE;
