@@ -122,7 +122,8 @@
     setRunning(null);
     say($('compare-result'), report.ok ? `comparison ${report.id} done` : `comparison ${report.id} ${report.error}`,
       !report.ok);
-    render(report);
+    // one cancelled or failed before its first row measured nothing: the chart keeps the last one (as serve does)
+    if (report.rows && report.rows.length > 0) render(report);
   }
 
   function render(report) {

@@ -82,12 +82,14 @@ final class CompareCommand implements Callable<Integer> {
     });
     Report report = Comparison.run(runId, Comparison.Plan.of(request, config, runId),
         p -> System.err.printf("lab compare: [%d/%d] %s%n", p.done() + 1, p.total(), p.step()), control);
-    boolean kept = new LatestReport(config.dataDir()).write(report.toJson());
+    boolean measured = LatestReport.worthKeeping(report.toJson()); // a cancel before any row keeps the last one
+    boolean kept = measured && new LatestReport(config.dataDir()).write(report.toJson());
     if (json) {
       System.out.println(report.toJson().encodePrettily());
     } else {
       ReportTable.lines(report).forEach(System.out::println);
       System.out.println(kept ? "report kept in " + new LatestReport(config.dataDir()).file() + " (the page shows it)"
+          : !measured ? "report not kept: nothing measured (the last one stays)"
           : "report NOT kept (see the warning above)");
     }
     if (control.isCancelled()) {

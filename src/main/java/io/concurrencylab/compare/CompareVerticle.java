@@ -55,8 +55,10 @@ public final class CompareVerticle extends VerticleBase {
   public Future<?> start() {
     store = new LatestReport(config.dataDir());
     var bus = vertx.eventBus();
-    return vertx.executeBlocking(store::read).compose(kept -> {
+    return vertx.executeBlocking(store::readIfChanged).compose(kept -> {
       latest = kept;
+      // a lab compare run by hand on this machine keeps its report in the same file: shown as it lands
+      vertx.setPeriodic(WATCH_MS, id -> vertx.executeBlocking(store::readIfChanged, false).onSuccess(this::landed));
       return Future.all(List.of(bus.localConsumer(Addresses.COMPARE_START, this::begin).completion(),
           bus.localConsumer(Addresses.COMPARE_CANCEL, this::cancel).completion(),
           bus.localConsumer(Addresses.COMPARE_LATEST, this::latest).completion()));
@@ -92,19 +94,35 @@ public final class CompareVerticle extends VerticleBase {
         report = new Report(runId, started, Instant.now().toString(), false, "failed: " + e, request,
             new JsonObject(), List.of(), null, List.of());
       }
-      store.write(report.toJson());
+      if (LatestReport.worthKeeping(report.toJson())) {
+        store.write(report.toJson());
+      }
       Report finished = report;
       context.runOnContext(v -> {
-        latest = finished.toJson();
+        if (LatestReport.worthKeeping(finished.toJson())) {
+          latest = finished.toJson();
+        }
         running = null;
         progress = null;
-        vertx.eventBus().publish(Addresses.COMPARE_FINISHED, latest, HERE);
+        vertx.eventBus().publish(Addresses.COMPARE_FINISHED, finished.toJson(), HERE);
         done.complete();
       });
     }, "lab-compare-" + runId);
     thread.setDaemon(true); // stop() cancels it and waits for it
     thread.start();
     msg.reply(new Started(runId).toJson());
+  }
+
+  /** How often the report file is looked at for a report written by another process. */
+  static final long WATCH_MS = 1_000;
+
+  /** A report another process kept: the latest now, and told to the pages as a comparison that finished. */
+  private void landed(JsonObject report) {
+    if (report == null || running != null || latest != null && report.getString("id").equals(latest.getString("id"))) {
+      return; // unchanged, or this serve's own (written above), or read again while one runs here
+    }
+    latest = report;
+    vertx.eventBus().publish(Addresses.COMPARE_FINISHED, latest, HERE);
   }
 
   /** On the comparison's thread. */

@@ -28,6 +28,14 @@ public final class LatestReport {
     return file;
   }
 
+  /**
+   * Whether {@code report} measured anything: a comparison cancelled or failed before its first row replaces
+   * nothing, so the page keeps the last chart it had (a cancel used to wipe it).
+   */
+  public static boolean worthKeeping(JsonObject report) {
+    return report.getJsonArray("rows") != null && !report.getJsonArray("rows").isEmpty();
+  }
+
   /** Keeps {@code report} as the latest; false (and a warning) when it cannot be written. */
   public boolean write(JsonObject report) {
     try {
@@ -44,6 +52,27 @@ public final class LatestReport {
 
   /** A report is tens of KB: a larger file is not one of ours, and is not read whole. */
   static final int MAX_BYTES = 4 << 20;
+
+  /** The file's time and size when {@link #readIfChanged} last looked. */
+  private Object seen;
+
+  /**
+   * The latest report when the file changed since the last call (another process's {@code lab compare} wrote it),
+   * else null. One stat per call.
+   */
+  public JsonObject readIfChanged() {
+    Object now;
+    try {
+      now = Files.isRegularFile(file) ? java.util.List.of(Files.getLastModifiedTime(file), Files.size(file)) : null;
+    } catch (IOException e) {
+      now = null;
+    }
+    if (java.util.Objects.equals(now, seen)) {
+      return null;
+    }
+    seen = now;
+    return now == null ? null : read();
+  }
 
   /** The latest report, or null when there is none (or it cannot be read: one warning, then as if none). */
   public JsonObject read() {

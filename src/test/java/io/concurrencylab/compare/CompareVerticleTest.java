@@ -114,8 +114,18 @@ class CompareVerticleTest {
     assertThat(progress).isEmpty();
   }
 
+  /** A report that measured something: one row. */
+  private static Report measured(String id) {
+    return new Report(id, "a", "b", true, null, io.concurrencylab.bus.CompareMessages.Request.defaults(),
+        new JsonObject(), List.of(new io.concurrencylab.bus.CompareMessages.Row(
+            io.concurrencylab.bus.CompareMessages.Workload.values()[0], "jvm", "sequential", "one thread",
+            List.of(1.0), 1.0, 1.0, 1.0, "2/2 equal", true, null, null, null)), null, List.of());
+  }
+
   @Test
-  void aCancelStopsTheComparisonGoing() throws Exception {
+  void aCancelStopsTheComparisonGoingAndKeepsTheLastReport() throws Exception {
+    Report before = measured("20260101-000000-abcd");
+    assertThat(new LatestReport(dir).write(before.toJson())).isTrue();
     deploy();
     CompletableFuture<Progress> sequential = new CompletableFuture<>();
     vertx.eventBus().<JsonObject>consumer(Addresses.COMPARE_PROGRESS, m -> {
@@ -133,7 +143,22 @@ class CompareVerticleTest {
     Report report = Report.fromJson(finished.get(30, TimeUnit.SECONDS));
     assertThat(report.ok()).isFalse();
     assertThat(report.error()).isEqualTo("cancelled");
-    assertThat(request(Addresses.COMPARE_LATEST, null).getString("running")).isNull();
+    assertThat(report.rows()).as("cancelled in its first step").isEmpty();
+    JsonObject latest = request(Addresses.COMPARE_LATEST, null);
+    assertThat(latest.getString("running")).isNull();
+    // it measured nothing: the last report stays, on disk and served (a cancel used to wipe the page's chart)
+    assertThat(latest.getJsonObject("report")).isEqualTo(before.toJson());
+    assertThat(new LatestReport(dir).read()).isEqualTo(before.toJson());
+  }
+
+  /** A lab compare run by hand keeps its report in the same file: serve shows it without a restart. */
+  @Test
+  void aReportWrittenByAnotherProcessIsServedAndAnnounced() throws Exception {
+    deploy();
+    Report other = measured("20260102-000000-beef");
+    assertThat(new LatestReport(dir).write(other.toJson())).isTrue();
+    assertThat(Report.fromJson(finished.get(10, TimeUnit.SECONDS))).isEqualTo(other);
+    assertThat(request(Addresses.COMPARE_LATEST, null).getJsonObject("report")).isEqualTo(other.toJson());
   }
 
   @Test
