@@ -62,7 +62,7 @@ public final class Bodies {
    * {@code 5.0}) only when it is beyond a long (so it is refused as out of range, not as "not an integer");
    * anything else null.
    */
-  private static BigInteger whole(Object raw) {
+  static BigInteger whole(Object raw) {
     if (raw instanceof Integer || raw instanceof Long || raw instanceof Short || raw instanceof Byte) {
       return BigInteger.valueOf(((Number) raw).longValue());
     }

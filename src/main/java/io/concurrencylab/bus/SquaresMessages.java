@@ -52,11 +52,12 @@ public final class SquaresMessages {
         sizes.addAll(nodes == NodeSource.CLUSTER ? List.of() : DEFAULT_SIZES);
       } else if (rawSizes instanceof JsonArray array && !array.isEmpty()) {
         for (Object s : array) {
-          long size = Bodies.integer(s, "size"); // as a long: a size beyond an int must not wrap into a valid one
-          if (size < 1 || size > maxNodes) {
-            throw badSize(String.valueOf(size), maxNodes);
+          // whole first: a size beyond a long is out of range too (the long's own bound was quoted for it)
+          java.math.BigInteger whole = Bodies.whole(s instanceof JsonObject j ? j.getValue("size") : s);
+          if (whole != null && (whole.signum() < 1 || whole.compareTo(java.math.BigInteger.valueOf(maxNodes)) > 0)) {
+            throw badSize(Bodies.cut(whole.toString(), Bodies.SHOWN), maxNodes);
           }
-          sizes.add((int) size);
+          sizes.add((int) Bodies.integer(s, "size"));
         }
       } else {
         throw LabException.badInput("sizes must be a non-empty array of integers, e.g. [2, 4, 8]");

@@ -46,6 +46,18 @@ class SquaresMessagesTest {
         .isInstanceOf(LabException.class).hasMessage("at most 16 cluster sizes per run, got 5000");
   }
 
+  /** A size beyond a long is out of the cluster's range like any other, not "at most 9223372036854775807". */
+  @Test
+  void aSizeBeyondALongIsOutOfTheClustersRange() {
+    JsonObject body = new JsonObject("{\"sizes\": [99999999999999999999]}");
+    assertThatThrownBy(() -> RunRequest.fromBody(body, 8, 1000)).isInstanceOf(LabException.class)
+        .hasMessage("cluster size must be between 1 and 8 (squares.maxNodes), got 99999999999999999999");
+    assertThatThrownBy(() -> RunRequest.fromBody(new JsonObject("{\"sizes\": [{\"size\": 9}]}"), 8, 1000))
+        .hasMessage("cluster size must be between 1 and 8 (squares.maxNodes), got 9");
+    assertThat(RunRequest.fromBody(new JsonObject("{\"sizes\": [2, {\"size\": 4}]}"), 8, 1000).sizes())
+        .containsExactly(2, 4);
+  }
+
   @Test
   void aNodeOfTheClusterCountsOnlyWhatItDidInThisSweepAndNamesItsHost() {
     NodeStats before = new NodeStats("n", 42, 10, 10_000, 5.5, 60, 70, 300);
