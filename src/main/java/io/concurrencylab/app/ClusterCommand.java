@@ -106,7 +106,9 @@ final class ClusterCommand implements Runnable {
         }
         System.out.println("node " + index + " ready: pid " + nodes.get(i).pid() + ", node id " + id.get());
       }
-      System.out.println(count + " node(s) running on cluster " + cluster.name() + "; logs and PID files in " + run.dir());
+      long running = run.contents().nodes().stream().filter(ClusterRun.Recorded::alive).count();
+      System.out.println(count + " node(s) started; " + running + " running on cluster " + cluster.name()
+          + "; logs and PID files in " + run.dir());
       return ExitCodes.OK;
     }
 
@@ -269,8 +271,9 @@ final class ClusterCommand implements Runnable {
         Files.deleteIfExists(r.pidFile());
       }
       long ms = (System.nanoTime() - start) / 1_000_000;
-      System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir() : node != null ? "stopped 1 node"
-          + " (" + ms + " ms)" : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)")
+      System.out.println(recorded.isEmpty() ? "no nodes recorded in " + run.dir() : node != null
+          ? (alive.isEmpty() ? "nothing to stop; its PID file is removed" : "stopped 1 node (" + ms + " ms)")
+          : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)")
           + (contents.damaged().isEmpty() ? "" : "; " + contents.damaged().size() + " unreadable PID file(s) left"));
       return ExitCodes.OK;
     }
