@@ -72,8 +72,12 @@ public final class NodeMessages {
     public static Which fromBody(Object body) {
       Object value = body instanceof JsonObject json ? json.getValue("node") : null;
       String node = value instanceof Number n ? String.valueOf(n.longValue()) : value instanceof String s ? s : null;
-      if (node == null || !node.matches("[0-9a-zA-Z-]{1,64}")) {
+      if (node == null) {
         throw LabException.badInput("expected {\"node\": \"<node id or pid>\"} (letters, digits and '-')");
+      }
+      if (!node.matches("[0-9a-zA-Z-]{1,64}")) { // as a route's {id or pid} would have it too
+        throw LabException.badInput("not a node id or pid: " + Bodies.show(node)
+            + " (letters, digits and '-', at most 64)");
       }
       Bodies.only((JsonObject) body, List.of("node"), "a node request");
       return new Which(node);

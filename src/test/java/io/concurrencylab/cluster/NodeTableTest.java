@@ -81,7 +81,10 @@ class NodeTableTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Report.fromJson(bad))
         .hasMessageContaining("node id");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeMessages.Which.fromBody(
-        new JsonObject().put("node", "../x"))).hasMessageContaining("node id or pid");
+        new JsonObject().put("node", "../x"))).hasMessage("not a node id or pid: \"../x\" (letters, digits and '-', "
+        + "at most 64)");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> NodeMessages.Which.fromBody(new JsonObject()))
+        .hasMessage("expected {\"node\": \"<node id or pid>\"} (letters, digits and '-')");
     assertThat(new NodeTable().find("99999999999")).isEmpty();
   }
 
