@@ -1,9 +1,7 @@
 package io.concurrencylab.config;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -28,18 +26,12 @@ public final class Folders {
   }
 
   private static String why(IOException e) {
-    if (e instanceof AccessDeniedException) {
-      return "permission denied";
-    }
     if (e instanceof FileAlreadyExistsException) {
       return "a file is in the way";
     }
     if (e instanceof NoSuchFileException) {
       return "a folder above it is missing and cannot be made there";
     }
-    if (e instanceof FileSystemException f && f.getReason() != null) {
-      return f.getReason();
-    }
-    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    return TextFiles.why(e); // permission denied, the system's reason, ...
   }
 }
