@@ -52,6 +52,9 @@ public final class SquaresMessages {
         sizes.addAll(nodes == NodeSource.CLUSTER ? List.of() : DEFAULT_SIZES);
       } else if (rawSizes instanceof JsonArray array && !array.isEmpty()) {
         for (Object s : array) {
+          if (s instanceof JsonObject j) {
+            Bodies.only(j, List.of("size"), "a size");
+          }
           // whole first: a size beyond a long is out of range too (the long's own bound was quoted for it)
           java.math.BigInteger whole = Bodies.whole(s instanceof JsonObject j ? j.getValue("size") : s);
           if (whole != null && (whole.signum() < 1 || whole.compareTo(java.math.BigInteger.valueOf(maxNodes)) > 0)) {

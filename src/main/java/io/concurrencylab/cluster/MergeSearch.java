@@ -47,7 +47,10 @@ public final class MergeSearch {
    */
   static void keepNarrow(Vertx vertx, TcpIpConfig tcp, String host, int port, int portCount, List<String> others) {
     Runnable narrow = () -> vertx.executeBlocking(() -> {
-      tcp.setMembers(members(listening(host), host, port, portCount, others));
+      List<String> members = members(listening(host), host, port, portCount, others);
+      if (!members.equals(tcp.getMembers())) { // rarely: setMembers empties the list for a moment before filling it
+        tcp.setMembers(members);
+      }
       return null;
     }, false);
     narrow.run();

@@ -75,6 +75,9 @@ public final class NodeLogging implements SLF4JServiceProvider {
     if (name.equals(VERTX_IMPL)) {
       return null; // off: a failed clustered start, which the command reports in one line; see conf/logback.xml
     }
+    if (name.equals(FETCH_MEMBERS_VIEW) || name.equals(PARTITION_ITERATING)) {
+      return null; // off: Hazelcast's race with a member that wakes from a freeze; see conf/logback.xml
+    }
     return name.startsWith("com.hazelcast") || name.equals(CLUSTERED_EVENT_BUS) || name.equals(MESSAGE_CONSUMER)
         || name.equals(METER_REGISTRY) ? Level.ERROR : Level.WARN;
   }
@@ -84,6 +87,9 @@ public final class NodeLogging implements SLF4JServiceProvider {
   private static final String CLUSTERED_EVENT_BUS = "io.vertx.core.eventbus.impl.clustered.ClusteredEventBus";
   private static final String MESSAGE_CONSUMER = "io.vertx.core.eventbus.impl.MessageConsumerImpl";
   private static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
+  private static final String FETCH_MEMBERS_VIEW = "com.hazelcast.internal.cluster.impl.operations.FetchMembersViewOp";
+  private static final String PARTITION_ITERATING =
+      "com.hazelcast.spi.impl.operationservice.impl.operations.PartitionIteratingOperation";
 
   /** {@code com.hazelcast.internal.cluster.ClusterService} → {@code c.h.i.c.ClusterService}, like logback's %logger{20}. */
   static String shortName(String name) {

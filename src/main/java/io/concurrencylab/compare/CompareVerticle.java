@@ -116,13 +116,18 @@ public final class CompareVerticle extends VerticleBase {
   /** How often the report file is looked at for a report written by another process. */
   static final long WATCH_MS = 1_000;
 
-  /** A report another process kept: the latest now, and told to the pages as a comparison that finished. */
+  /**
+   * A report another process kept: the latest now, and told to the pages as a comparison that finished (not while
+   * this serve runs one: its pages wait for that one's end, which replaces it unless it measures nothing).
+   */
   private void landed(JsonObject report) {
-    if (report == null || running != null || latest != null && report.getString("id").equals(latest.getString("id"))) {
-      return; // unchanged, or this serve's own (written above), or read again while one runs here
+    if (report == null || latest != null && report.getString("id").equals(latest.getString("id"))) {
+      return; // unchanged, or this serve's own (written above)
     }
     latest = report;
-    vertx.eventBus().publish(Addresses.COMPARE_FINISHED, latest, HERE);
+    if (running == null) {
+      vertx.eventBus().publish(Addresses.COMPARE_FINISHED, latest, HERE);
+    }
   }
 
   /** On the comparison's thread. */

@@ -56,7 +56,8 @@ public final class ReportTable {
     report.notes().forEach(n -> out.add("- " + n));
     if (!report.ok()) {
       out.add("");
-      out.add("comparison " + report.error() + ": the rows above are what was measured before");
+      out.add("comparison " + report.error() + (report.rows().isEmpty() ? ": nothing was measured before"
+          : ": the rows above are what was measured before"));
     }
     return out;
   }

@@ -56,6 +56,8 @@ class SquaresMessagesTest {
         .hasMessage("cluster size must be between 1 and 8 (squares.maxNodes), got 9");
     assertThat(RunRequest.fromBody(new JsonObject("{\"sizes\": [2, {\"size\": 4}]}"), 8, 1000).sizes())
         .containsExactly(2, 4);
+    assertThatThrownBy(() -> RunRequest.fromBody(new JsonObject("{\"sizes\": [{\"size\": 1, \"x\": 2}]}"), 8, 1000))
+        .isInstanceOf(LabException.class).hasMessageStartingWith("unknown field \"x\"");
   }
 
   @Test

@@ -33,4 +33,16 @@ class FoldersTest {
     assertThatThrownBy(() -> Folders.create(Path.of("/proc/lab-no-such/x"), "data.dir"))
         .hasMessageStartingWith("cannot create data.dir /proc/lab-no-such/x: ");
   }
+
+  /** A folder that is there but takes no files (read-only: here /proc's own, which even root cannot write in). */
+  @Test
+  void aFolderThatTakesNoFilesIsRefusedToo() {
+    assertThatThrownBy(() -> Folders.create(Path.of("/proc/self"), "data.dir"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("cannot write in data.dir /proc/self: ")
+        .hasMessageEndingWith("; set data.dir to a folder you can write");
+    assertThat(dir.toFile().list()).as("the check leaves nothing behind").isEmpty();
+    Folders.create(dir, "data.dir");
+    assertThat(dir.toFile().list()).isEmpty();
+  }
 }
