@@ -22,12 +22,12 @@ import java.util.Set;
  * each side asks every address of its member list that is not a member, one after another, whether a cluster is
  * there to merge with, and it waits a fixed 5 s for each connection that does not come
  * ({@code AbstractJoiner.SPLIT_BRAIN_CONN_TIMEOUT_MILLIS} in Hazelcast 5.3, no setting). With the 20 ports of
- * {@code cluster.portCount} and two serves, a serve frozen for 9 s came back after 50-90 s, most of it spent on the
- * 18 ports where nobody listens. Hazelcast reads the list again for every search, so a list narrowed to the ports in
- * use makes a search take one connection per other member.
+ * {@code cluster.portCount}, a serve frozen for 9 s came back after 15-90 s (the order of the ports asked decides),
+ * most of it spent on the ports where nobody listens; now after ~5-10 s. Hazelcast reads the list again for every
+ * search, so a list narrowed to the ports in use makes a search take one connection per other member.
  *
- * <p>This host's listening ports are read from {@code /proc/net/tcp} and {@code tcp6} (no connection is opened, so no member logs a
- * stranger), every {@link #PERIOD_MS} ms, on a worker thread. Where that cannot be read (another system, an IPv6
+ * <p>This host's listening ports are read from {@code /proc/net/tcp} and {@code tcp6} (no connection is opened, so
+ * no member logs a stranger), every {@link #PERIOD_MS} ms, on a worker thread. Where that cannot be read (another system, an IPv6
  * host), the list stays whole, as configured. A member that starts later joins with its own whole list, so nothing
  * is lost for the join itself.
  */
