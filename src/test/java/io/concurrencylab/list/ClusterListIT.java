@@ -226,8 +226,13 @@ class ClusterListIT {
       pool.shutdown();
       if (late.statusCode() != 200) { // the woken serve could not reach the new owner: the client tries elsewhere
         assertThat(late.statusCode()).as(late.body()).isEqualTo(503);
+        // as api.md tells a client: after a 503, the same request with the same key again, until it is answered (the
+        // woken serve merging back may hold a request past its hold once; seen in one run of about fifteen)
         HttpResponse<String> retried = cluster.send(others.get(0), "POST", "/api/list", "99", "Idempotency-Key",
             "late-99");
+        for (int i = 0; i < 2 && retried.statusCode() == 503; i++) {
+          retried = cluster.send(others.get(0), "POST", "/api/list", "99", "Idempotency-Key", "late-99");
+        }
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
       }
       JsonObject list = cluster.json(others.get(0), "/api/list");
