@@ -211,8 +211,8 @@ final class ClusterCommand implements Runnable {
   static final class Stop implements Callable<Integer> {
     @Mixin
     ConfigOptions options;
-    @picocli.CommandLine.Option(names = "--node", paramLabel = "ID|PID", description = "Stop only this recorded node: "
-        + "its node id (as status shows it) or its pid.")
+    @picocli.CommandLine.Option(names = "--node", paramLabel = "ID|PID|N", description = "Stop only this recorded "
+        + "node: its node id (as status shows it), its pid, or its number (node N, as start and status name it).")
     String node;
 
     @Override
@@ -224,8 +224,11 @@ final class ClusterCommand implements Runnable {
       contents.damaged().forEach(d -> System.err.println(damaged(d)));
       if (node != null) {
         List<ClusterRun.Recorded> all = recorded;
-        recorded = recorded.stream().filter(r -> node.equals(Long.toString(r.pid()))
+        List<ClusterRun.Recorded> named = recorded.stream().filter(r -> node.equals(Long.toString(r.pid()))
             || r.nodeId().map(node::equals).orElse(false)).toList();
+        // else its number: "node 1" in start's and status's lines (a pid or node id, when one matches, wins)
+        recorded = !named.isEmpty() ? named
+            : recorded.stream().filter(r -> node.equals(Integer.toString(r.index()))).toList();
         if (recorded.isEmpty()) {
           throw new IllegalArgumentException("no recorded node " + node + " in " + run.dir() + " (recorded pids: "
               + (all.isEmpty() ? "none" : all.stream().map(r -> Long.toString(r.pid())).collect(

@@ -71,6 +71,25 @@ class ClusterCommandTest {
     assertThat(run.pidFile(3)).hasContent("abc");
   }
 
+  /** --node takes a node's number too ("node 1", as start and status name it); one already gone is just removed. */
+  @Test
+  void stopNodeByItsNumber() throws Exception {
+    ClusterRun run = new ClusterRun(runDir);
+    ProcessHandle exited = recordedNodeThatHasExited(run);
+
+    assertThat(Main.run("cluster", "stop", "--node", "7", "--set", "cluster.runDir=" + runDir))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("no recorded node 7");
+    assertThat(run.pidFile(1)).exists();
+
+    int code = Main.run("cluster", "stop", "--node", "1", "--set", "cluster.runDir=" + runDir);
+    String stdout = out.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(stdout).isEqualTo(ExitCodes.OK);
+    assertThat(stdout).contains("node 1 (pid " + exited.pid() + ") was not running")
+        .contains("nothing to stop; its PID file is removed");
+    assertThat(run.pidFile(1)).doesNotExist();
+  }
+
   /** Node 1 of {@code run}: a process that has already exited. */
   private static ProcessHandle recordedNodeThatHasExited(ClusterRun run) throws Exception {
     Process exited = new ProcessBuilder("true").start();
