@@ -89,9 +89,16 @@ public final class ParentWatch {
    */
   public static void haltNow(long parentPid, String how) {
     halting = true;
-    log.warn("parent process {} is gone ({}): stopping this node now (its cluster went with it: nothing to leave)",
-        parentPid, how);
-    System.err.flush();
+    // straight to file descriptor 2, the node's log: while Vert.x starts its logging it swaps System.err for a
+    // throwaway buffer, and a node whose parent died in that moment ended with an empty log (seen once in CI)
+    String line = NodeLogging.line("WARN", ParentWatch.class, "parent process " + parentPid + " is gone (" + how
+        + "): stopping this node now (its cluster went with it: nothing to leave)") + System.lineSeparator();
+    try {
+      new java.io.FileOutputStream(java.io.FileDescriptor.err).write(line.getBytes(
+          java.nio.charset.StandardCharsets.UTF_8)); // not closed: that would close fd 2; the process ends now
+    } catch (IOException e) {
+      log.warn(line.strip());
+    }
     killSelf();
   }
 
