@@ -356,7 +356,7 @@ public record ClusterSettings(String name, String host, int port, int portCount,
       return Future.failedFuture(new JoinException(notHere));
     }
     Config config = hazelcastConfig(properties);
-    EventBusOptions eventBus = new EventBusOptions().setHost(host).setPort(0);
+    EventBusOptions eventBus = eventBusOptions(config);
     JoiningManager manager = new JoiningManager(config, this, eventBus);
     options.setEventBusOptions(eventBus);
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
@@ -370,6 +370,24 @@ public record ClusterSettings(String name, String host, int port, int portCount,
           }
           return new Clustered(vertx, manager);
         });
+  }
+
+  /**
+   * The event bus of a member with {@code config}: on {@code host}, and giving up on a connection to another member
+   * when Hazelcast gives up on that member (cluster.xml's heartbeat settings). Vert.x keeps a connection per member
+   * and drops it only when it closes, or when a ping gets no pong (every 20 s, 20 s to answer, by default). A host cut
+   * off and healed within that time kept its connections, stuck in TCP's backoff of retransmissions: messages to and
+   * from it waited up to tens of seconds after Hazelcast had merged it back (MultiHostIT: a request through the
+   * healed host timed out for 10 s in CI; its node was reached by a sweep ~7 s after it was a member again). Now a
+   * connection is pinged every heartbeat interval (1 s) and closed after the no-heartbeat time (5 s) without a pong:
+   * closed while the host is cut off, and opened afresh after the heal. A new connection waits as long.
+   */
+  EventBusOptions eventBusOptions(Config config) {
+    HazelcastProperties properties = new HazelcastProperties(config);
+    long ping = properties.getMillis(ClusterProperty.HEARTBEAT_INTERVAL_SECONDS);
+    long dead = properties.getMillis(ClusterProperty.MAX_NO_HEARTBEAT_SECONDS);
+    return new EventBusOptions().setHost(host).setPort(0).setClusterPingInterval(ping)
+        .setClusterPingReplyInterval(dead).setConnectTimeout((int) Math.min(Integer.MAX_VALUE, dead));
   }
 
   /** Why {@code host} cannot be bound here, or null (loopback, the default, is not looked at). */

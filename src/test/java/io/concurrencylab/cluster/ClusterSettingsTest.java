@@ -134,6 +134,26 @@ class ClusterSettingsTest {
   }
 
   /**
+   * The event bus gives up on a connection when Hazelcast gives up on its member: pinged every heartbeat interval,
+   * closed after the no-heartbeat time without a pong (Vert.x's 20 s and 20 s left a healed host's connections stuck
+   * in TCP's backoff: MultiHostIT), and a new connection waits as long.
+   */
+  @Test
+  void theEventBusGivesUpOnAConnectionAsHazelcastGivesUpOnAMember() throws Exception {
+    write(bundled());
+    var bus = settings.eventBusOptions(settings.hazelcastConfig());
+    assertThat(bus.getClusterPingInterval()).as("cluster.xml's heartbeat interval").isEqualTo(1_000);
+    assertThat(bus.getClusterPingReplyInterval()).as("cluster.xml's max no heartbeat").isEqualTo(5_000);
+    assertThat(bus.getConnectTimeout()).isEqualTo(5_000);
+    assertThat(bus.getHost()).isEqualTo("127.0.0.1");
+
+    write(bundled().replace("<property name=\"hazelcast.max.no.heartbeat.seconds\">5</property>",
+        "<property name=\"hazelcast.max.no.heartbeat.seconds\">7</property>"));
+    assertThat(settings.eventBusOptions(settings.hazelcastConfig()).getClusterPingReplyInterval())
+        .as("follows cluster.xml").isEqualTo(7_000);
+  }
+
+  /**
    * A node told whom to ask joins a cluster its coordinator leads: it keeps asking for that master instead of
    * claiming mastership after cluster.xml's second. Whoever may start a cluster alone (a coordinator, serve,
    * lab cluster start's first node) still becomes master after that second.
