@@ -59,6 +59,41 @@ public final class WebVerticle extends VerticleBase {
     return this;
   }
 
+  /**
+   * On every answer: no sniffing, no script or frame from elsewhere, and the page in no other site's frame (a
+   * transparent frame over it could make the user click Start sweep: {@code frame-ancestors}, and
+   * {@code X-Frame-Options} for older browsers); no referrer leaves the page; nothing of the API or the live stream
+   * is cached.
+   */
+  private static void securityHeaders(io.vertx.ext.web.RoutingContext ctx) {
+    var headers = ctx.response().headers();
+    headers.add("X-Content-Type-Options", "nosniff")
+        .add("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'")
+        .add("X-Frame-Options", "DENY")
+        .add("Referrer-Policy", "no-referrer");
+    String path = ctx.request().path();
+    if (path != null && (path.startsWith("/api/") || path.equals("/events") || path.equals("/metrics")
+        || path.startsWith("/health"))) {
+      headers.add("Cache-Control", "no-store");
+    }
+    ctx.next();
+  }
+
+  /**
+   * A path with a malformed percent-escape cannot be decoded, so no route can match it: a 400 that says so (the
+   * router's own handling of it was a 500 and a warning quoting the raw path). The path itself is not echoed.
+   */
+  private static void decodablePath(io.vertx.ext.web.RoutingContext ctx) {
+    try {
+      ctx.normalizedPath();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(new io.concurrencylab.bus.LabException(io.concurrencylab.bus.Failures.BAD_INPUT,
+          "malformed path: a '%' must start an escape of two hexadecimal digits (RFC 3986)"));
+      return;
+    }
+    ctx.next();
+  }
+
   @Override
   public Future<?> start() {
     io.concurrencylab.bus.RemoteFailure.register(vertx.eventBus()); // failures carry where and how they happened
@@ -72,15 +107,12 @@ public final class WebVerticle extends VerticleBase {
 
     Router router = Router.router(vertx);
     router.route().handler(slow::requestArrived);
-    router.route().handler(ctx -> {
-      ctx.response().putHeader("X-Content-Type-Options", "nosniff")
-          .putHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:");
-      ctx.next();
-    });
+    router.route().handler(WebVerticle::securityHeaders);
     // Looking the interfaces up (for a wildcard http.host) is blocking: the guard is built before routing starts.
     return vertx.executeBlocking(() -> new HostGuard(config.httpHost(), config.httpAllowedHosts(), this::actualPort))
         .compose(guard -> {
           router.route().handler(guard::host);
+          router.route().handler(WebVerticle::decodablePath); // before any route that matches by path
           AccessGuard access = new AccessGuard(token);
           router.route().handler(access::check);
           router.route("/login").method(HttpMethod.GET).method(HttpMethod.POST).handler(access::login);

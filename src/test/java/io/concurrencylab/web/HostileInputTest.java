@@ -279,6 +279,22 @@ class HostileInputTest {
     assertJsonError(send("POST", "/events", null), 405);
   }
 
+  /**
+   * A path with a malformed percent-escape cannot be decoded to route it: a 400 that says so, on every route, from
+   * any site, and nothing in the log (it was a 500 and a warning quoting the raw path, bytes and all).
+   */
+  @Test
+  void aPathThatCannotBeDecodedIsA400() throws Exception {
+    for (String path : List.of("/%zz", "/%", "/%2", "/api/%zz", "/api/list/%zz", "/api/factorial/%zz",
+        "/api/squares/runs/%zz", "/api/cluster/nodes/%zz", "/%zz\u001b[31mRED")) {
+      for (String method : List.of("GET", "DELETE", "POST")) {
+        JsonObject error = assertJsonError(send(method, path, method.equals("POST") ? "1" : null), 400);
+        assertThat(error.getString("error")).as(path).startsWith("malformed path: ").doesNotContain("\u001b");
+      }
+    }
+    assertJsonError(send("GET", "/api/%zz", null, "Origin: http://evil.example", "Sec-Fetch-Site: cross-site"), 400);
+  }
+
   @Test
   void requestsVertxCannotParseGetJsonErrorsToo() throws Exception {
     assertJsonError(send("GET", "/api/list", null, "X-Big: " + "h".repeat(10_000)), 431);

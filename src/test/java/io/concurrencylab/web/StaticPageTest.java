@@ -65,7 +65,15 @@ class StaticPageTest {
   void sendsHeadersThatKeepThePageToItself() {
     Reply page = web.call(io.vertx.core.http.HttpMethod.GET, "/", null);
     assertThat(page.status()).isEqualTo(200);
-    String csp = web.client.get(web.port, "127.0.0.1", "/").send().await().getHeader("Content-Security-Policy");
-    assertThat(csp).contains("default-src 'self'");
+    var response = web.client.get(web.port, "127.0.0.1", "/").send().await();
+    assertThat(response.getHeader("Content-Security-Policy")).contains("default-src 'self'")
+        .as("in no other site's frame").contains("frame-ancestors 'none'");
+    assertThat(response.getHeader("X-Frame-Options")).isEqualTo("DENY");
+    assertThat(response.getHeader("Referrer-Policy")).isEqualTo("no-referrer");
+    assertThat(response.getHeader("Cache-Control")).as("the page itself may be cached").isNull();
+    for (String path : java.util.List.of("/api/list", "/health", "/metrics")) {
+      assertThat(web.client.get(web.port, "127.0.0.1", path).send().await().getHeader("Cache-Control")).as(path)
+          .isEqualTo("no-store");
+    }
   }
 }
