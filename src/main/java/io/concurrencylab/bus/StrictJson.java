@@ -7,7 +7,7 @@ import io.vertx.core.json.jackson.JacksonCodec;
 
 /**
  * The one way text from outside becomes JSON, wherever it enters (an HTTP body, a bridge frame, a CLI argument), so
- * the same text is refused the same way everywhere: a duplicate key is an error (Jackson would otherwise keep the
+ * the same text is refused the same way everywhere: a comment is an error (Vert.x's own parser allows them), a duplicate key is an error (Jackson would otherwise keep the
  * last one silently), so is anything after the value; nesting deeper than Jackson's limit (1000) is refused before
  * it costs a deep stack. Numbers come as Jackson reads them ({@code 1e400} is a Double infinity, a long integer
  * literal a BigInteger): {@link Bodies} decides what is in range.
@@ -35,6 +35,7 @@ public final class StrictJson {
 
   private static Object parse(JsonParser parser) {
     parser.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    parser.disable(JsonParser.Feature.ALLOW_COMMENTS); // Vert.x's factory allows them: JSON has none
     return JacksonCodec.fromParser(parser, Object.class);
   }
 

@@ -164,6 +164,12 @@ public final class ClusteredListVerticle extends VerticleBase {
 
   /** Who owns what, as this serve knows it. */
   private void ownerInfo(Message<Object> msg) {
+    try {
+      Bodies.none(msg.body(), Addresses.LIST_OWNER);
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
     ListState state = replica.state();
     List<String> voters = state == null ? List.of() : List.copyOf(state.voters());
     // an owner out of this serve's cluster (dead, or on the other side of a cut) owns nothing here: none is named

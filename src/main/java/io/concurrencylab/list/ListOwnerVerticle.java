@@ -43,8 +43,17 @@ public final class ListOwnerVerticle extends VerticleBase {
         bus.consumer(Addresses.LIST_ADD, this::add).completion(),
         bus.consumer(Addresses.LIST_REMOVE, this::remove).completion(),
         bus.consumer(Addresses.LIST_SNAPSHOT, this::snapshot).completion(),
-        bus.consumer(Addresses.LIST_OWNER, msg -> msg.reply(new ListMessages.OwnerInfo("local", 0, java.util.List.of(),
-            "local", null).toJson())).completion());
+        bus.consumer(Addresses.LIST_OWNER, this::ownerInfo).completion());
+  }
+
+  private void ownerInfo(Message<Object> msg) {
+    try {
+      Bodies.none(msg.body(), Addresses.LIST_OWNER);
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    msg.reply(new ListMessages.OwnerInfo("local", 0, java.util.List.of(), "local", null).toJson());
   }
 
   private void add(Message<Object> msg) {

@@ -45,7 +45,9 @@ final class ErrorHandler implements Handler<RoutingContext> {
       error = new Error(error.status(), error.error() + ": " + ctx.request().method() + " " + ctx.request().path());
     }
     if (error.status() == 500 && error.remote() == null) { // a failure with a remote origin was logged where it ran
-      log.warn("{} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      // the path as a JSON string, cut: a client's bytes (escape sequences, megabytes) are not written as they came
+      log.warn("{} {} failed", ctx.request().method(),
+          io.concurrencylab.bus.Bodies.cut(io.vertx.core.json.Json.encode(ctx.request().path()), 200), ctx.failure());
     }
     if (ctx.response().headWritten()) { // e.g. a stream already under way: all we can do is cut it
       ctx.response().reset();

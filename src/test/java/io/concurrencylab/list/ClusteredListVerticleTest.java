@@ -63,6 +63,14 @@ class ClusteredListVerticleTest {
   }
 
   @Test
+  void theOwnerInfoTakesNoBody() {
+    assertThatThrownBy(() -> vertx.eventBus().request(Addresses.LIST_OWNER, 5).await())
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.getMessage())
+            .isEqualTo("lab.list.owner takes no body, got 5"));
+    assertThat(ownerInfo().getString("answeredBy")).isNotNull();
+  }
+
+  @Test
   void aRequestPassedOnByAServeOutsideTheClusterIsIgnored() {
     // passed on by this serve: stamped with its id (over what the sender put there), applied
     DeliveryOptions stamped = new DeliveryOptions().addHeader(ListMessages.VIA_SERVE, "elsewhere");

@@ -140,4 +140,17 @@ class ListOwnerVerticleTest {
         .isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureCode()).isEqualTo(400));
     assertThat(snapshot().size()).isZero();
   }
+
+  /** Like every address that takes no body, lab.list.owner refuses one (it answered whatever it was given). */
+  @Test
+  void theOwnerInfoTakesNoBody() {
+    for (Object body : List.of(5, new io.vertx.core.json.JsonArray().add(1))) {
+      assertThatThrownBy(() -> request(Addresses.LIST_OWNER, body))
+          .isInstanceOfSatisfying(ReplyException.class, e -> {
+            assertThat(e.failureCode()).isEqualTo(400);
+            assertThat(e.getMessage()).startsWith("lab.list.owner takes no body, got ");
+          });
+    }
+    assertThat(request(Addresses.LIST_OWNER, null).getString("owner")).isEqualTo("local");
+  }
 }

@@ -247,6 +247,10 @@ class HostileInputTest {
         new String[] {"/api/squares/runs", "{\"sizes\": [1], \"x\": 2}"})) {
       assertThat(assertJsonError(send("POST", route[0], route[1]), 400).getString("error")).contains("unknown field");
     }
+    for (String body : List.of("// a comment\n42", "/* a comment */ 42", "{\"value\": 42 # a comment\n}")) {
+      assertThat(assertJsonError(send("POST", "/api/list", body), 400).getString("error")).as(body)
+          .startsWith("malformed JSON");
+    }
     Response item = send("POST", "/api/factorial/batch", "{\"n\": [{\"n\": 3, \"x\": 1}]}");
     assertThat(WebMessages.batchResults(item.json()).get(0).getString("error")).contains("unknown field");
     assertThat(assertJsonError(send("DELETE", "/api/list/head", "1"), 400).getString("error")).contains("no body");
