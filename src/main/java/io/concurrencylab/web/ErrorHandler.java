@@ -36,6 +36,13 @@ final class ErrorHandler implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Error error = map(ctx.failure(), ctx.statusCode());
+    String host = ctx.request().getHeader("Host");
+    if (error.status() == 400 && host != null && ctx.failure() != null
+        && String.valueOf(ctx.failure().getMessage()).startsWith("For HTTP/1.x requests, the 'Host' header is required")) {
+      // the router's words for a Host it could not parse, though one was sent
+      error = new Error(400, "malformed Host header " + io.concurrencylab.bus.Bodies.show(host)
+          + ": expected a host name or address, and a port");
+    }
     if (error.status() == 405 && ctx.failure() == null && !known(ctx.request().path())) {
       error = new Error(404, "not found"); // only the page's route matched, by path alone: the path is unknown
     }

@@ -68,6 +68,12 @@ final class HostGuard {
   }
 
   void sameSite(RoutingContext ctx) {
+    for (String name : List.of("Sec-Fetch-Site", "Origin")) { // a browser sends one: which would count?
+      if (ctx.request().headers().getAll(name).size() > 1) {
+        ctx.fail(new LabException(400, "more than one " + name + " header"));
+        return;
+      }
+    }
     String site = ctx.request().getHeader("Sec-Fetch-Site");
     if (site != null && !site.equals("same-origin") && !site.equals("none")) {
       ctx.fail(new LabException(403, "cross-site request refused (Sec-Fetch-Site: " + Bodies.cut(site, 20)

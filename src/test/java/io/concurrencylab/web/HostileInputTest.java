@@ -124,6 +124,17 @@ class HostileInputTest {
         assertThat(assertJsonError(http.response(), 400).getString("error")).as(hostLine).contains("Host");
       }
     }
+    try (RawHttp http = new RawHttp(web.port)) { // one was sent: the router's "the 'Host' header is required" is wrong
+      http.send("GET /api/list HTTP/1.1\r\nHost: 127.0.0.1:" + web.port + ".evil.com\r\nConnection: close\r\n\r\n");
+      assertThat(assertJsonError(http.response(), 400).getString("error"))
+          .startsWith("malformed Host header \"127.0.0.1:" + web.port + ".evil.com\"");
+    }
+    // a browser sends one Origin and one Sec-Fetch-Site: with two, which would count? Neither: a 400
+    String host = "Host: 127.0.0.1:" + web.port;
+    assertJsonError(send("POST", "/api/list", "5", host, "Origin: http://127.0.0.1:" + web.port,
+        "Origin: http://evil.example"), 400);
+    assertJsonError(send("POST", "/api/list", "5", host, "Sec-Fetch-Site: same-origin", "Sec-Fetch-Site: cross-site"),
+        400);
     for (String target : List.of("http://evil.example/api/list", "http://127.0.0.1:" + web.port + "/api/list")) {
       try (RawHttp http = new RawHttp(web.port)) { // a proxy's form of request: its name would go unchecked
         http.send("GET " + target + " HTTP/1.1\r\n" + good + "Connection: close\r\n\r\n");
