@@ -32,12 +32,14 @@ final class AccessGuard {
       ctx.next();
       return;
     }
-    if (token.matches(presented(ctx))) {
+    String presented = presented(ctx);
+    if (token.matches(presented)) {
       ctx.next();
     } else if (path.equals("/") && "GET".equals(ctx.request().method().name())) {
       ctx.redirect("/login");
     } else {
-      ctx.fail(new LabException(401, "an access token is needed: Authorization: Bearer <token>, or log in at /login"));
+      ctx.fail(new LabException(401, (presented == null ? "an access token is needed" : "that is not the access token")
+          + ": Authorization: Bearer <token>, or log in at /login"));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.concurrencylab.web;
 
 import io.concurrencylab.bus.Addresses;
+import io.concurrencylab.bus.Bodies;
 import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.WebMessages;
 import io.concurrencylab.bus.WebMessages.Tap;
@@ -90,7 +91,12 @@ final class EventStream implements Handler<RoutingContext> {
       ctx.fail(new LabException(503, "too many event streams open (" + clients.size() + ", http.maxEventStreams)"));
       return;
     }
-    Client client = new Client(ctx.response(), !"false".equals(ctx.queryParams().get("wiretap")));
+    java.util.List<String> wiretap = ctx.queryParams().getAll("wiretap");
+    if (wiretap.size() > 1 || wiretap.size() == 1 && !wiretap.get(0).equals("true") && !wiretap.get(0).equals("false")) {
+      ctx.fail(new LabException(400, "wiretap must be true or false (once), got " + Bodies.show(String.join(",", wiretap))));
+      return;
+    }
+    Client client = new Client(ctx.response(), !wiretap.equals(java.util.List.of("false")));
     client.response().setChunked(true)
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")

@@ -126,4 +126,14 @@ class EventStreamTest {
       assertThat(sse.seen()).extracting(Frame::event).containsOnly(Addresses.LIST_CHANGED).hasSize(2);
     }
   }
+
+  /** Only true or false, once: "maybe" (or two answers) was taken for true. */
+  @Test
+  void wiretapIsTrueOrFalse() {
+    for (String query : java.util.List.of("wiretap=maybe", "wiretap=", "wiretap=false&wiretap=true")) {
+      var refused = web.call(io.vertx.core.http.HttpMethod.GET, "/events?" + query, null);
+      assertThat(refused.status()).as(query).isEqualTo(400);
+      assertThat(refused.json().getString("error")).as(query).startsWith("wiretap must be true or false");
+    }
+  }
 }
