@@ -7,10 +7,10 @@ import io.vertx.core.json.jackson.JacksonCodec;
 
 /**
  * The one way text from outside becomes JSON, wherever it enters (an HTTP body, a bridge frame, a CLI argument), so
- * the same text is refused the same way everywhere: a comment is an error (Vert.x's own parser allows them), a duplicate key is an error (Jackson would otherwise keep the
- * last one silently), so is anything after the value; nesting deeper than Jackson's limit (1000) is refused before
- * it costs a deep stack. Numbers come as Jackson reads them ({@code 1e400} is a Double infinity, a long integer
- * literal a BigInteger): {@link Bodies} decides what is in range.
+ * the same text is refused the same way everywhere: a comment is an error (Vert.x's own parser allows them), so is
+ * a duplicate key (Jackson would otherwise keep the last one silently) and anything after the value; nesting
+ * deeper than Jackson's limit (1000) is refused before it costs a deep stack. Numbers come as Jackson reads them
+ * ({@code 1e400} is a Double infinity, a long integer literal a BigInteger): {@link Bodies} decides what is in range.
  */
 public final class StrictJson {
   private StrictJson() {}

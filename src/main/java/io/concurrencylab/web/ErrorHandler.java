@@ -30,6 +30,9 @@ final class ErrorHandler implements Handler<RoutingContext> {
     this.maxBodyBytes = maxBodyBytes;
   }
 
+  /** How the router (vertx-web 5.0.7) refuses a request whose Host it cannot parse, as if none had been sent. */
+  private static final String ROUTER_NO_HOST = "For HTTP/1.x requests, the 'Host' header is required";
+
   /** The statuses the router itself may produce without a failure: each gets a JSON body here. */
   static final List<Integer> STATUSES = List.of(400, 403, 404, 405, 406, 408, 413, 414, 415, 431, 500, 501, 503);
 
@@ -38,7 +41,7 @@ final class ErrorHandler implements Handler<RoutingContext> {
     Error error = map(ctx.failure(), ctx.statusCode());
     String host = ctx.request().getHeader("Host");
     if (error.status() == 400 && host != null && ctx.failure() != null
-        && String.valueOf(ctx.failure().getMessage()).startsWith("For HTTP/1.x requests, the 'Host' header is required")) {
+        && String.valueOf(ctx.failure().getMessage()).startsWith(ROUTER_NO_HOST)) {
       // the router's words for a Host it could not parse, though one was sent
       error = new Error(400, "malformed Host header " + io.concurrencylab.bus.Bodies.show(host)
           + ": expected a host name or address, and a port");

@@ -92,8 +92,9 @@ final class EventStream implements Handler<RoutingContext> {
       return;
     }
     java.util.List<String> wiretap = ctx.queryParams().getAll("wiretap");
-    if (wiretap.size() > 1 || wiretap.size() == 1 && !wiretap.get(0).equals("true") && !wiretap.get(0).equals("false")) {
-      ctx.fail(new LabException(400, "wiretap must be true or false (once), got " + Bodies.show(String.join(",", wiretap))));
+    if (wiretap.size() > 1 || wiretap.size() == 1 && !java.util.List.of("true", "false").contains(wiretap.get(0))) {
+      ctx.fail(new LabException(400, "wiretap must be true or false (once), got "
+          + Bodies.show(String.join(",", wiretap))));
       return;
     }
     Client client = new Client(ctx.response(), !wiretap.equals(java.util.List.of("false")));
