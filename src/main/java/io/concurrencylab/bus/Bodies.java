@@ -81,13 +81,20 @@ public final class Bodies {
   }
 
   /**
-   * A decoded JSON value as the event bus can carry it: a top-level number too large for a long (a BigInteger or
-   * BigDecimal, which have no message codec) becomes a Double, whose range the recipient then refuses. Inside
-   * objects and arrays such numbers travel as they are.
+   * A decoded JSON value as the event bus can carry it (a BigInteger or BigDecimal has no message codec). A top-level
+   * integer beyond a long is refused here, quoted exactly: every integer of the contract is a long at most, and as a
+   * Double it reached the recipient rounded ("got 100000000000000000000" for 99999999999999999999). A top-level
+   * BigDecimal becomes a Double. Inside objects and arrays such numbers travel as they are (as JSON text).
+   *
+   * @throws LabException 400 for a top-level integer beyond a long
    */
   public static Object sendable(Object value) {
     if (value instanceof BigInteger big) {
-      return big.bitLength() < 64 ? (Object) big.longValue() : (Object) big.doubleValue();
+      if (big.bitLength() < 64) {
+        return big.longValue();
+      }
+      throw LabException.badInput("integer out of range: " + cut(big.toString(), SHOWN)
+          + " (beyond a 64-bit integer, the most any address takes)");
     }
     return value instanceof BigDecimal d ? d.doubleValue() : value;
   }

@@ -8,6 +8,7 @@ import static io.concurrencylab.bus.BridgeFrames.TIMEOUT_HEADER;
 
 import io.concurrencylab.bus.Addresses;
 import io.concurrencylab.bus.Bodies;
+import io.concurrencylab.bus.LabException;
 import io.concurrencylab.bus.BridgeFrames;
 import io.concurrencylab.bus.ListMessages;
 import io.concurrencylab.bus.OwnerRequests;
@@ -126,23 +127,39 @@ final class BridgeSession {
     if (options == null) {
       return; // refused
     }
-    Object body = Bodies.sendable(frame.getValue(BODY));
     switch (type) {
       case BridgeFrames.SEND -> {
         if (!allowed(Addresses.PUBLIC_REQUESTS.contains(address), frame)) {
           return;
         }
         Object replyAddress = frame.getValue(REPLY_ADDRESS);
-        if (replyAddress == null) {
-          bus.send(address, body, options.setLocalOnly(Addresses.servedLocally(address)));
-        } else if (replyAddress instanceof String reply) {
+        if (replyAddress != null && !(replyAddress instanceof String)) {
+          reader.stop(BridgeFrames.MALFORMED, "replyAddress must be a string");
+          return;
+        }
+        Object body;
+        try {
+          body = Bodies.sendable(frame.getValue(BODY));
+        } catch (LabException e) { // refused before the bus, as its recipient would: a failure reply, if one is asked
+          if (replyAddress instanceof String reply) {
+            write(BridgeFrames.failed(reply, address, "RECIPIENT_FAILURE", e.code(), e.getMessage()));
+          }
+          return;
+        }
+        if (replyAddress instanceof String reply) {
           request(address, reply, body, options);
         } else {
-          reader.stop(BridgeFrames.MALFORMED, "replyAddress must be a string");
+          bus.send(address, body, options.setLocalOnly(Addresses.servedLocally(address)));
         }
       }
       case BridgeFrames.PUBLISH -> {
         if (allowed(Addresses.PUBLIC_REQUESTS.contains(address), frame)) {
+          Object body;
+          try {
+            body = Bodies.sendable(frame.getValue(BODY));
+          } catch (LabException e) {
+            return; // a publish has no reply: refused as its recipients would, silently
+          }
           // to this serve's own consumers, as a send: one frame must not set every serve of the cluster to work
           bus.publish(address, body, options.setLocalOnly(Addresses.servedLocally(address)));
         }

@@ -110,6 +110,17 @@ class BridgeVerticleTest {
     JsonObject failed = read(socket);
     assertThat(failed.getString("type")).isEqualTo("err");
     assertThat(failed.getInteger("failureCode")).isEqualTo(400);
+
+    // an integer beyond a long is quoted as given, not rounded through a Double on its way to the owner
+    java.math.BigInteger big = new java.math.BigInteger("99999999999999999999");
+    write(socket, request(Addresses.LIST_ADD, big, null)); // no reply asked: none comes, nothing is added
+    write(socket, request(Addresses.LIST_ADD, big, "r3"));
+    JsonObject tooBig = read(socket);
+    assertThat(tooBig.getString("address")).isEqualTo("r3");
+    assertThat(tooBig.getInteger("failureCode")).isEqualTo(400);
+    assertThat(tooBig.getString("message")).startsWith("integer out of range: 99999999999999999999 ");
+    write(socket, request(Addresses.LIST_SNAPSHOT, null, "r4"));
+    assertThat(read(socket).getJsonObject("body").getInteger("size")).as("nothing added").isEqualTo(1);
   }
 
   @Test

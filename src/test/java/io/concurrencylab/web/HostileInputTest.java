@@ -200,6 +200,8 @@ class HostileInputTest {
       assertJsonError(send("POST", "/api/list", body), 400);
     }
     assertThat(list()).isEqualTo(before);
+    assertThat(assertJsonError(send("POST", "/api/list", "-99999999999999999999"), 400).getString("error"))
+        .as("quoted as given, not rounded through a Double").startsWith("integer out of range: -99999999999999999999 ");
     squaresHandler();
     assertThat(assertJsonError(send("GET", "/api/factorial/99999999999999999999", null), 400).getString("error"))
         .contains("at most 1000").contains("99999999999999999999");
