@@ -115,6 +115,20 @@ public final class Bodies {
     }
   }
 
+  /**
+   * For a handler of an address that takes no body: true when {@code msg} has none; otherwise it gets the failure
+   * reply of {@link #none} and this is false.
+   */
+  public static boolean takesNone(io.vertx.core.eventbus.Message<?> msg, String address) {
+    try {
+      none(msg.body(), address);
+      return true;
+    } catch (LabException e) {
+      Failures.reply(msg, e);
+      return false;
+    }
+  }
+
   /** A value as a short piece of JSON for an error message: at most {@link #SHOWN} characters of it. */
   public static String show(Object value) {
     String text;

@@ -164,10 +164,7 @@ public final class ClusteredListVerticle extends VerticleBase {
 
   /** Who owns what, as this serve knows it. */
   private void ownerInfo(Message<Object> msg) {
-    try {
-      Bodies.none(msg.body(), Addresses.LIST_OWNER);
-    } catch (RuntimeException e) {
-      Failures.reply(msg, e);
+    if (!Bodies.takesNone(msg, Addresses.LIST_OWNER)) {
       return;
     }
     ListState state = replica.state();
@@ -549,10 +546,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     if (fromOutside(msg)) {
       return;
     }
-    try {
-      Bodies.none(msg.body(), Addresses.LIST_REMOVE);
-    } catch (RuntimeException e) {
-      Failures.reply(msg, e);
+    if (!Bodies.takesNone(msg, Addresses.LIST_REMOVE)) {
       return;
     }
     answer(msg, owner.submit(Op.remove(msg.headers().get(ListMessages.REQUEST_ID))), false);
@@ -566,10 +560,7 @@ public final class ClusteredListVerticle extends VerticleBase {
     if (fromOutside(msg)) {
       return;
     }
-    try {
-      Bodies.none(msg.body(), Addresses.LIST_SNAPSHOT);
-    } catch (RuntimeException e) {
-      Failures.reply(msg, e);
+    if (!Bodies.takesNone(msg, Addresses.LIST_SNAPSHOT)) {
       return;
     }
     answer(msg, owner.read(), null);
