@@ -160,7 +160,7 @@
         cells.push(el('td', { class: 'num' }, ms(r.wallMs)),
           el('td', { class: 'num' }, r.speedup === null ? '-' : r.speedup.toFixed(1) + 'x'),
           el('td', { class: 'num' }, ms(r.cpuMs)), el('td', { class: r.equal ? '' : 'failed' }, r.checked),
-          el('td', { class: r.verdict || '' }, r.verdict === 'baseline' ? 'baseline' : `${r.verdict}: ${r.claim}`));
+          el('td', { class: /^(confirms|contradicts)$/.test(r.verdict) ? r.verdict : '' }, r.verdict === 'baseline' ? 'baseline' : `${r.verdict}: ${r.claim}`));
       }
       body.append(el('tr', { class: r.error && r.error.startsWith('skipped') ? 'skipped' : '' }, ...cells));
     }

@@ -80,6 +80,11 @@ public final class Comparison {
     }
   }
 
+  /** "1 node process", "2 node processes": the JVM's pool of N, as its rows and steps name it. */
+  static String nodeProcesses(int n) {
+    return n + (n == 1 ? " node process" : " node processes");
+  }
+
   /** A row before the speed-ups and verdicts, which need the other rows. */
   record Draft(Workload workload, boolean jvm, String way, String label, Ways.Measured measured,
       List<String> expected) {}
@@ -150,7 +155,7 @@ public final class Comparison {
           + "other work took CPU from these runs, the CPU-bound ways' first; their speed-ups and verdicts are the "
           + "least reliable here.");
     }
-    List<Row> rows = Rows.build(drafts);
+    List<Row> rows = Rows.build(drafts, r.threads(), r.nodes());
     Double taskMs = rows.stream().filter(x -> x.workload() == Workload.CPU && x.runtime().equals("jvm")
         && x.way().equals(JvmWays.SEQUENTIAL) && x.wallMs() != null).map(x -> x.wallMs() / r.tasks()).findFirst()
         .orElse(null);
@@ -166,11 +171,11 @@ public final class Comparison {
     steps.add("I/O-bound · Python (" + plan.python() + ")");
     steps.add("CPU-bound · Python (" + plan.python() + ")");
     if (r.nodes() > 0) {
-      steps.add("joining the comparison's cluster, launching " + r.nodes() + " node processes");
-      steps.add("I/O-bound · JVM · " + r.nodes() + " node processes, warm");
-      steps.add("CPU-bound · JVM · " + r.nodes() + " node processes, warm");
-      steps.add("I/O-bound · JVM · " + r.nodes() + " node processes, launch included");
-      steps.add("CPU-bound · JVM · " + r.nodes() + " node processes, launch included");
+      steps.add("joining the comparison's cluster, launching " + nodeProcesses(r.nodes()));
+      steps.add("I/O-bound · JVM · " + nodeProcesses(r.nodes()) + ", warm");
+      steps.add("CPU-bound · JVM · " + nodeProcesses(r.nodes()) + ", warm");
+      steps.add("I/O-bound · JVM · " + nodeProcesses(r.nodes()) + ", launch included");
+      steps.add("CPU-bound · JVM · " + nodeProcesses(r.nodes()) + ", launch included");
     }
   }
 
@@ -203,7 +208,8 @@ public final class Comparison {
     notes.add("Every result of every timed run is checked against a reference computed here, one task after "
         + "another; a row whose results differ says so. A verdict needs a speed-up of at least "
         + Lesson.FASTER + "x to count as faster, below " + Lesson.NO_FASTER + "x as no faster; a start-up as paid, "
-        + "a run at least 10% slower than with the same processes kept warm.");
+        + "a run at least 10% slower than with the same processes kept warm; a pool of one thread or process runs "
+        + "one task at a time, so its rows test no answer about work done at once (\"not tested\").");
     notes.add("JVM node processes run with " + plan.nodeJvmFlags() + " (compare.nodeJvmFlags: C1 only, as sweep "
         + "nodes: a node starts with a third of the CPU, and C1's code for this task, a loop of divisions, is as "
         + "fast as C2's, ~27 ms a task either way on the project's machine).");
@@ -242,13 +248,14 @@ public final class Comparison {
         sequential.measured(), expected));
     drafts.add(new Draft(workload, true, JvmWays.LOOP, cpu ? "one event loop, the tasks run on it"
         : "one event loop, non-blocking I/O", loop.measured(), expected));
-    drafts.add(new Draft(workload, true, JvmWays.WORKERS, "worker verticles, " + k + " threads", workers.measured(),
-        expected));
+    drafts.add(new Draft(workload, true, JvmWays.WORKERS, "worker verticles, " + k + (k == 1 ? " thread" : " threads"),
+        workers.measured(), expected));
   }
 
   private String inProcessStep(Workload workload) {
     return (workload == Workload.IO ? "I/O-bound" : "CPU-bound") + " · JVM · one thread, one event loop, "
-        + plan.request().threads() + " worker verticles, in turn";
+        + plan.request().threads() + (plan.request().threads() == 1 ? " worker verticle" : " worker verticles")
+        + ", in turn";
   }
 
   /** This process's CPU time without the I/O server's thread, or -1. */
@@ -322,7 +329,7 @@ public final class Comparison {
     int n = plan.request().nodes();
     NodeProcesses processes = new NodeProcesses(plan.nodeJvmFlags(), plan.logDir());
     control.onCancel(processes::killAllNow);
-    step("joining the comparison's cluster, launching " + n + " node processes");
+    step("joining the comparison's cluster, launching " + nodeProcesses(n));
     NodeWays nodes;
     try {
       nodes = NodeWays.join(new NodeWays.Plan(plan.cluster(), plan.readyTimeoutMs(), plan.stopGraceMs()), processes);
@@ -332,8 +339,8 @@ public final class Comparison {
       String why = "failed: could not join the comparison's cluster: " + describe(e);
       for (Workload w : Workload.values()) {
         List<String> expected = w == Workload.IO ? ioExpected : cpuExpected;
-        drafts.add(new Draft(w, true, "nodes-warm", n + " node processes, warm", Ways.Measured.failed(why), expected));
-        drafts.add(new Draft(w, true, "nodes-launch", n + " node processes, launch included", Ways.Measured.failed(why),
+        drafts.add(new Draft(w, true, "nodes-warm", nodeProcesses(n) + ", warm", Ways.Measured.failed(why), expected));
+        drafts.add(new Draft(w, true, "nodes-launch", nodeProcesses(n) + ", launch included", Ways.Measured.failed(why),
             expected));
       }
       return;
@@ -343,11 +350,11 @@ public final class Comparison {
       setup.put("coordinatorJoinMs", Stats.round(nodes.joinMs()));
       setup.put("nodeLogs", plan.logDir().toString());
       warmNodes(nodes, n, io, ioExpected, cpu, cpuExpected);
-      step("I/O-bound · JVM · " + n + " node processes, launch included");
-      drafts.add(new Draft(Workload.IO, true, "nodes-launch", n + " node processes, launch included",
+      step("I/O-bound · JVM · " + nodeProcesses(n) + ", launch included");
+      drafts.add(new Draft(Workload.IO, true, "nodes-launch", nodeProcesses(n) + ", launch included",
           nodes.launchIncluded(n, io, plan.request().runs(), control, this::ownCpu), ioExpected));
-      step("CPU-bound · JVM · " + n + " node processes, launch included");
-      drafts.add(new Draft(Workload.CPU, true, "nodes-launch", n + " node processes, launch included",
+      step("CPU-bound · JVM · " + nodeProcesses(n) + ", launch included");
+      drafts.add(new Draft(Workload.CPU, true, "nodes-launch", nodeProcesses(n) + ", launch included",
           nodes.launchIncluded(n, cpu, plan.request().runs(), control, this::ownCpu), cpuExpected));
     } finally {
       nodes.close();
@@ -366,7 +373,7 @@ public final class Comparison {
     } catch (Exception e) {
       launchError = "failed: " + describe(e);
     }
-    String label = n + " node processes, warm";
+    String label = nodeProcesses(n) + ", warm";
     LongSupplier cpuTime = () -> {
       long own = ownCpu();
       long theirs = nodes.nodesCpuNanos();

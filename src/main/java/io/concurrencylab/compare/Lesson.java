@@ -25,6 +25,8 @@ enum Lesson {
   static final String CONFIRMS = "confirms";
   static final String CONTRADICTS = "contradicts";
   static final String INCONCLUSIVE = "inconclusive";
+  /** A pool of one (K or N = 1) runs one task at a time: nothing to test a claim about doing work at once. */
+  static final String NOT_TESTED = "not tested (a pool of 1)";
 
   /** How a row is judged. */
   enum Test { NONE, FASTER, NO_FASTER, SLOWER_THAN_WARM, NO_FASTER_THAN_THREADS }
@@ -56,6 +58,18 @@ enum Lesson {
    * {@link Test#NO_FASTER_THAN_THREADS}.
    */
   String verdict(Double speedup, Double wallMs, Double other) {
+    return verdict(speedup, wallMs, other, 2);
+  }
+
+  /**
+   * As {@link #verdict(Double, Double, Double)}, for a row whose pool (and, for
+   * {@link Test#NO_FASTER_THAN_THREADS}, the threads row's pool) has {@code narrowest} threads or processes: with
+   * one, a claim about running tasks at once is {@link #NOT_TESTED}, whatever the figures say.
+   */
+  String verdict(Double speedup, Double wallMs, Double other, int narrowest) {
+    if (narrowest < 2 && test != Test.NONE && test != Test.SLOWER_THAN_WARM) {
+      return NOT_TESTED;
+    }
     return switch (test) {
       case NONE -> "baseline";
       case FASTER -> speedup == null ? null : faster(speedup);

@@ -22,8 +22,9 @@ public final class ReportTable {
     List<String> out = new ArrayList<>();
     Request r = report.request();
     JsonObject setup = report.setup();
-    out.add(String.format(Locale.ROOT, "lab compare %s: %d tasks per workload, %d threads, %d processes; each way "
-        + "a warm-up, then %s", report.id(), r.tasks(), r.threads(), r.nodes(), r.runs() == 1 ? "one timed run"
+    out.add(String.format(Locale.ROOT, "lab compare %s: %d tasks per workload, %s, %s; each way "
+        + "a warm-up, then %s", report.id(), r.tasks(), count(r.threads(), "thread"), count(r.nodes(), "process"),
+        r.runs() == 1 ? "one timed run"
         : "the median of " + r.runs() + " timed runs"));
     if (setup.getString("io") != null) {
       out.add("  I/O-bound: " + setup.getString("io"));
@@ -38,7 +39,8 @@ public final class ReportTable {
         machine.getValue("loadAfter")));
     if (setup.getValue("coordinatorJoinMs") != null) {
       out.add(String.format(Locale.ROOT, "  this process joined the comparison's cluster in %s ms (outside every "
-          + "time); %d warm nodes were ready in %s ms", setup.getValue("coordinatorJoinMs"), r.nodes(),
+          + "time); %s ready in %s ms", setup.getValue("coordinatorJoinMs"),
+          r.nodes() == 1 ? "1 warm node was" : r.nodes() + " warm nodes were",
           setup.getValue("nodesReadyMs", "?")));
     }
     out.add("");
@@ -60,6 +62,10 @@ public final class ReportTable {
           : ": the rows above are what was measured before"));
     }
     return out;
+  }
+
+  private static String count(int n, String one) {
+    return n + " " + (n == 1 ? one : one.endsWith("s") ? one + "es" : one + "s");
   }
 
   private static String late(Lateness l) {

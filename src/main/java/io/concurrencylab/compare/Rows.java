@@ -14,7 +14,8 @@ import java.util.Objects;
 final class Rows {
   private Rows() {}
 
-  static List<Row> build(List<Draft> drafts) {
+  /** {@code threads} and {@code nodes}: the request's K and N, the width of the pools the ways ran on. */
+  static List<Row> build(List<Draft> drafts, int threads, int nodes) {
     List<Row> rows = new ArrayList<>();
     for (Draft d : drafts) {
       Measured m = d.measured();
@@ -28,17 +29,33 @@ final class Rows {
       Double other = switch (lesson.test) {
         case SLOWER_THAN_WARM -> wall(drafts, d, d.jvm() ? "nodes-warm" : "pool-warm");
         case NO_FASTER_THAN_THREADS -> {
-          Double threads = wall(drafts, d, "workers");
-          yield threads == null || baseline == null ? null : baseline / threads;
+          Double workers = wall(drafts, d, "workers");
+          yield workers == null || baseline == null ? null : baseline / workers;
         }
         default -> null;
       };
       Check check = check(m, d.expected());
-      String verdict = m.error() != null ? null : !check.equal() ? "results differ" : lesson.verdict(speedup, wall, other);
+      String verdict = m.error() != null ? null : !check.equal() ? "results differ"
+          : lesson.verdict(speedup, wall, other, width(d.way(), lesson, threads, nodes));
       rows.add(new Row(d.workload(), d.jvm() ? "jvm" : "python", d.way(), d.label(), m.wallMs(), wall, cpu, speedup,
           check.text(), check.equal(), lesson.text, verdict, m.error()));
     }
     return rows;
+  }
+
+  /**
+   * How many tasks the row's way can run at once: K for threads, N for processes, the narrower of the two where the
+   * answer weighs processes against threads; 2 (enough to test) for ways with no pool.
+   */
+  private static int width(String way, Lesson lesson, int threads, int nodes) {
+    if (lesson.test == Lesson.Test.NO_FASTER_THAN_THREADS) {
+      return Math.min(threads, nodes);
+    }
+    return switch (way) {
+      case "workers", "threads" -> threads;
+      case "nodes-warm", "nodes-launch", "pool-warm", "pool-creation" -> nodes;
+      default -> 2;
+    };
   }
 
   /** The median wall time of another way of the same workload and runtime, if it ran without error. */
