@@ -125,8 +125,15 @@ public final class SquaresNodeVerticle extends VerticleBase {
           chunks++;
           numbers += chunk.count();
         }
-        case STATS -> msg.reply(new NodeStats(nodeId, pid, chunks, numbers, busyNanos / 1e6, Rss.megabytes(pid),
-            Rss.peakMegabytes(pid), startCpuMs).toJson());
+        case STATS -> {
+          if (role != null) {
+            // asked at the end of a size, often before the next report: a fresh one first (same connection, so it
+            // arrives first), or serve's table of nodes shows the chunks of a second ago (0 for a short size)
+            report();
+          }
+          msg.reply(new NodeStats(nodeId, pid, chunks, numbers, busyNanos / 1e6, Rss.megabytes(pid),
+              Rss.peakMegabytes(pid), startCpuMs).toJson());
+        }
       }
     } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
       Failures.reply(msg, LabException.badInput("bad request to a squares node: " + e.getMessage()));
