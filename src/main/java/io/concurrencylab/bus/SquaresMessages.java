@@ -282,7 +282,7 @@ public final class SquaresMessages {
   /**
    * What one node did in one size: chunks and numbers, busy time, its resident memory now and at its peak (VmRSS,
    * VmHWM) and the CPU time it spent to start (until it reported ready). Records kept before the last two existed
-   * read them as -1 (unknown).
+   * read them as -1 (unknown). {@code nodeId} is null for a node launched that never got ready (it has no id yet).
    */
   public record NodeStats(String nodeId, long pid, int chunks, long numbers, double busyMs, double rssMb,
       double peakRssMb, double startCpuMs, String host) {
@@ -315,7 +315,8 @@ public final class SquaresMessages {
 
     /** @throws IllegalArgumentException naming the first field missing (or ClassCastException for a wrong type) */
     public static NodeStats fromJson(JsonObject json) {
-      for (String field : new String[] {"nodeId", "pid", "chunks", "numbers", "busyMs", "rssMb"}) {
+      // (nodeId may be null: a launched node that never got ready, in a size stopped in launch)
+      for (String field : new String[] {"pid", "chunks", "numbers", "busyMs", "rssMb"}) {
         if (json.getValue(field) == null) { // (unboxed below: a null would be an NPE's text in a warning)
           throw new IllegalArgumentException("a node's stats lack \"" + field + "\"");
         }

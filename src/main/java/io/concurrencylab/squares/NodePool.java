@@ -258,7 +258,10 @@ final class NodePool {
     return mapping == null ? List.of() : mapping.failures();
   }
 
-  /** What each node still in the cluster did, its memory and the CPU it took to start. */
+  /**
+   * What each node still in the cluster did, its memory and the CPU it took to start; a launched node that never got
+   * ready is there too, without an id.
+   */
   Future<List<NodeStats>> stats() {
     return stats(STATS);
   }
@@ -286,6 +289,12 @@ final class NodePool {
         .recover(e -> seenFromHere(nodeId, pid))
         .map(s -> s.at(hosts.get(nodeId))));
     });
+    if (given == null) {
+      // launched but never ready (a size stopped in launch): no id yet, nothing computed, but a process with memory
+      pids.stream().filter(pid -> !ready.containsValue(pid)).sorted().forEach(pid -> all.add(cluster.vertx()
+          .executeBlocking(() -> new NodeStats(null, pid, 0, 0, -1, Rss.megabytes(pid), Rss.peakMegabytes(pid), -1)
+              .at(cluster.host()), false)));
+    }
     return Future.join(all).transform(ar -> Future.succeededFuture(all.stream().filter(Future::succeeded)
         .map(Future::result).toList()));
   }

@@ -54,7 +54,7 @@ public final class SquaresProgram {
         lines.addAll(failure(s.size(), f));
       }
     }
-    lines.add("run " + record.id() + (record.ok() ? "" : " " + record.status())
+    lines.add("run " + record.id() + (record.ok() ? "" : " (" + record.status() + ")")
         + (kept ? " kept in the history" : " NOT kept in the history (could not write it)"));
     return lines;
   }

@@ -81,7 +81,8 @@ class SquaresMessagesTest {
     JsonObject good = new NodeStats("n", 42, 1, 1, 1, 1, 1, 1).toJson();
     assertThat(NodeStats.fromJson(good.copy().put("peakRssMb", null).put("startCpuMs", null)).peakRssMb())
         .as("optional fields").isEqualTo(-1);
-    for (String field : List.of("nodeId", "pid", "chunks", "numbers", "busyMs", "rssMb")) {
+    assertThat(NodeStats.fromJson(good.copy().put("nodeId", null)).nodeId()).as("a node never ready has no id").isNull();
+    for (String field : List.of("pid", "chunks", "numbers", "busyMs", "rssMb")) {
       assertThatThrownBy(() -> NodeStats.fromJson(good.copy().put(field, null)))
           .isInstanceOf(IllegalArgumentException.class).hasMessage("a node's stats lack \"" + field + "\"");
       JsonObject without = good.copy();

@@ -76,6 +76,25 @@ class SquaresIT {
     }
   }
 
+  /** A size stopped in launch (its nodes not ready in time) keeps the nodes it launched, without ids. */
+  @Test
+  void aSizeStoppedInLaunchKeepsTheNodesItLaunched() throws Exception {
+    try (LabProcess lab = LabProcess.start("squares", "--sizes", "2", "--to", "10", "--set", "data.dir=" + data,
+        "--set", "squares.readyTimeoutMs=1")) {
+      assertThat(lab.awaitExit(RUN)).as(lab.stderr()).isNotZero();
+      RunRecord record = new RunHistory(data).readAll().get(0);
+      assertThat(record.status()).isEqualTo("failed");
+      SizeResult two = record.sizes().get(0);
+      assertThat(two.stoppedIn()).isEqualTo("launch");
+      assertThat(two.nodes()).hasSize(2).allSatisfy(n -> {
+        assertThat(n.nodeId()).isNull();
+        assertThat(n.pid()).isPositive();
+        assertThat(n.chunks()).isZero();
+      });
+      assertThat(Processes.labNodes(record.id())).as("no node process left").isEmpty();
+    }
+  }
+
   /**
    * Nodes are killed, not closed, at a sweep's end: whatever a Vert.x leaves for its close to remove stays. Its cache
    * folder for files from the jar did, one {@code vertx-cache-*} per node and run in /tmp.

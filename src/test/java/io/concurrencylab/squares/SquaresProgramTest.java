@@ -37,7 +37,7 @@ class SquaresProgramTest {
             "Task failed on a node (size 2, chunk 6..10): node pid 4242 at box, thread vert.x-eventloop-thread-1",
             "io.concurrencylab.squares.ForcedFailure: square(7) failed on purpose", "\tat a.B.c(B.java:1)",
             "Caused by: x.Y: z");
-    assertThat(lines).last().isEqualTo("run r2 failed kept in the history");
+    assertThat(lines).last().isEqualTo("run r2 (failed) kept in the history");
     assertThat(RunRecord.fromJson(failed.toJson())).isEqualTo(failed);
   }
 
