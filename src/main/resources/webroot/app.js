@@ -753,7 +753,7 @@ function renderFailures(run) {
     const o = f.origin || {};
     list.append(el('div', { class: 'failure' },
       el('div', { class: 'where' }, `size ${f.size} · chunk ${f.from}..${f.from + f.count - 1} · node pid ${f.pid}`
-        + ` at ${o.host} · thread ${o.thread}`),
+        + ` at ${f.host || o.host} · thread ${o.thread}`),
       el('div', { class: 'what' }, `${o.type}${o.message ? ': ' + o.message : ''}`),
       el('pre', { class: 'stack' }, (o.stack || []).map((line) => (line.startsWith('Caused by') ? line : '    ' + line))
         .join('\n'))));

@@ -360,22 +360,38 @@ public final class SquaresMessages {
    * A task that threw on a node (Q6): the chunk (its first number and count), the node (id, pid) and the failure as
    * the node sent it ({@link io.concurrencylab.bus.RemoteFailure#origin()}: type, message, thread, pid, host, stack).
    */
-  public record TaskFailure(long from, int count, String nodeId, long pid, JsonObject origin) {
+  public record TaskFailure(long from, int count, String nodeId, long pid, JsonObject origin, String host) {
+    /** As the map saw it: where the node runs is known to its pool ({@link #at}). */
+    public TaskFailure(long from, int count, String nodeId, long pid, JsonObject origin) {
+      this(from, count, nodeId, pid, origin, null);
+    }
+
+    /** The same, at {@code where}: the node's cluster address, as its {@link NodeStats#host} and {@link Lost#host}. */
+    public TaskFailure at(String where) {
+      return new TaskFailure(from, count, nodeId, pid, origin, where);
+    }
+
+    /** Where the node runs: its cluster address, else (a record kept before it was) the host name it gave. */
+    public String where() {
+      return host != null ? host : origin.getString("host");
+    }
+
     public JsonObject toJson() {
-      return new JsonObject().put("from", from).put("count", count).put("nodeId", nodeId).put("pid", pid)
+      JsonObject json = new JsonObject().put("from", from).put("count", count).put("nodeId", nodeId).put("pid", pid)
           .put("origin", origin);
+      return host == null ? json : json.put("host", host);
     }
 
     public static TaskFailure fromJson(JsonObject json) {
       return new TaskFailure(json.getLong("from"), json.getInteger("count"), json.getString("nodeId"),
-          json.getLong("pid"), json.getJsonObject("origin"));
+          json.getLong("pid"), json.getJsonObject("origin"), json.getString("host"));
     }
 
-    /** "RuntimeException: boom (node pid 42 at host, thread vert.x-eventloop-thread-0)". */
+    /** "RuntimeException: boom (chunk 1..3, node pid 42 at 127.0.0.1, thread vert.x-eventloop-thread-0)". */
     public String describe() {
       String type = origin.getString("type", "?");
       return type.substring(type.lastIndexOf('.') + 1) + ": " + origin.getString("message") + " (chunk " + from + ".."
-          + (from + count - 1) + ", node pid " + pid + " at " + origin.getString("host") + ", thread "
+          + (from + count - 1) + ", node pid " + pid + " at " + where() + ", thread "
           + origin.getString("thread") + ")";
     }
   }

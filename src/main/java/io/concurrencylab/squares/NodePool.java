@@ -195,7 +195,8 @@ final class NodePool {
    */
   Future<Mapped> map(long from, long count, int chunk, long failAt) {
     Scheduler work = new Scheduler(cluster.vertx(), from, count, chunk, config.squaresWindow(),
-        config.squaresChunkTimeoutMs(), ready, done -> computeProgress(done, count), port).failingAt(failAt);
+        config.squaresChunkTimeoutMs(), ready, done -> computeProgress(done, count), port)
+        .failingAt(failAt).at(hosts);
     scheduler = work;
     mapping = work;
     return work.run().map(values -> {

@@ -60,6 +60,7 @@ final class Scheduler implements ResultPort.Sink {
   private final Map<Integer, Long> sentAt = new java.util.HashMap<>();
   private final List<Lost> lost = new ArrayList<>();
   private final List<TaskFailure> failures = new ArrayList<>();
+  private Map<String, String> hosts = Map.of();
   private final int chunksTotal;
   private long failAt = -1;
   private final LongConsumer progress;
@@ -212,6 +213,12 @@ final class Scheduler implements ResultPort.Sink {
    */
   Scheduler failingAt(long number) {
     this.failAt = number;
+    return this;
+  }
+
+  /** Where each node runs (its cluster address, by node id): a task's failure names it, as the record's nodes do. */
+  Scheduler at(Map<String, String> nodeHosts) {
+    this.hosts = nodeHosts;
     return this;
   }
 
@@ -447,7 +454,8 @@ final class Scheduler implements ResultPort.Sink {
     }
     if (cause instanceof RemoteFailure remote && remote.origin() != null) {
       // the task threw on the node: like Pool.map, the map fails with the worker's exception, kept with its story
-      TaskFailure failure = new TaskFailure(start, count, node.nodeId, node.pid, remote.origin());
+      TaskFailure failure = new TaskFailure(start, count, node.nodeId, node.pid, remote.origin())
+          .at(hosts.get(node.nodeId));
       failures.add(failure);
       finished.tryFail("a task failed on a node: " + failure.describe());
       return;

@@ -64,7 +64,7 @@ public final class SquaresProgram {
     List<String> lines = new ArrayList<>();
     JsonObject origin = f.origin();
     lines.add(String.format(Locale.ROOT, "Task failed on a node (size %d, chunk %d..%d): node pid %d at %s, thread %s",
-        size, f.from(), f.from() + f.count() - 1, f.pid(), origin.getString("host"), origin.getString("thread")));
+        size, f.from(), f.from() + f.count() - 1, f.pid(), f.where(), origin.getString("thread")));
     lines.add(origin.getString("type") + (origin.getString("message") == null ? "" : ": " + origin.getString("message")));
     JsonArray stack = origin.getJsonArray("stack", new JsonArray());
     for (int i = 0; i < stack.size(); i++) {

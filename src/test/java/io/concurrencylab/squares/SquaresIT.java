@@ -360,6 +360,7 @@ class SquaresIT {
    */
   @Test
   void aTaskThatThrowsOnANodeFailsTheRunWithTheNodesStack() throws Exception {
+    List<String> printed;
     try (LabProcess lab = LabProcess.start("squares", "--sizes", "1,2", "--to", "100", "--chunk", "10",
         "--fail-at", "57", "--set", "data.dir=" + data)) {
       assertThat(lab.awaitExit(RUN)).as(lab.stderr()).isEqualTo(3);
@@ -370,6 +371,7 @@ class SquaresIT {
               + "thread vert\\.x-eventloop-thread-\\d+"))
           .contains("io.concurrencylab.squares.ForcedFailure: square(57) failed on purpose: the run asked for failAt=57")
           .anyMatch(l -> l.startsWith("\tat io.concurrencylab.squares.SquaresNodeVerticle.failAt("));
+      printed = out;
     }
     RunRecord record = new RunHistory(data).readAll().get(0);
     assertThat(record.status()).isEqualTo("failed");
@@ -383,6 +385,10 @@ class SquaresIT {
     assertThat(failure.origin().getString("type")).isEqualTo(ForcedFailure.class.getName());
     assertThat(failure.origin().getLong("pid")).isEqualTo(failure.pid()).isNotEqualTo(ProcessHandle.current().pid());
     assertThat(one.nodes()).extracting(n -> n.pid()).contains(failure.pid());
+    // named where the record's nodes are (their cluster address), in the record and in the lines printed
+    assertThat(failure.host()).isNotNull().isEqualTo(one.nodes().stream().filter(n -> n.pid() == failure.pid())
+        .findFirst().orElseThrow().host());
+    assertThat(printed).anyMatch(l -> l.contains("node pid " + failure.pid() + " at " + failure.host() + ","));
     assertThat(failure.origin().getJsonArray("stack").getString(0))
         .startsWith("at io.concurrencylab.squares.SquaresNodeVerticle.failAt(");
     assertThat(Processes.labNodes(record.id())).as("no node process left").isEmpty();
