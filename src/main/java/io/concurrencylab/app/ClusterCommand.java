@@ -161,10 +161,15 @@ final class ClusterCommand implements Runnable {
           printMembers(members, probe.nodeId());
           System.out.println(owner(probe, members));
         }
+        java.util.Map<Long, Integer> first = new java.util.HashMap<>();
         for (ClusterRun.Recorded r : recorded) {
           boolean member = members.stream().anyMatch(m -> m.pid() == r.pid());
-          System.out.println("recorded node " + r.index() + ": pid " + r.pid() + (r.alive() ? member ? " running, member"
-              : " running, not a member (yet?)" : " DEAD (stale PID file; lab cluster stop removes it)"));
+          Integer same = first.putIfAbsent(r.pid(), r.index());
+          System.out.println("recorded node " + r.index() + ": pid " + r.pid() + (same != null
+              ? ", the same as node " + same + " (a copied PID file; lab cluster stop removes it)"
+              : r.alive() ? member ? " running, member" : " running, not a member (yet?)"
+              : r.reused() ? " is another process now, not a lab node (stale PID file; lab cluster stop removes it)"
+              : " DEAD (stale PID file; lab cluster stop removes it)"));
         }
         contents.damaged().forEach(d -> System.out.println(damaged(d)));
       } finally {
@@ -237,7 +242,9 @@ final class ClusterCommand implements Runnable {
       }
       // all at once; and each node knows who goes with it: when that is its whole cluster, it ends without
       // handing its data to members that are leaving too (StopSet)
-      List<ClusterRun.Recorded> alive = recorded.stream().filter(ClusterRun.Recorded::alive).toList();
+      // one process per pid, however many PID files name it (a copied file)
+      List<ClusterRun.Recorded> alive = recorded.stream().filter(ClusterRun.Recorded::alive)
+          .filter(distinct(ClusterRun.Recorded::pid)).toList();
       long start = System.nanoTime();
       java.util.Map<ProcessHandle, Boolean> killed;
       if (alive.isEmpty()) { // nothing to signal, nobody to tell who goes
@@ -260,11 +267,15 @@ final class ClusterCommand implements Runnable {
           deleteQuietly(run.stopSet());
         }
       }
+      java.util.Map<Long, Integer> first = new java.util.HashMap<>();
       for (ClusterRun.Recorded r : recorded) {
         Boolean forced = killed.entrySet().stream().filter(e -> e.getKey().pid() == r.pid())
             .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
-        if (forced == null) {
-          System.out.println("node " + r.index() + " (pid " + r.pid() + ") was not running");
+        Integer same = first.putIfAbsent(r.pid(), r.index());
+        if (same != null) {
+          System.out.println("node " + r.index() + " (pid " + r.pid() + ") is the same process as node " + same);
+        } else if (forced == null) {
+          System.out.println("node " + r.index() + " (pid " + r.pid() + ") " + r.notRunning());
         } else if (forced) {
           System.out.println("killed node " + r.index() + " (pid " + r.pid() + "): it did not stop within "
               + config.squaresStopGraceMs() + " ms");
@@ -279,6 +290,12 @@ final class ClusterCommand implements Runnable {
           : "no recorded node left" + (alive.isEmpty() ? "" : " (" + alive.size() + " stopped in " + ms + " ms)")
           + (contents.damaged().isEmpty() ? "" : "; " + contents.damaged().size() + " unreadable PID file(s) left"));
       return ExitCodes.OK;
+    }
+
+    /** A filter that keeps the first element of each key. */
+    private static <T> java.util.function.Predicate<T> distinct(java.util.function.Function<T, Object> key) {
+      java.util.Set<Object> seen = new java.util.HashSet<>();
+      return t -> seen.add(key.apply(t));
     }
 
     private static void deleteQuietly(java.nio.file.Path file) {

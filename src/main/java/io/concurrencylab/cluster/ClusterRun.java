@@ -23,6 +23,16 @@ public final class ClusterRun {
     public boolean alive() {
       return ProcessHandle.of(pid).map(p -> p.isAlive() && isLabNode(p)).orElse(false);
     }
+
+    /** Its PID is a process that is no lab node: the node is gone and the PID reused (never signalled). */
+    public boolean reused() {
+      return ProcessHandle.of(pid).map(p -> p.isAlive() && !isLabNode(p)).orElse(false);
+    }
+
+    /** Why it is not {@link #alive}: "was not running", or that its PID is another process now. */
+    public String notRunning() {
+      return reused() ? "was not running (pid " + pid + " is another process now, not signalled)" : "was not running";
+    }
   }
 
   public ClusterRun(Path dir) {

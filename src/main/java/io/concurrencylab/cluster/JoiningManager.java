@@ -66,15 +66,23 @@ final class JoiningManager extends HazelcastClusterManager {
   private String alone(long seconds) {
     List<String> refused = new ArrayList<>();
     List<String> answered = new ArrayList<>();
+    List<String> unresolved = new ArrayList<>();
     for (String address : settings.join().subList(0, Math.min(4, settings.join().size()))) {
       int colon = address.lastIndexOf(':');
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress(address.substring(0, colon),
             Integer.parseInt(address.substring(colon + 1))), 1_000);
         answered.add(address);
+      } catch (java.net.UnknownHostException e) {
+        unresolved.add(address.substring(0, colon));
+        refused.add(address + " (no such host name here)");
       } catch (IOException | RuntimeException e) {
         refused.add(address + " (" + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
       }
+    }
+    if (answered.isEmpty() && unresolved.size() == refused.size()) { // a typo in a name, most likely
+      return "cannot resolve " + String.join(", ", unresolved) + " (--join, cluster.join): no such host name here; "
+          + "give an IP address or a name this machine resolves";
     }
     if (!answered.isEmpty()) {
       return String.join(", ", answered) + " answers, but did not let this member into cluster '" + settings.name()

@@ -95,18 +95,7 @@ public final class LabConfig {
    * @throws IllegalArgumentException naming the key, the rule and the value
    */
   public LabConfig validated() {
-    for (String port : new String[] {"http.port", "bridge.port", "cluster.port", "squares.port", "compare.port"}) {
-      range(port, 0, 65535);
-    }
-    for (String positive : new String[] {"list.capacity", "factorial.instances", "requestTimeoutMs",
-        "http.maxBodyBytes", "cluster.portCount", "squares.maxNodes", "squares.maxNumbers", "squares.window",
-        "squares.chunkTimeoutMs", "squares.readyTimeoutMs", "factorial.maxInFlight", "http.headerTimeoutMs",
-        "http.bodyTimeoutMs", "http.idleTimeoutMs", "http.maxEventStreams", "bridge.maxFrameBytes",
-        "bridge.maxPendingBytes", "bridge.maxRequestsInFlight", "bridge.maxConnections", "bridge.frameTimeoutMs",
-        "bridge.idleTimeoutMs", "list.failoverHoldMs", "list.replicateTimeoutMs", "list.stepDownAfterMs",
-        "compare.pythonTimeoutMs"}) {
-      range(positive, 1, Long.MAX_VALUE);
-    }
+    RANGES.forEach((key, bounds) -> range(key, bounds[0], bounds[1]));
     for (String text : new String[] {"http.host", "bridge.host", "cluster.host", "data.dir", "cluster.runDir"}) {
       if (text(text).isBlank()) { // an empty host is no address; an empty folder is the checkout itself
         throw new IllegalArgumentException("configuration key '" + text + "' must not be empty");
@@ -120,19 +109,10 @@ public final class LabConfig {
       throw new IllegalArgumentException("configuration key 'cluster.portCount' must keep cluster.port ("
           + clusterPort() + ") + cluster.portCount - 1 below 65536, got " + clusterPortCount());
     }
-    // Upper bounds for what one --set could turn into threads, processes or memory the machine does not have
-    // (factorial.instances=100000 once stalled in Thread.start at 1.3 GB); the README's table names each one.
-    for (var max : UPPER_BOUNDS.entrySet()) {
-      range(max.getKey(), 1, max.getValue());
-    }
     if (!clusterName().matches("[A-Za-z0-9._-]{1,64}")) { // shown as it is by status, logs and Hazelcast
       throw new IllegalArgumentException("configuration key 'cluster.name' takes 1 to 64 letters, digits, '.', '_' "
           + "or '-', got '" + (clusterName().length() > 40 ? clusterName().substring(0, 40) + "…" : clusterName()) + "'");
     }
-    range("factorial.maxN", 0, 10_000_000);
-    range("eventLoops", 1, 64);
-    range("cluster.maxServeNodes", 0, 64);
-    range("cluster.nodeLogTailKiB", 1, 1024);
     for (String member : clusterJoin()) {
       if (!member.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
         throw new IllegalArgumentException("configuration key 'cluster.join' takes HOST:PORT addresses separated by "
@@ -145,18 +125,22 @@ public final class LabConfig {
           + "at least cluster.portCount (" + clusterPortCount() + "), so event-bus ports do not fall in the Hazelcast "
           + "range, and keep them below 65536; got " + clusterEventBusPortOffset());
     }
-    range("squares.stopGraceMs", 0, Long.MAX_VALUE);
     interval("list.producerMinMs", "list.producerMaxMs");
     interval("list.consumerMinMs", "list.consumerMaxMs");
+    java.util.List<Integer> sizes;
     try {
-      for (int size : squaresSizes()) {
-        if (size < 1 || size > squaresMaxNodes()) {
-          throw new NumberFormatException();
-        }
-      }
+      sizes = squaresSizes();
     } catch (NumberFormatException e) {
+      sizes = java.util.List.of(-1);
+    }
+    String given = section("squares").getString("sizes");
+    if (sizes.stream().anyMatch(size -> size < 1)) {
       throw new IllegalArgumentException("configuration key 'squares.sizes' takes sizes from 1 to squares.maxNodes ("
-          + squaresMaxNodes() + ") separated by commas, e.g. 2,4,8; got '" + section("squares").getString("sizes") + "'");
+          + squaresMaxNodes() + ") separated by commas, e.g. 2,4,8; got '" + given + "'");
+    }
+    if (sizes.stream().anyMatch(size -> size > squaresMaxNodes())) { // either key may be the one to change
+      throw new IllegalArgumentException("configuration key 'squares.sizes' ('" + given + "') has a size above "
+          + "squares.maxNodes (" + squaresMaxNodes() + "): lower squares.sizes or raise squares.maxNodes");
     }
     return this;
   }
@@ -181,16 +165,55 @@ public final class LabConfig {
       Map.entry("bridge.maxFrameBytes", 64L << 20), Map.entry("bridge.maxPendingBytes", 1L << 30),
       Map.entry("bridge.maxRequestsInFlight", 100_000L), Map.entry("bridge.maxConnections", 10_000L));
 
+  /**
+   * Each whole-number key's bounds, checked at load and named alike whether a value is out of them or not a number:
+   * "takes a whole number from 1 to 64". The upper bounds of what one --set could turn into threads, processes or
+   * memory the machine does not have (factorial.instances=100000 once stalled in Thread.start at 1.3 GB) are
+   * {@link #UPPER_BOUNDS}; the README's table names each one.
+   */
+  private static final Map<String, long[]> RANGES = ranges();
+
+  private static Map<String, long[]> ranges() {
+    Map<String, long[]> ranges = new java.util.LinkedHashMap<>();
+    for (String port : new String[] {"http.port", "bridge.port", "cluster.port", "squares.port", "compare.port"}) {
+      ranges.put(port, new long[] {0, 65535});
+    }
+    for (String positive : new String[] {"list.capacity", "factorial.instances", "requestTimeoutMs",
+        "http.maxBodyBytes", "cluster.portCount", "squares.maxNodes", "squares.maxNumbers", "squares.window",
+        "squares.chunkTimeoutMs", "squares.readyTimeoutMs", "factorial.maxInFlight", "http.headerTimeoutMs",
+        "http.bodyTimeoutMs", "http.idleTimeoutMs", "http.maxEventStreams", "bridge.maxFrameBytes",
+        "bridge.maxPendingBytes", "bridge.maxRequestsInFlight", "bridge.maxConnections", "bridge.frameTimeoutMs",
+        "bridge.idleTimeoutMs", "list.failoverHoldMs", "list.replicateTimeoutMs", "list.stepDownAfterMs",
+        "compare.pythonTimeoutMs", "list.producerMinMs", "list.consumerMinMs"}) {
+      ranges.put(positive, new long[] {1, UPPER_BOUNDS.getOrDefault(positive, Long.MAX_VALUE)});
+    }
+    ranges.put("factorial.maxN", new long[] {0, 10_000_000});
+    ranges.put("eventLoops", new long[] {1, 64});
+    ranges.put("cluster.maxServeNodes", new long[] {0, 64});
+    ranges.put("cluster.nodeLogTailKiB", new long[] {1, 1024});
+    ranges.put("squares.stopGraceMs", new long[] {0, Long.MAX_VALUE});
+    return java.util.Collections.unmodifiableMap(ranges);
+  }
+
+  /** "a whole number from 1 to 64", "a whole number of at least 1" (for an int key: at most 2147483647). */
+  private static String wholeNumber(String key, boolean isInt) {
+    long[] bounds = RANGES.getOrDefault(key, new long[] {Long.MIN_VALUE, Long.MAX_VALUE});
+    long max = isInt ? Math.min(bounds[1], Integer.MAX_VALUE) : bounds[1];
+    if (bounds[0] == Long.MIN_VALUE) {
+      return isInt ? "a whole number of at most " + max : "a whole number";
+    }
+    return "a whole number " + (max == Long.MAX_VALUE ? "of at least " + bounds[0] : "from " + bounds[0] + " to " + max);
+  }
+
   private void range(String key, long min, long max) {
     long value = number(key);
     if (value < min || value > max) {
-      throw new IllegalArgumentException("configuration key '" + key + "' must be " + (max == Long.MAX_VALUE
-          ? "at least " + min : "between " + min + " and " + max) + ", got " + value);
+      throw new IllegalArgumentException("configuration key '" + key + "' takes "
+          + wholeNumber(key, valueAt(key) instanceof Integer) + ", got " + value);
     }
   }
 
   private void interval(String minKey, String maxKey) {
-    range(minKey, 1, Long.MAX_VALUE);
     if (number(maxKey) < number(minKey)) {
       throw new IllegalArgumentException("configuration key '" + maxKey + "' must not be below '" + minKey + "', got "
           + number(maxKey) + " < " + number(minKey));
@@ -294,7 +317,7 @@ public final class LabConfig {
     } catch (NumberFormatException | ArithmeticException e) {
       throw new IllegalArgumentException("configuration key '" + key + "' (from " + source + ") takes "
           + (current instanceof Boolean ? "a boolean (true or false)" : current instanceof Integer
-          ? "a whole number of at most " + Integer.MAX_VALUE : current instanceof Long ? "a whole number" : "a number")
+          || current instanceof Long ? wholeNumber(key, current instanceof Integer) : "a number")
           + ", got '" + value + "'");
     }
   }

@@ -90,6 +90,40 @@ class ClusterCommandTest {
     assertThat(run.pidFile(1)).doesNotExist();
   }
 
+  /**
+   * A PID file copied to a second one names one process: it is stopped once, counted once. A PID that is another
+   * process now (the node gone, its PID reused) is said so, and not signalled.
+   */
+  @Test
+  void stopSignalsEachProcessOnceAndNeverAReusedPid() throws Exception {
+    ClusterRun run = new ClusterRun(runDir);
+    // stands for a lab node: its command line has "Main node" (ClusterRun.isLabNode), it stops on SIGTERM
+    Process node = new ProcessBuilder("bash", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done", "Main", "node")
+        .start();
+    Process other = new ProcessBuilder("sleep", "60").start();
+    try {
+      run.record(1, node.pid());
+      run.record(2, node.pid());
+      run.record(3, other.pid());
+
+      int code = Main.run("cluster", "stop", "--set", "cluster.runDir=" + runDir);
+
+      String stdout = out.toString(StandardCharsets.UTF_8);
+      assertThat(code).as(stdout).isEqualTo(ExitCodes.OK);
+      assertThat(stdout).contains("stopped node 1 (pid " + node.pid() + ")")
+          .contains("node 2 (pid " + node.pid() + ") is the same process as node 1")
+          .contains("node 3 (pid " + other.pid() + ") was not running (pid " + other.pid() + " is another process "
+              + "now, not signalled)")
+          .contains("no recorded node left (1 stopped in ");
+      assertThat(node.isAlive()).isFalse();
+      assertThat(other.isAlive()).as("a reused pid is not signalled").isTrue();
+      assertThat(run.recorded()).isEmpty();
+    } finally {
+      node.destroyForcibly();
+      other.destroyForcibly();
+    }
+  }
+
   /** Node 1 of {@code run}: a process that has already exited. */
   private static ProcessHandle recordedNodeThatHasExited(ClusterRun run) throws Exception {
     Process exited = new ProcessBuilder("true").start();

@@ -69,7 +69,14 @@ class LabConfigTest {
         "cluster.portCount=100000", "configuration key 'cluster.portCount' must keep cluster.port (5701) + "
             + "cluster.portCount - 1 below 65536, got 100000",
         "http.idleTimeoutMs=2147483648", "configuration key 'http.idleTimeoutMs' (from --set "
-            + "http.idleTimeoutMs=2147483648) takes a whole number of at most 2147483647, got '2147483648'");
+            + "http.idleTimeoutMs=2147483648) takes a whole number from 1 to 2147483647, got '2147483648'",
+        // not a number, or a number out of bounds: the same words
+        "squares.maxNodes=abc", "configuration key 'squares.maxNodes' (from --set squares.maxNodes=abc) takes a "
+            + "whole number from 1 to 64, got 'abc'",
+        "squares.maxNodes=65", "configuration key 'squares.maxNodes' takes a whole number from 1 to 64, got 65",
+        // the default sizes above a lowered maximum: either key is the one to change
+        "squares.maxNodes=3", "configuration key 'squares.sizes' ('2,4,8') has a size above squares.maxNodes (3): "
+            + "lower squares.sizes or raise squares.maxNodes");
     expected.forEach((set, message) -> assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of(set)))
         .as(set).isInstanceOf(IllegalArgumentException.class).hasMessage(message));
     Path text = Files.writeString(dir.resolve("t.json"), "{\"factorial\": {\"maxN\": \"5\"}}");
@@ -113,15 +120,15 @@ class LabConfigTest {
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("squares.sizes=abc")))
         .hasMessageContaining("'squares.sizes'").hasMessageContaining("2,4,8");
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("squares.maxNodes=-1")))
-        .hasMessageContaining("'squares.maxNodes' must be at least 1, got -1");
+        .hasMessageContaining("'squares.maxNodes' takes a whole number from 1 to 64, got -1");
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("list.producerMinMs=0")))
-        .hasMessageContaining("'list.producerMinMs' must be at least 1, got 0");
+        .hasMessageContaining("'list.producerMinMs' takes a whole number from 1 to 2147483647, got 0");
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("list.consumerMaxMs=10")))
         .hasMessageContaining("'list.consumerMaxMs' must not be below 'list.consumerMinMs'");
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.port=70000")))
-        .hasMessageContaining("'http.port' must be between 0 and 65535");
+        .hasMessageContaining("'http.port' takes a whole number from 0 to 65535");
     assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("eventLoops=0")))
-        .hasMessageContaining("'eventLoops' must be between 1 and 64, got 0");
+        .hasMessageContaining("'eventLoops' takes a whole number from 1 to 64, got 0");
     assertThat(LabConfig.load(null, Map.of(), List.of()).eventLoops()).isEqualTo(1);
   }
 
@@ -133,7 +140,7 @@ class LabConfigTest {
     LabConfig.UPPER_BOUNDS.forEach((key, max) -> {
       assertThat(LabConfig.load(null, Map.of(), List.of(key + "=" + max))).as(key).isNotNull();
       assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of(key + "=" + (max + 1))))
-          .hasMessage("configuration key '" + key + "' must be between 1 and " + max + ", got " + (max + 1));
+          .hasMessage("configuration key '" + key + "' takes a whole number from 1 to " + max + ", got " + (max + 1));
     });
   }
 

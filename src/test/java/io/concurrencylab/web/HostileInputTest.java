@@ -209,7 +209,15 @@ class HostileInputTest {
         "{\"from\": 1e400}", "{\"to\": 99999999999999999999}", "{\"chunk\": 1e400}", "{\"chunk\": 4294967297}")) {
       assertJsonError(send("POST", "/api/squares/runs", body), 400);
     }
-    Response batch = send("POST", "/api/factorial/batch", "{\"n\": [1e400, -1e400, 99999999999999999999, 3]}");
+    assertThat(assertJsonError(send("POST", "/api/squares/runs", "{\"from\": 1e400}"), 400).getString("error"))
+        .as("quoted as given, not as the Infinity it reads as").isEqualTo("\"from\" is out of range: 1e400 "
+            + "(beyond a double's range)");
+    assertThat(assertJsonError(send("POST", "/api/list", "-1e400"), 400).getString("error"))
+        .isEqualTo("number is out of range: -1e400 (beyond a double's range)");
+    // a number beyond a double's range is refused at the door, the whole body (as the CLI and the bridge do)
+    assertJsonError(send("POST", "/api/factorial/batch", "{\"n\": [1e400, 3]}"), 400);
+    Response batch = send("POST", "/api/factorial/batch", "{\"n\": [1e19, -99999999999999999999, "
+        + "99999999999999999999, 3]}");
     assertThat(batch.status()).isEqualTo(200);
     List<JsonObject> results = WebMessages.batchResults(batch.json());
     assertThat(results).filteredOn(WebMessages::isFailure).hasSize(3)
