@@ -98,6 +98,11 @@ class JoinIT {
           .contains("is a serve or node of cluster '" + NAME + "' running there").doesNotContain("\n");
       assertThat(node.stdoutLines()).noneMatch(l -> l.contains("node ready"));
     }
+    try (LabProcess node = lab("node", elsewhere("--join", "no-such-host.invalid:6999"))) { // a typo in a name
+      assertThat(node.awaitExit(CMD)).as(node.stderr()).isEqualTo(2);
+      assertThat(node.stderr()).isEqualTo("lab: cannot resolve no-such-host.invalid (--join, cluster.join): no such "
+          + "host name here; give an IP address or a name this machine resolves");
+    }
   }
 
   @Test
