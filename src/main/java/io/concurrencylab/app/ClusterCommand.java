@@ -53,7 +53,7 @@ final class ClusterCommand implements Runnable {
     public Integer call() throws Exception {
       LabConfig config = options.load();
       if (count < 1 || count > config.squaresMaxNodes()) {
-        throw new IllegalArgumentException("N must be between 1 and " + config.squaresMaxNodes()
+        throw new IllegalArgumentException("N takes a whole number from 1 to " + config.squaresMaxNodes()
             + " (squares.maxNodes), got " + count);
       }
       ClusterRun run = new ClusterRun(config.clusterRunDir());
@@ -94,7 +94,7 @@ final class ClusterCommand implements Runnable {
             return ExitCodes.INTERRUPTED;
           }
           if (!nodes.get(i).process().isAlive() || System.nanoTime() > deadline) {
-            System.err.println("lab cluster: node " + index + " did not become ready" + lastLine(run, index)
+            System.err.println("lab cluster start: node " + index + " did not become ready" + lastLine(run, index)
                 + " (log: " + run.log(index) + "); stopping the nodes just started");
             boolean misconfigured = !nodes.get(i).process().isAlive()
                 && nodes.get(i).process().exitValue() == ExitCodes.USAGE; // e.g. --join found nobody: say so

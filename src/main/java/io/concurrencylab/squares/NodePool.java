@@ -292,12 +292,18 @@ final class NodePool {
     });
     if (given == null) {
       // launched but never ready (a size stopped in launch): no id yet, nothing computed, but a process with memory
-      pids.stream().filter(pid -> !ready.containsValue(pid)).sorted().forEach(pid -> all.add(cluster.vertx()
+      pids.stream().filter(this::neverReady).sorted().forEach(pid -> all.add(cluster.vertx()
           .executeBlocking(() -> new NodeStats(null, pid, 0, 0, -1, Rss.megabytes(pid), Rss.peakMegabytes(pid), -1)
               .at(cluster.host()), false)));
     }
     return Future.join(all).transform(ar -> Future.succeededFuture(all.stream().filter(Future::succeeded)
         .map(Future::result).toList()));
+  }
+
+  /** Launched but never ready (not one that was ready and then lost: the map's lost list has that one). */
+  private boolean neverReady(long pid) {
+    long[] at = life.get(pid);
+    return at != null && at[1] == 0 && !ready.containsValue(pid);
   }
 
   /**

@@ -145,7 +145,7 @@ class JoinIT {
     try (LabProcess start = lab("cluster start 1", elsewhere("--join", "127.0.0.1:6999", "--set",
         "cluster.runDir=" + runDir))) {
       assertThat(start.awaitExit(CMD)).as(start.stderr()).isEqualTo(2);
-      assertThat(start.stderr()).startsWith("lab cluster: node 1 did not become ready: lab: nobody answered at "
+      assertThat(start.stderr()).startsWith("lab cluster start: node 1 did not become ready: lab: nobody answered at "
           + "127.0.0.1:6999");
     }
     try (LabProcess node = lab("node", elsewhere("--host", "192.0.2.7"))) { // TEST-NET-1: on no machine
