@@ -70,12 +70,22 @@ public final class Main implements Runnable {
         message = "unknown command '" + io.concurrencylab.bus.Bodies.cut(unmatched.getUnmatched().get(0), 40)
             + "' (commands: " + String.join(", ", commands) + ")";
       }
+      java.util.regex.Matcher notWhole = NOT_A_WHOLE_NUMBER.matcher(message);
+      if (notWhole.matches()) { // picocli's "'1.5' is not a long": say what it takes, as the config keys do
+        message = (notWhole.group(1) != null ? notWhole.group(1) : notWhole.group(2)) + " takes a whole number, got '"
+            + notWhole.group(3) + "'";
+      }
       e.getCommandLine().getErr().println(name + ": " + message + " (see: " + name + " --help)");
       return ExitCodes.USAGE;
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> failed(e, cmd.getErr(), args));
     return nodeOnly ? cli.execute(java.util.Arrays.copyOfRange(args, 1, args.length)) : cli.execute(args);
   }
+
+  /** picocli's wording for a number option or parameter given something else. */
+  private static final java.util.regex.Pattern NOT_A_WHOLE_NUMBER = java.util.regex.Pattern.compile(
+      "Invalid value for (?:option '([^']+)'|positional parameter at index \\d+ \\(([^)]+)\\)): '(.*)' is not an? "
+      + "(?:int|long)", java.util.regex.Pattern.DOTALL);
 
   private static int failed(Exception e, java.io.PrintWriter err, String[] args) {
     if (e instanceof IllegalArgumentException) { // configuration and argument checks

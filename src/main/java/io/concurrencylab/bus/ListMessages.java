@@ -17,6 +17,30 @@ public final class ListMessages {
    */
   public static final String REQUEST_ID = "requestId";
   /**
+   * The longest request id taken: an owner remembers the answers to its last 10,000 ids (and keeps them with the
+   * list), so an id as long as a frame would cost it hundreds of MB.
+   */
+  public static final int MAX_REQUEST_ID = 200;
+
+  /**
+   * The request id a client gave ({@code header} names where: Idempotency-Key, requestId), null for none or a blank
+   * one.
+   *
+   * @throws LabException 400 for one longer than {@link #MAX_REQUEST_ID} (never cut: two ids with the same first 200
+   *     characters would be taken as one request)
+   */
+  public static String requestId(String id, String header) {
+    if (id == null || id.isBlank()) {
+      return null;
+    }
+    String given = id.strip();
+    if (given.length() > MAX_REQUEST_ID) {
+      throw LabException.badInput(header + " is " + given.length() + " characters long, more than " + MAX_REQUEST_ID
+          + ": give a shorter id");
+    }
+    return given;
+  }
+  /**
    * Headers for a requester in the owner's own process that sends many operations: with {@code replyTo} (one of its
    * own local addresses) and {@code corr} (its number for the request), the owner sends the answer there as an
    * ordinary message carrying the same {@code corr}, instead of replying. Still one message and one answer per

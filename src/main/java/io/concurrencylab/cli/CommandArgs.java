@@ -70,7 +70,14 @@ public final class CommandArgs {
         return TextFiles.read(stdin, maxBytes);
       }
       if (arg.startsWith("@")) {
-        return TextFiles.read(Path.of(arg.substring(1)), maxBytes);
+        if (arg.length() == 1) {
+          throw EbFailure.usage("BODY @ names no file: give @PATH, - (standard input) or the JSON itself");
+        }
+        Path file = Path.of(arg.substring(1));
+        if (java.nio.file.Files.isDirectory(file)) {
+          throw EbFailure.usage("cannot read BODY " + arg + ": it is a folder, not a file");
+        }
+        return TextFiles.read(file, maxBytes);
       }
       return arg;
     } catch (IOException e) {

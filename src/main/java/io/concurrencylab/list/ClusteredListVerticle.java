@@ -529,13 +529,15 @@ public final class ClusteredListVerticle extends VerticleBase {
       return;
     }
     long value;
+    String requestId;
     try {
       value = Add.fromBody(msg.body()).value();
+      requestId = ListMessages.requestId(msg.headers().get(ListMessages.REQUEST_ID), ListMessages.REQUEST_ID);
     } catch (RuntimeException e) {
       Failures.reply(msg, e);
       return;
     }
-    answer(msg, owner.submit(Op.add(msg.headers().get(ListMessages.REQUEST_ID), value)), true);
+    answer(msg, owner.submit(Op.add(requestId, value)), true);
   }
 
   private void remove(Message<Object> msg) {
@@ -549,7 +551,14 @@ public final class ClusteredListVerticle extends VerticleBase {
     if (!Bodies.takesNone(msg, Addresses.LIST_REMOVE)) {
       return;
     }
-    answer(msg, owner.submit(Op.remove(msg.headers().get(ListMessages.REQUEST_ID))), false);
+    String requestId;
+    try {
+      requestId = ListMessages.requestId(msg.headers().get(ListMessages.REQUEST_ID), ListMessages.REQUEST_ID);
+    } catch (RuntimeException e) {
+      Failures.reply(msg, e);
+      return;
+    }
+    answer(msg, owner.submit(Op.remove(requestId)), false);
   }
 
   private void snapshot(Message<Object> msg) {

@@ -130,9 +130,9 @@ final class ApiRoutes {
       return request(ctx, address, body);
     }
     DeliveryOptions withId = new DeliveryOptions().addHeader(WebMessages.ORIGIN, origin(ctx));
-    String key = ctx.request().getHeader("Idempotency-Key");
-    if (key != null && !key.isBlank()) {
-      withId.addHeader(ListMessages.REQUEST_ID, Bodies.cut(key.strip(), 200));
+    String key = ListMessages.requestId(ctx.request().getHeader("Idempotency-Key"), "Idempotency-Key");
+    if (key != null) {
+      withId.addHeader(ListMessages.REQUEST_ID, key);
     }
     return OwnerRequests.<Object>request(vertx, address, body, withId, Math.min(holdMs, options.getSendTimeout()))
         .onFailure(e -> onFailure.accept(address, e));

@@ -228,7 +228,7 @@ final class BridgeSession {
   }
 
   /**
-   * Only the {@code timeout} header (a number, ms, capped at {@link #MAX_REQUEST_TIMEOUT_MS}) and headers with
+   * Only the {@code timeout} header (a whole number, ms, capped at {@link #MAX_REQUEST_TIMEOUT_MS}) and headers with
    * string values pass; no codec or local-only switch can be chosen from outside.
    */
   private DeliveryOptions options(Object headers) {
@@ -247,13 +247,15 @@ final class BridgeSession {
         continue; // never passed on to the bus: the token is this bridge's; the others the app's own (ListMessages)
       }
       boolean timeout = header.getKey().equals(TIMEOUT_HEADER);
-      if (timeout && header.getValue() instanceof Number ms && ms.doubleValue() >= 1) {
+      if (timeout && header.getValue() instanceof Number ms && ms.doubleValue() >= 1
+          && ms.doubleValue() == Math.rint(ms.doubleValue())) { // (1.5 was taken as 1 ms)
         options.setSendTimeout(Math.min(ms.longValue(), MAX_REQUEST_TIMEOUT_MS));
       } else if (!timeout && header.getValue() instanceof String value) {
         options.getHeaders().set(header.getKey(), value);
       } else {
         reader.stop(BridgeFrames.MALFORMED, "header " + Bodies.show(header.getKey())
-            + (timeout ? " must be a number of ms, 1 or more" : " must be a string"));
+            + (timeout ? " must be a whole number of ms, 1 or more (above "
+            + MAX_REQUEST_TIMEOUT_MS + " taken as " + MAX_REQUEST_TIMEOUT_MS + ")" : " must be a string"));
         return null;
       }
     }

@@ -71,6 +71,19 @@ class EbCommandTest {
     assertThat(stderr()).startsWith("lab eb: malformed JSON body (from " + body + ")").hasLineCount(1);
   }
 
+  /** picocli's "'1.5' is not a long" said as the config keys say it. */
+  @Test
+  void aNumberOptionGivenSomethingElseSaysItTakesAWholeNumber() {
+    int code = Main.run("eb", "request", "lab.list.add", "1", "--timeout", "1.5", "--port", String.valueOf(closedPort));
+
+    assertThat(code).isEqualTo(ExitCodes.USAGE);
+    assertThat(stderr()).isEqualTo("lab eb request: --timeout takes a whole number, got '1.5' (see: lab eb request "
+        + "--help)" + System.lineSeparator());
+    err.reset();
+    assertThat(Main.run("cluster", "start", "abc")).isEqualTo(ExitCodes.USAGE);
+    assertThat(stderr()).startsWith("lab cluster start: N takes a whole number, got 'abc' (see:").hasLineCount(1);
+  }
+
   @Test
   void tailRefusesARequestAddressBeforeConnecting() {
     int code = Main.run("eb", "tail", "lab.list.add", "--port", String.valueOf(closedPort));

@@ -142,5 +142,9 @@ class CommandArgsTest {
     Path latin1 = Files.write(dir.resolve("latin1"), new byte[] {'"', (byte) 0xE9, '"'});
     assertThat(usage(() -> CommandArgs.body("@" + latin1, NO_STDIN, 64)).getMessage())
         .isEqualTo("cannot read BODY @" + latin1 + ": not UTF-8 text");
+    assertThat(usage(() -> CommandArgs.body("@" + dir, NO_STDIN, 64)).getMessage())
+        .isEqualTo("cannot read BODY @" + dir + ": it is a folder, not a file");
+    assertThat(usage(() -> CommandArgs.body("@", NO_STDIN, 64)).getMessage())
+        .isEqualTo("BODY @ names no file: give @PATH, - (standard input) or the JSON itself");
   }
 }

@@ -86,6 +86,21 @@ class ClusteredListVerticleTest {
     assertThat(snapshot().getJsonArray("items").getList()).as("nothing from outside applied").containsExactly(1L);
   }
 
+  /** The bridge passes a client's requestId header on as given: the owner, which remembers ids, bounds them. */
+  @Test
+  void aRequestIdLongerThan200CharactersIsRefusedAndNothingApplied() {
+    for (String address : List.of(Addresses.LIST_ADD, Addresses.LIST_REMOVE)) {
+      DeliveryOptions longId = new DeliveryOptions().addHeader(ListMessages.REQUEST_ID, "r".repeat(201));
+      assertThatThrownBy(() -> OwnerRequests.request(vertx, address, address.equals(Addresses.LIST_ADD) ? 7 : null,
+          longId, 2_000).await()).isInstanceOfSatisfying(ReplyException.class, e -> {
+            assertThat(e.failureCode()).isEqualTo(400);
+            assertThat(e.getMessage()).isEqualTo("requestId is 201 characters long, more than 200: give a shorter id");
+          });
+    }
+    assertThat(OwnerRequests.<JsonObject>request(vertx, Addresses.LIST_SNAPSHOT, null, new DeliveryOptions(), 2_000)
+        .await().body().getJsonArray("items")).isEmpty();
+  }
+
   @Test
   void aRequestArrivingAfterItsHoldIsIgnored() {
     // an attempt whose serve already answered its client 503 (its hold ended a second ago), delivered late

@@ -244,6 +244,7 @@ class BridgeVerticleTest {
         "{\"type\":\"send\"}".getBytes(StandardCharsets.UTF_8),
         "{\"type\":\"send\",\"address\":\"lab.list.add\",\"headers\":{\"timeout\":\"soon\"}}".getBytes(StandardCharsets.UTF_8),
         "{\"type\":\"send\",\"address\":\"lab.list.add\",\"headers\":{\"timeout\":0.5}}".getBytes(StandardCharsets.UTF_8),
+        "{\"type\":\"send\",\"address\":\"lab.list.add\",\"headers\":{\"timeout\":1.5}}".getBytes(StandardCharsets.UTF_8),
         "{}".getBytes(StandardCharsets.UTF_8));
     for (byte[] frame : bad) {
       Socket socket = connect(bridge);

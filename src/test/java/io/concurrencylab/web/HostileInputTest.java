@@ -238,6 +238,17 @@ class HostileInputTest {
     assertThat(batch.body().length()).as("the failed items are shown shortened").isLessThan(1_000);
   }
 
+  /** An owner remembers 10,000 request ids with their answers: a frame-long id would cost it hundreds of MB. */
+  @Test
+  void aLongIdempotencyKeyIsRefusedNotCut() throws Exception {
+    JsonObject before = list();
+    assertThat(assertJsonError(send("POST", "/api/list", "5", "Idempotency-Key: " + "k".repeat(201)), 400)
+        .getString("error")).isEqualTo("Idempotency-Key is 201 characters long, more than 200: give a shorter id");
+    assertThat(list()).as("nothing applied").isEqualTo(before);
+    Response taken = send("POST", "/api/list", "5", "Idempotency-Key: " + "k".repeat(200));
+    assertThat(taken.status()).as(taken.body()).isEqualTo(200);
+  }
+
   /** A run id of any length is named shortened; a run of thousands of sizes is refused before it starts. */
   @Test
   void aLongRunIdIsNotEchoedAndThousandsOfSizesAreRefused() throws Exception {
