@@ -108,6 +108,7 @@ public final class SquaresProgram {
     private final PrintStream out;
     private final boolean terminal;
     private String lastPhase = "";
+    private String lastLine = "";
 
     public ProgressView(PrintStream out, boolean terminal) {
       this.out = out;
@@ -134,8 +135,9 @@ public final class SquaresProgram {
         if (p.phase() == io.concurrencylab.bus.SquaresMessages.Phase.TEARDOWN && p.done() == p.total()) {
           out.println();
         }
-      } else if (!phase.equals(lastPhase) || p.done() == p.total()) {
-        out.println(phase + ": " + what);
+      } else if ((!phase.equals(lastPhase) || p.done() == p.total()) && !(phase + ": " + what).equals(lastLine)) {
+        lastLine = phase + ": " + what; // (a phase's last count may come twice: one line for it)
+        out.println(lastLine);
       }
       lastPhase = phase;
       out.flush();

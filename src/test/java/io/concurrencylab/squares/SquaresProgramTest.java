@@ -20,6 +20,25 @@ class SquaresProgramTest {
         List.of(one), Sweep.results(new long[] {1, 4, 9, 16, 25, 36, 49, 64, 81, 100}, 1), Sweep.machine());
   }
 
+  /** Not a terminal (a log, a pipe): a line as each phase starts and one as it ends, never the same line twice. */
+  @Test
+  void progressToAFileIsALineAPhaseStartAndEnd() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    var view = new SquaresProgram.ProgressView(new java.io.PrintStream(bytes, true,
+        java.nio.charset.StandardCharsets.UTF_8), false);
+    var launch = io.concurrencylab.bus.SquaresMessages.Phase.LAUNCH;
+    var compute = io.concurrencylab.bus.SquaresMessages.Phase.COMPUTE;
+    for (long[] p : new long[][] {{0, 2}, {1, 2}, {2, 2}, {2, 2}}) {
+      view.accept(new io.concurrencylab.bus.SquaresMessages.Progress("r", 2, launch, p[0], p[1]));
+    }
+    for (long done : new long[] {3, 6, 10, 10}) {
+      view.accept(new io.concurrencylab.bus.SquaresMessages.Progress("r", 2, compute, done, 10));
+    }
+    assertThat(bytes.toString(java.nio.charset.StandardCharsets.UTF_8).lines()).containsExactly(
+        "size 2 launch: 0/2 nodes ready", "size 2 launch: 2/2 nodes ready", "size 2 compute: 3/10 numbers",
+        "size 2 compute: 10/10 numbers");
+  }
+
   @Test
   void aFailedRunShowsWhatItMeasuredAndTheNodesStack() throws Exception {
     JsonObject origin = new JsonObject().put("type", "io.concurrencylab.squares.ForcedFailure")
