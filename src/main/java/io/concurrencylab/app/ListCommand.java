@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "list", description = "Q4: a producer adds random numbers to a list while a consumer removes them; "
-    + "one verticle owns the list, no lock. Prints each change; stops after --seconds or on Ctrl-C.")
+    + "one verticle owns the list, no lock. Prints each change; stops after --seconds or on Ctrl-C or SIGTERM.")
 final class ListCommand implements Callable<Integer> {
   @Mixin
   ConfigOptions options;

@@ -142,6 +142,11 @@ public final class Bodies {
 
   /** {@code text} when short, else its start and how long it was. */
   public static String cut(String text, int max) {
-    return text.length() <= max ? text : text.substring(0, max) + "… (" + text.length() + " chars)";
+    if (text.length() <= max) {
+      return text;
+    }
+    // never half a character (an emoji is two chars): it would be shown as '?'
+    int end = max > 0 && Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end) + "… (" + text.length() + " chars)";
   }
 }

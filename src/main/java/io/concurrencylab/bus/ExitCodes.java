@@ -15,8 +15,8 @@ import io.vertx.core.eventbus.ReplyException;
  *  6  address refused by the bridge (not in the public contract)
  *  7  app not reachable (start it with launcher/lab serve), or its bridge full
  * 130  interrupted (Ctrl-C; SIGTERM to squares, compare, cluster start, or a serve still starting): what it
- *      started was stopped. A running serve stops on SIGTERM with 0; SIGTERM ends the other commands (lab eb...)
- *      with the usual 143
+ *      started was stopped. What runs until stopped (a running serve, node, list) ends with 0 on Ctrl-C or
+ *      SIGTERM; SIGTERM ends the other commands (lab eb...) with the usual 143
  * </pre>
  */
 public final class ExitCodes {
@@ -43,8 +43,9 @@ public final class ExitCodes {
       + "  6  address refused by the bridge (not in the public contract)%n"
       + "  7  app not reachable (start it with: launcher/lab serve), or its bridge full%n"
       + "130  interrupted (Ctrl-C; SIGTERM to squares, compare, cluster start, or a%n"
-      + "     serve still starting): what it started was stopped. A running serve%n"
-      + "     stops on SIGTERM with 0; SIGTERM ends lab eb and the like with 143";
+      + "     serve still starting): what it started was stopped. What runs until%n"
+      + "     stopped (a running serve, node, list) ends with 0 on Ctrl-C or SIGTERM;%n"
+      + "     SIGTERM ends lab eb and the like with 143";
 
   /** The exit code for a failed request. */
   public static int of(Throwable e) {

@@ -65,8 +65,9 @@ public final class SquaresMessages {
       } else {
         throw LabException.badInput("sizes must be a non-empty array of integers, e.g. [2, 4, 8]");
       }
-      long from = json.containsKey("from") ? Bodies.integer(json, "from") : 1;
-      long to = json.containsKey("to") ? Bodies.integer(json, "to") : 10;
+      // an optional field given as null is left out, as for every field here
+      long from = json.getValue("from") != null ? Bodies.integer(json, "from") : 1;
+      long to = json.getValue("to") != null ? Bodies.integer(json, "to") : 10;
       Long chunk = json.getValue("chunk") != null ? Bodies.integer(json, "chunk") : null;
       Long failAt = json.getValue("failAt") != null ? Bodies.integer(json, "failAt") : null;
       return validated(sizes, from, to, chunk, failAt, nodes, maxNodes, maxNumbers);

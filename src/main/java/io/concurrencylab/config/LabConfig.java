@@ -125,6 +125,19 @@ public final class LabConfig {
           + "at least cluster.portCount (" + clusterPortCount() + "), so event-bus ports do not fall in the Hazelcast "
           + "range, and keep them below 65536; got " + clusterEventBusPortOffset());
     }
+    for (String host : httpAllowedHosts()) { // a Host header is "name" or "name:port": nothing else could match
+      java.util.regex.Matcher m = HOST_HEADER.matcher(host);
+      int port = m.matches() && m.group(1) != null ? Integer.parseInt(m.group(1)) : 1;
+      if (!m.matches() || port < 1 || port > 65535) {
+        throw new IllegalArgumentException("configuration key 'http.allowedHosts' takes names as a Host header gives "
+            + "them, NAME or NAME:PORT (port 1 to 65535) separated by commas, e.g. lab.example,lab.example:8443 (no "
+            + "http://); got '" + (host.length() > 40 ? host.substring(0, 40) + "…" : host) + "'");
+      }
+    }
+    if (httpPort() != 0 && httpPort() == bridgePort()) { // both would start, and take turns at its connections
+      throw new IllegalArgumentException("configuration keys 'http.port' and 'bridge.port' are both " + httpPort()
+          + ": give each its own port");
+    }
     interval("list.producerMinMs", "list.producerMaxMs");
     interval("list.consumerMinMs", "list.consumerMaxMs");
     java.util.List<Integer> sizes;
@@ -144,6 +157,10 @@ public final class LabConfig {
     }
     return this;
   }
+
+  /** A name as a Host header gives it (an IPv6 literal in brackets), with an optional port. */
+  private static final java.util.regex.Pattern HOST_HEADER = java.util.regex.Pattern.compile(
+      "(?:[A-Za-z0-9.-]+|\\[[0-9A-Fa-f:.]+\\])(?::([0-9]{1,5}))?");
 
   private String text(String key) {
     String[] path = key.split("\\.");

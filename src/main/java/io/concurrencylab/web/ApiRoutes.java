@@ -64,6 +64,7 @@ final class ApiRoutes {
     router.post("/api/list").handler(ctx -> relay(ctx, Addresses.LIST_ADD, RequestBody.json(ctx), 200));
     router.delete("/api/list/head").handler(ctx -> relay(ctx, Addresses.LIST_REMOVE, noBody(ctx), 200));
     router.post("/api/factorial/batch").handler(this::batch);
+    router.route("/api/factorial/batch").handler(ctx -> ctx.fail(405)); // not read as GET /api/factorial/:n
     get(router, "/api/factorial/:n").handler(ctx -> relay(ctx, Addresses.FACTORIAL_COMPUTE,
         io.concurrencylab.bus.FactorialMessages.Request.fromText(ctx.pathParam("n")), 200));
     get(router, "/api/cluster/members").handler(ctx -> relay(ctx, Addresses.CLUSTER_MEMBERS, null, 200));
@@ -130,6 +131,9 @@ final class ApiRoutes {
       return request(ctx, address, body);
     }
     DeliveryOptions withId = new DeliveryOptions().addHeader(WebMessages.ORIGIN, origin(ctx));
+    if (ctx.request().headers().getAll("Idempotency-Key").size() > 1) { // which one names the request?
+      throw LabException.badInput("more than one Idempotency-Key header");
+    }
     String key = ListMessages.requestId(ctx.request().getHeader("Idempotency-Key"), "Idempotency-Key");
     if (key != null) {
       withId.addHeader(ListMessages.REQUEST_ID, key);

@@ -46,7 +46,8 @@ final class ErrorHandler implements Handler<RoutingContext> {
       error = new Error(400, "malformed Host header " + io.concurrencylab.bus.Bodies.show(host)
           + ": expected a host name or address, and a port");
     }
-    if (error.status() == 405 && ctx.failure() == null && !known(ctx.request().path())) {
+    if (error.status() == 405 && ctx.failure() == null && !known(ctx.request().path())
+        && !page(ctx.normalizedPath())) {
       error = new Error(404, "not found"); // only the page's route matched, by path alone: the path is unknown
     }
     if (error.status() == 413) {
@@ -65,6 +66,12 @@ final class ErrorHandler implements Handler<RoutingContext> {
     }
     ctx.response().setStatusCode(error.status()).putHeader("Content-Type", "application/json; charset=utf-8")
         .end(error.toJson().encode());
+  }
+
+  /** A file of the page (the static handler's webroot): a POST there is a 405 too, as it is for / . */
+  private static boolean page(String path) {
+    return path != null && (path.equals("/") || !path.endsWith("/") && !path.contains("..")
+        && ErrorHandler.class.getClassLoader().getResource("webroot" + path) != null);
   }
 
   /** Paths of routes other than the page's: a wrong method there is a 405. */

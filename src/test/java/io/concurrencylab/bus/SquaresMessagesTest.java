@@ -27,6 +27,10 @@ class SquaresMessagesTest {
     assertThat(counted.toJson().getString("nodes")).isEqualTo("cluster");
     assertThat(RunRequest.fromJson(counted.toJson())).isEqualTo(counted);
     assertThat(RunRequest.fromBody(new JsonObject().put("nodes", "launch"), 8, 1000)).isEqualTo(launch);
+    // an optional field given as null is left out, every one alike
+    JsonObject nulls = new JsonObject();
+    List.of("nodes", "sizes", "from", "to", "chunk", "failAt").forEach(nulls::putNull);
+    assertThat(RunRequest.fromBody(nulls, 8, 1000)).isEqualTo(launch);
 
     assertThatThrownBy(() -> RunRequest.fromBody(new JsonObject().put("nodes", 3), 8, 1000))
         .isInstanceOf(LabException.class).hasMessageStartingWith("nodes must be \"launch\"");

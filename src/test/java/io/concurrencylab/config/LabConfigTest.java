@@ -144,6 +144,23 @@ class LabConfigTest {
     });
   }
 
+  /** An allowed host no Host header can match, or the two servers on one port, would start and fail quietly. */
+  @Test
+  void allowedHostsAreNamesAsAHostHeaderGivesThemAndTheTwoServersHaveTwoPorts() {
+    assertThat(LabConfig.load(null, Map.of(), List.of("http.allowedHosts=lab.example, lab.example:8443,[::1]:9"))
+        .httpAllowedHosts()).containsExactly("lab.example", "lab.example:8443", "[::1]:9");
+    for (String bad : List.of("http://proxy.example", "proxy2.example:99999", "bad host!", "proxy:")) {
+      assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.allowedHosts=" + bad))).as(bad)
+          .isInstanceOf(IllegalArgumentException.class).hasMessage("configuration key 'http.allowedHosts' takes "
+              + "names as a Host header gives them, NAME or NAME:PORT (port 1 to 65535) separated by commas, e.g. "
+              + "lab.example,lab.example:8443 (no http://); got '" + bad.strip() + "'");
+    }
+    assertThatThrownBy(() -> LabConfig.load(null, Map.of(), List.of("http.port=18297", "bridge.port=18297")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("configuration keys 'http.port' and 'bridge.port' are both 18297: give each its own port");
+    assertThat(LabConfig.load(null, Map.of(), List.of("http.port=0", "bridge.port=0")).bridgePort()).isZero();
+  }
+
   @Test
   void clusterJoinIsAListOfAddressesAndTheEventBusOffsetStaysOutOfTheHazelcastRange() {
     assertThat(LabConfig.defaults().clusterJoin()).isEmpty();

@@ -244,6 +244,8 @@ class HostileInputTest {
     JsonObject before = list();
     assertThat(assertJsonError(send("POST", "/api/list", "5", "Idempotency-Key: " + "k".repeat(201)), 400)
         .getString("error")).isEqualTo("Idempotency-Key is 201 characters long, more than 200: give a shorter id");
+    assertThat(assertJsonError(send("POST", "/api/list", "5", "Idempotency-Key: a1", "Idempotency-Key: a2"), 400)
+        .getString("error")).isEqualTo("more than one Idempotency-Key header");
     assertThat(list()).as("nothing applied").isEqualTo(before);
     Response taken = send("POST", "/api/list", "5", "Idempotency-Key: " + "k".repeat(200));
     assertThat(taken.status()).as(taken.body()).isEqualTo(200);
@@ -313,6 +315,12 @@ class HostileInputTest {
     }
     assertJsonError(send("PUT", "/api/list", "1"), 405);
     assertJsonError(send("POST", "/events", null), 405);
+    // a POST-only path is not read as another route's parameter (GET /api/factorial/:n), and the page's files exist
+    assertThat(assertJsonError(send("GET", "/api/factorial/batch", null), 405).getString("error"))
+        .endsWith(": GET /api/factorial/batch");
+    for (String page : List.of("/", "/index.html", "/app.js")) {
+      assertJsonError(send("POST", page, "1"), 405);
+    }
   }
 
   /**
