@@ -72,8 +72,7 @@ public final class Main implements Runnable {
       }
       java.util.regex.Matcher notWhole = NOT_A_WHOLE_NUMBER.matcher(message);
       if (notWhole.matches()) { // picocli's "'1.5' is not a long": say what it takes, as the config keys do
-        message = (notWhole.group(1) != null ? notWhole.group(1) : notWhole.group(2)) + " takes a whole number, got '"
-            + notWhole.group(3) + "'";
+        message = notAWholeNumber(notWhole);
       }
       e.getCommandLine().getErr().println(name + ": " + message + " (see: " + name + " --help)");
       return ExitCodes.USAGE;
@@ -85,7 +84,20 @@ public final class Main implements Runnable {
   /** picocli's wording for a number option or parameter given something else. */
   private static final java.util.regex.Pattern NOT_A_WHOLE_NUMBER = java.util.regex.Pattern.compile(
       "Invalid value for (?:option '([^']+)'|positional parameter at index \\d+ \\(([^)]+)\\)): '(.*)' is not an? "
-      + "(?:int|long)", java.util.regex.Pattern.DOTALL);
+      + "(int|long)", java.util.regex.Pattern.DOTALL);
+
+  /** "--timeout takes a whole number, got '1.5'", or for a whole number too large for the option's type, its bound. */
+  private static String notAWholeNumber(java.util.regex.Matcher picocli) {
+    String option = picocli.group(1) != null ? picocli.group(1) : picocli.group(2);
+    String given = io.concurrencylab.bus.Bodies.cut(picocli.group(3), 40);
+    if (!picocli.group(3).matches("[+-]?[0-9]+")) {
+      return option + " takes a whole number, got '" + given + "'";
+    }
+    boolean isInt = picocli.group(4).equals("int");
+    return option + " is out of range: " + given + (given.startsWith("-")
+        ? " (at least " + (isInt ? Integer.MIN_VALUE : Long.MIN_VALUE) + ")"
+        : " (at most " + (isInt ? Integer.MAX_VALUE : Long.MAX_VALUE) + ")");
+  }
 
   private static int failed(Exception e, java.io.PrintWriter err, String[] args) {
     if (e instanceof IllegalArgumentException) { // configuration and argument checks

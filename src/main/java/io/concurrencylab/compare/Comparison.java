@@ -155,7 +155,7 @@ public final class Comparison {
           + "other work took CPU from these runs, the CPU-bound ways' first; their speed-ups and verdicts are the "
           + "least reliable here.");
     }
-    List<Row> rows = Rows.build(drafts, r.threads(), r.nodes());
+    List<Row> rows = Rows.build(drafts, r.threads(), r.nodes(), r.tasks());
     Double taskMs = rows.stream().filter(x -> x.workload() == Workload.CPU && x.runtime().equals("jvm")
         && x.way().equals(JvmWays.SEQUENTIAL) && x.wallMs() != null).map(x -> x.wallMs() / r.tasks()).findFirst()
         .orElse(null);
@@ -208,8 +208,9 @@ public final class Comparison {
     notes.add("Every result of every timed run is checked against a reference computed here, one task after "
         + "another; a row whose results differ says so. A verdict needs a speed-up of at least "
         + Lesson.FASTER + "x to count as faster, below " + Lesson.NO_FASTER + "x as no faster; a start-up as paid, "
-        + "a run at least 10% slower than with the same processes kept warm; a pool of one thread or process runs "
-        + "one task at a time, so its rows test no answer about work done at once (\"not tested\").");
+        + "a run at least 10% slower than with the same processes kept warm (not paid: within 2%); a pool of one "
+        + "thread or process, or a single task, runs one task at a time, so such rows test no answer about work "
+        + "done at once (\"not tested\").");
     notes.add("JVM node processes run with " + plan.nodeJvmFlags() + " (compare.nodeJvmFlags: C1 only, as sweep "
         + "nodes: a node starts with a third of the CPU, and C1's code for this task, a loop of divisions, is as "
         + "fast as C2's, ~27 ms a task either way on the project's machine).");

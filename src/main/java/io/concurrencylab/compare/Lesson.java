@@ -27,6 +27,8 @@ enum Lesson {
   static final String INCONCLUSIVE = "inconclusive";
   /** A pool of one (K or N = 1) runs one task at a time: nothing to test a claim about doing work at once. */
   static final String NOT_TESTED = "not tested (a pool of 1)";
+  /** One task per workload: nothing runs at once, whatever the pool. */
+  static final String NOT_TESTED_ONE_TASK = "not tested (1 task)";
 
   /** How a row is judged. */
   enum Test { NONE, FASTER, NO_FASTER, SLOWER_THAN_WARM, NO_FASTER_THAN_THREADS }
@@ -67,7 +69,7 @@ enum Lesson {
    * one, a claim about running tasks at once is {@link #NOT_TESTED}, whatever the figures say.
    */
   String verdict(Double speedup, Double wallMs, Double other, int narrowest) {
-    if (narrowest < 2 && test != Test.NONE && test != Test.SLOWER_THAN_WARM) {
+    if (narrowest < 2 && aboutWorkAtOnce()) {
       return NOT_TESTED;
     }
     return switch (test) {
@@ -79,6 +81,11 @@ enum Lesson {
           : wallMs >= other * 1.1 ? CONFIRMS : wallMs < other * 1.02 ? CONTRADICTS : INCONCLUSIVE;
       case NO_FASTER_THAN_THREADS -> speedup == null || other == null ? null : invert(faster(speedup / other));
     };
+  }
+
+  /** Whether the answer is about tasks run at once (not a baseline, not a start-up's cost). */
+  boolean aboutWorkAtOnce() {
+    return test != Test.NONE && test != Test.SLOWER_THAN_WARM;
   }
 
   private static String faster(double ratio) {

@@ -15,7 +15,7 @@ final class Rows {
   private Rows() {}
 
   /** {@code threads} and {@code nodes}: the request's K and N, the width of the pools the ways ran on. */
-  static List<Row> build(List<Draft> drafts, int threads, int nodes) {
+  static List<Row> build(List<Draft> drafts, int threads, int nodes, int tasks) {
     List<Row> rows = new ArrayList<>();
     for (Draft d : drafts) {
       Measured m = d.measured();
@@ -36,6 +36,7 @@ final class Rows {
       };
       Check check = check(m, d.expected());
       String verdict = m.error() != null ? null : !check.equal() ? "results differ"
+          : tasks < 2 && lesson.aboutWorkAtOnce() ? Lesson.NOT_TESTED_ONE_TASK // one task: nothing at once
           : lesson.verdict(speedup, wall, other, width(d.way(), lesson, threads, nodes));
       rows.add(new Row(d.workload(), d.jvm() ? "jvm" : "python", d.way(), d.label(), m.wallMs(), wall, cpu, speedup,
           check.text(), check.equal(), lesson.text, verdict, m.error()));

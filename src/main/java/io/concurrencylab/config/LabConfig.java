@@ -96,8 +96,10 @@ public final class LabConfig {
    */
   public LabConfig validated() {
     RANGES.forEach((key, bounds) -> range(key, bounds[0], bounds[1]));
-    for (String text : new String[] {"http.host", "bridge.host", "cluster.host", "data.dir", "cluster.runDir"}) {
-      if (text(text).isBlank()) { // an empty host is no address; an empty folder is the checkout itself
+    for (String text : new String[] {"http.host", "bridge.host", "cluster.host", "data.dir", "cluster.runDir",
+        "compare.python"}) {
+      // an empty host is no address; an empty folder is the checkout itself; an empty program runs nothing
+      if (text(text).isBlank()) {
         throw new IllegalArgumentException("configuration key '" + text + "' must not be empty");
       }
     }

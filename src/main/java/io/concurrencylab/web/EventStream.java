@@ -83,10 +83,6 @@ final class EventStream implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext ctx) {
-    if (ctx.request().method() == HttpMethod.HEAD) {
-      ctx.response().putHeader("Content-Type", "text/event-stream; charset=utf-8").end();
-      return;
-    }
     if (clients.size() >= maxClients) {
       ctx.fail(new LabException(503, "too many event streams open (" + clients.size() + ", http.maxEventStreams)"));
       return;
@@ -95,6 +91,10 @@ final class EventStream implements Handler<RoutingContext> {
     if (wiretap.size() > 1 || wiretap.size() == 1 && !java.util.List.of("true", "false").contains(wiretap.get(0))) {
       ctx.fail(new LabException(400, "wiretap must be true or false (once), got "
           + Bodies.show(String.join(",", wiretap))));
+      return;
+    }
+    if (ctx.request().method() == HttpMethod.HEAD) { // the status a GET would get, without the stream
+      ctx.response().putHeader("Content-Type", "text/event-stream; charset=utf-8").end();
       return;
     }
     Client client = new Client(ctx.response(), !wiretap.equals(java.util.List.of("false")));

@@ -82,6 +82,9 @@ class EbCommandTest {
     err.reset();
     assertThat(Main.run("cluster", "start", "abc")).isEqualTo(ExitCodes.USAGE);
     assertThat(stderr()).startsWith("lab cluster start: N takes a whole number, got 'abc' (see:").hasLineCount(1);
+    err.reset();
+    assertThat(Main.run("cluster", "start", "2147483648")).isEqualTo(ExitCodes.USAGE);
+    assertThat(stderr()).startsWith("lab cluster start: N is out of range: 2147483648 (at most 2147483647) (see:");
   }
 
   @Test

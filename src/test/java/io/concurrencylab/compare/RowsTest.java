@@ -37,7 +37,11 @@ class RowsTest {
   }
 
   private static Map<String, String> verdicts(int threads, int nodes) {
-    return Rows.build(drafts(), threads, nodes).stream().collect(Collectors.toMap(
+    return verdicts(threads, nodes, 16);
+  }
+
+  private static Map<String, String> verdicts(int threads, int nodes, int tasks) {
+    return Rows.build(drafts(), threads, nodes, tasks).stream().collect(Collectors.toMap(
         r -> r.workload().wire() + " " + r.runtime() + " " + r.way(), Row::verdict));
   }
 
@@ -60,6 +64,20 @@ class RowsTest {
     // no pool: the event loop and asyncio are judged whatever K and N are
     assertThat(oneThread.get("io jvm event-loop")).isEqualTo(Lesson.CONFIRMS);
     assertThat(oneThread.get("io python asyncio")).isEqualTo(Lesson.CONFIRMS);
+  }
+
+  /** One task per workload: no way runs two at once, so no answer about work done at once is tested. */
+  @Test
+  void oneTaskTestsNoClaimAboutWorkAtOnce() {
+    Map<String, String> one = verdicts(2, 2, 1);
+    for (String row : List.of("io jvm event-loop", "io jvm workers", "cpu jvm workers", "io python asyncio",
+        "cpu python threads", "cpu python pool-warm", "cpu jvm nodes-warm")) {
+      assertThat(one.get(row)).as(row).isEqualTo(Lesson.NOT_TESTED_ONE_TASK);
+    }
+    // the baseline is a baseline, and a start-up is paid with one task as with many
+    assertThat(one.get("cpu jvm sequential")).isEqualTo("baseline");
+    assertThat(one.get("cpu python pool-creation")).isEqualTo(Lesson.CONFIRMS);
+    assertThat(verdicts(2, 2, 2).values()).doesNotContain(Lesson.NOT_TESTED_ONE_TASK);
   }
 
   @Test

@@ -64,6 +64,7 @@ class LabConfigTest {
     Map<String, String> expected = Map.of(
         "http.host=", "configuration key 'http.host' must not be empty",
         "data.dir= ", "configuration key 'data.dir' must not be empty",
+        "compare.python=", "configuration key 'compare.python' must not be empty",
         "cluster.host=::1", "configuration key 'cluster.host' takes an IPv4 address or a host name (the cluster "
             + "runs over IPv4), got '::1'",
         "cluster.portCount=100000", "configuration key 'cluster.portCount' must keep cluster.port (5701) + "

@@ -305,6 +305,11 @@ class HostileInputTest {
       assertThat(head.status()).as(path).isEqualTo(200);
       assertThat(head.body()).as(path).isEmpty();
     }
+    // the status a GET would get: a bad parameter is a 400 for HEAD too
+    for (String path : List.of("/events?wiretap=bad", "/api/factorial/x")) {
+      assertThat(send("HEAD", path, null).status()).as(path).isEqualTo(send("GET", path, null).status())
+          .isEqualTo(400);
+    }
   }
 
   @Test
