@@ -335,25 +335,34 @@ public final class SquaresMessages {
   }
 
   /** A node that left during a size, and why ({@code left the cluster}, {@code timed out}, ...). */
-  public record Lost(String nodeId, long pid, String reason, int requeued, String host) {
-    /** As the scheduler sees it: where the node ran is known to the pool ({@link #at}). */
+  public record Lost(String nodeId, long pid, String reason, int requeued, String host, int chunks, long numbers) {
+    /**
+     * As the scheduler sees it: the chunks and numbers the node answered before it was lost (they count: its
+     * squares are in the results); where it ran is known to the pool ({@link #at}).
+     */
+    public Lost(String nodeId, long pid, String reason, int requeued, int chunks, long numbers) {
+      this(nodeId, pid, reason, requeued, null, chunks, numbers);
+    }
+
+    /** Without what it answered (unknown: -1), as records kept before it was. */
     public Lost(String nodeId, long pid, String reason, int requeued) {
-      this(nodeId, pid, reason, requeued, null);
+      this(nodeId, pid, reason, requeued, null, -1, -1);
     }
 
     public Lost at(String where) {
-      return new Lost(nodeId, pid, reason, requeued, where);
+      return new Lost(nodeId, pid, reason, requeued, where, chunks, numbers);
     }
 
     public JsonObject toJson() {
       JsonObject json = new JsonObject().put("nodeId", nodeId).put("pid", pid).put("reason", reason)
-          .put("requeued", requeued);
+          .put("requeued", requeued).put("chunks", chunks).put("numbers", numbers);
       return host == null ? json : json.put("host", host);
     }
 
     public static Lost fromJson(JsonObject json) {
       return new Lost(json.getString("nodeId"), json.getLong("pid"), json.getString("reason"),
-          json.getInteger("requeued"), json.getString("host"));
+          json.getInteger("requeued"), json.getString("host"), json.getInteger("chunks", -1),
+          json.getLong("numbers", -1L));
     }
   }
 

@@ -488,7 +488,7 @@ final class Scheduler implements ResultPort.Sink {
     }
     retries += requeue.size();
     node.lostAtMs = msSinceStart(System.nanoTime());
-    lost.add(new Lost(nodeId, node.pid, reason, requeue.size()));
+    lost.add(new Lost(nodeId, node.pid, reason, requeue.size(), (int) node.chunks, node.numbers));
     dispatch();
   }
 }

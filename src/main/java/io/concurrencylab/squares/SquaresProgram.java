@@ -44,7 +44,8 @@ public final class SquaresProgram {
             perNode(s.nodes(), record.request().onCluster())) + (s.complete() ? "" : "  (stopped in " + s.stoppedIn() + ")"));
         for (Lost l : s.lost()) {
           lines.add("      lost node pid " + l.pid() + (l.host() == null ? "" : " at " + l.host()) + " (" + l.reason()
-              + "): " + l.requeued() + " chunk(s) re-queued");
+              + "): " + (l.chunks() < 0 ? "" : "it had answered " + l.chunks() + " chunk(s), " + l.numbers()
+              + " numbers; ") + l.requeued() + " chunk(s) re-queued");
         }
       }
     }

@@ -75,8 +75,13 @@ class SquaresMessagesTest {
 
     Lost lost = new Lost("n", 42, "left the cluster", 65).at("10.213.0.3");
     assertThat(Lost.fromJson(lost.toJson())).isEqualTo(lost);
-    assertThat(Lost.fromJson(new JsonObject().put("nodeId", "n").put("pid", 42).put("reason", "r")
-        .put("requeued", 1)).host()).as("a record kept before hosts were").isNull();
+    Lost old = Lost.fromJson(new JsonObject().put("nodeId", "n").put("pid", 42).put("reason", "r")
+        .put("requeued", 1));
+    assertThat(old.host()).as("a record kept before hosts were").isNull();
+    assertThat(old.chunks()).as("nor what it answered").isEqualTo(-1);
+    Lost counted = new Lost("n", 42, "left the cluster", 2, 3, 30).at("10.213.0.3");
+    assertThat(Lost.fromJson(counted.toJson())).isEqualTo(counted);
+    assertThat(counted.toJson().getLong("numbers")).isEqualTo(30);
   }
 
   /** A record kept with a field of a node's stats missing (or null) says which, not an NPE's text. */

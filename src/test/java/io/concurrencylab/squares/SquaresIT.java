@@ -3,6 +3,7 @@ package io.concurrencylab.squares;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.concurrencylab.bus.SquaresMessages.Lost;
+import io.concurrencylab.bus.SquaresMessages.NodeStats;
 import io.concurrencylab.bus.SquaresMessages.Phase;
 import io.concurrencylab.bus.SquaresMessages.Progress;
 import io.concurrencylab.bus.SquaresMessages.RunRecord;
@@ -165,6 +166,11 @@ class SquaresIT {
     assertThat(size.lost()).extracting(Lost::pid).containsExactly(victim.get());
     assertThat(size.retries()).isPositive().isEqualTo(size.lost().stream().mapToInt(Lost::requeued).sum());
     assertThat(size.nodes()).extracting(n -> n.pid()).doesNotContain(victim.get());
+    // what the victim answered before it died is in its lost entry: with the others', every number at least once
+    Lost victimLost = size.lost().get(0);
+    assertThat(victimLost.chunks()).isNotNegative();
+    assertThat(victimLost.numbers() + size.nodes().stream().mapToLong(NodeStats::numbers).sum())
+        .isGreaterThanOrEqualTo(2_000_000);
     // on the timeline's axis: every node launched and ready before compute began (0); the victim lost during
     // compute and its process seen to exit then, not at the teardown, which the others reached
     assertThat(size.timeline()).hasSize(2).allSatisfy(t -> {

@@ -44,7 +44,8 @@ class SquaresProgramTest {
     JsonObject origin = new JsonObject().put("type", "io.concurrencylab.squares.ForcedFailure")
         .put("message", "square(7) failed on purpose").put("thread", "vert.x-eventloop-thread-1").put("pid", 4242)
         .put("host", "box").put("stack", new JsonArray().add("at a.B.c(B.java:1)").add("Caused by: x.Y: z"));
-    SizeResult stopped = new SizeResult(2, 5, 900, 3, 80, 983, 0, List.of(new Lost("n2", 4343, "left the cluster", 1)),
+    SizeResult stopped = new SizeResult(2, 5, 900, 3, 80, 983, 0, List.of(new Lost("n2", 4343, "left the cluster", 1),
+        new Lost("n3", 4444, "left the cluster", 2, 3, 30)),
         List.of(new NodeStats("n1", 4242, 1, 5, 0.1, 40, 52, 300)), "compute",
         List.of(new TaskFailure(6, 5, "n1", 4242, origin)));
     RunRecord failed = new RunRecord("r2", "s", "f", RunRequest.validated(List.of(2), 1, 10, 5L, 7L, 8, 100),
@@ -53,6 +54,7 @@ class SquaresProgramTest {
     assertThat(lines).noneMatch(l -> l.startsWith("Cluster size"))
         .anyMatch(l -> l.matches("\\s+2\\s+900\\.0 ms\\s+3\\.0 ms.*5 \\(pid 4242, 52 MB\\)  \\(stopped in compute\\)"))
         .contains("      lost node pid 4343 (left the cluster): 1 chunk(s) re-queued",
+            "      lost node pid 4444 (left the cluster): it had answered 3 chunk(s), 30 numbers; 2 chunk(s) re-queued",
             "Task failed on a node (size 2, chunk 6..10): node pid 4242 at box, thread vert.x-eventloop-thread-1",
             "io.concurrencylab.squares.ForcedFailure: square(7) failed on purpose", "\tat a.B.c(B.java:1)",
             "Caused by: x.Y: z");
