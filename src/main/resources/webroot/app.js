@@ -645,8 +645,10 @@ function selectRun(id) {
       el('td', { class: 'num' }, msCell(s.teardownMs, true)), el('td', { class: 'num' }, msCell(s.totalMs, true)),
       el('td', { class: 'num' }, s.chunk.toLocaleString('en')), el('td', {}, (nodes || 'no node reported') + extra)));
     for (const l of s.lost) {
+      // what it answered before it was lost (unknown, -1 or absent, in older records)
+      const answered = l.chunks >= 0 ? `it had answered ${l.chunks} chunk(s), ${l.numbers} numbers; ` : '';
       body.append(el('tr', { class: 'lost' }, el('td', {}, ''), el('td', { class: 'lost', colspan: 6 },
-        `lost node pid ${l.pid} (${l.reason}): ${l.chunks >= 0 ? `it had answered ${l.chunks} chunk(s), ${l.numbers} numbers; ` : ''}${l.requeued} chunk(s) re-queued`)));
+        `lost node pid ${l.pid} (${l.reason}): ${answered}${l.requeued} chunk(s) re-queued`)));
     }
   }
   renderFailures(run);
