@@ -96,6 +96,7 @@ final class NodeCommand implements Callable<Integer> {
         .join(ClusterSettings.withoutJarFiles(new VertxOptions().setEventLoopPoolSize(1))).await();
     long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
+    io.concurrencylab.cluster.SplitWatch.start(node.manager(), () -> lifecycle.requestStop(ServeCommand.MEMBER_LOST));
     vertx.exceptionHandler(io.concurrencylab.cluster.UnhandledExceptions::handle); // Vert.x's noise when a peer dies
     String advertised = node.manager().getHazelcastInstance().getCluster().getLocalMember().getAddress().getHost();
     Future<?> started = vertx.deployVerticle(new SquaresNodeVerticle(node.nodeId(), role, advertised));
@@ -148,7 +149,7 @@ final class NodeCommand implements Callable<Integer> {
     long end = System.nanoTime();
     say("node stopped (signed out in " + (signedOut[0] - stopStart) / 1_000_000 + " ms, left the "
         + "cluster in " + (end - signedOut[0]) / 1_000_000 + " ms)");
-    return 0;
+    return ServeCommand.MEMBER_LOST.equals(why) ? io.concurrencylab.bus.ExitCodes.UNEXPECTED : 0;
   }
 
   /** Whether the stop that signalled this node stops every member of its cluster with it ({@link StopSet}). */

@@ -2,6 +2,7 @@ package io.concurrencylab.app;
 
 import io.concurrencylab.bus.ExitCodes;
 import io.concurrencylab.cluster.ClusterSettings;
+import io.concurrencylab.cluster.SplitWatch;
 import io.concurrencylab.config.AccessToken;
 import io.concurrencylab.config.LabConfig;
 import io.concurrencylab.web.Metrics;
@@ -26,6 +27,9 @@ final class ServeCommand implements Callable<Integer> {
       + "cluster through these members on other hosts (repeatable or comma separated), besides this host's range "
       + "(also cluster.join); finding nobody there is an error. Bind and advertise with --set cluster.host=ADDRESS.")
   java.util.List<String> join;
+
+  /** Why serve stops when its Hazelcast member was shut down under it ({@link SplitWatch}). */
+  static final String MEMBER_LOST = "its cluster member was shut down by Hazelcast";
 
   @Override
   public Integer call() throws Exception {
@@ -55,6 +59,9 @@ final class ServeCommand implements Callable<Integer> {
       return ExitCodes.INTERRUPTED;
     }
     ClusterSettings.Clustered clustered = joined.orElse(null);
+    if (clustered != null) { // a member Hazelcast shut down on its own (a failed rejoin after a split) ends serve
+      SplitWatch.start(clustered.manager(), () -> lifecycle.requestStop(MEMBER_LOST));
+    }
     Vertx vertx = clustered != null ? clustered.vertx() : Vertx.vertx(options);
     ServeApp app;
     try {
@@ -83,7 +90,7 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("lab serve: " + signal + ", closing Vert.x");
     Lifecycle.stopAndClose(vertx, Future::succeededFuture);
     System.out.println("lab serve: stopped");
-    return 0;
+    return MEMBER_LOST.equals(signal) ? ExitCodes.UNEXPECTED : ExitCodes.OK;
   }
 
   /**

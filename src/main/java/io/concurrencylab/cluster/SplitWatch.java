@@ -1,0 +1,70 @@
+package io.concurrencylab.cluster;
+
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Says in the log what Hazelcast does to a member of the app's cluster after a split (conf/logback.xml keeps
+ * Hazelcast's own lines at ERROR): the smaller side merging into the larger once they see each other again, whether
+ * that worked, and a member Hazelcast shut down itself (a merge whose rejoin failed ends so: "Could not join
+ * cluster. Shutting down now!"). Such a serve or node is no member any more, though its process and its HTTP port
+ * live on: {@code lost} stops it, so a user (or a supervisor) sees it gone and starts it again, rather than a
+ * process that answers for a cluster it is not in.
+ */
+public final class SplitWatch {
+  private static final Logger log = LoggerFactory.getLogger(SplitWatch.class);
+  /** The thread of Hazelcast's JVM shutdown hook (Node.NodeShutdownHookThread). */
+  private static final String SHUTDOWN_HOOK = "hz.ShutdownThread";
+
+  private SplitWatch() {}
+
+  /**
+   * Watches {@code manager}'s member from now on.
+   *
+   * @param lost run once (on a Hazelcast thread) when Hazelcast shuts the member down while Vert.x still uses it
+   */
+  public static void start(HazelcastClusterManager manager, Runnable lost) {
+    var hazelcast = manager.getHazelcastInstance();
+    java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      // not on Hazelcast's JVM shutdown hook either (a SIGHUP, an exit elsewhere): the process is ending anyway
+      String line = line(event.getState(), manager.isActive()
+          && !SHUTDOWN_HOOK.equals(Thread.currentThread().getName()));
+      if (line == null) {
+        return;
+      }
+      switch (event.getState()) {
+        case MERGED -> log.info("{} ({} members)", line, hazelcast.getCluster().getMembers().size());
+        case MERGING -> log.info(line);
+        case MERGE_FAILED -> log.warn(line);
+        default -> { // a shutdown nobody here asked for
+          if (said.compareAndSet(false, true)) {
+            log.error(line);
+            lost.run();
+          }
+        }
+      }
+    });
+  }
+
+  /**
+   * What to log for {@code state}, or null for nothing.
+   *
+   * @param inUse whether Vert.x still uses the member: a shutdown then is Hazelcast's own, not the app's stop
+   */
+  static String line(LifecycleState state, boolean inUse) {
+    return switch (state) {
+      case MERGING -> "the cluster had split, and this member's side, the smaller, is merging into the larger one now "
+          + "that they reach each other again (it rejoins as a new Hazelcast member; its Vert.x node id stays)";
+      case MERGED -> "merged back into the cluster after the split";
+      case MERGE_FAILED -> "merging back into the cluster after the split failed: this member's side stays a cluster "
+          + "of its own until Hazelcast's next search for the other side (every 5 s, conf/cluster.xml) finds it";
+      case SHUTTING_DOWN -> inUse ? "Hazelcast is shutting this member down on its own (after a split, a rejoin "
+          + "that failed ends so): it is no member of the cluster any more; stopping this process, start it again "
+          + "(with --join) to rejoin" : null;
+      default -> null;
+    };
+  }
+}
