@@ -7,7 +7,8 @@ import io.vertx.core.eventbus.ReplyException;
  *
  * <pre>
  *  0  ok
- *  1  unexpected error (a bug; run with --verbose for the stack trace)
+ *  1  unexpected error (a bug; run with --verbose for the stack trace); a serve or node whose cluster member
+ *     Hazelcast shut down (a failed rejoin after a split: it says so in its log)
  *  2  usage: bad command line or configuration; nothing was done
  *  3  a failure reply: the handler refused or failed the request (its code and message are printed)
  *  4  timeout: no reply in time
@@ -35,7 +36,8 @@ public final class ExitCodes {
   /** For {@code --help}. */
   public static final String TABLE = "Exit codes:%n"
       + "  0  ok%n"
-      + "  1  unexpected error (run with --verbose for the stack trace)%n"
+      + "  1  unexpected error (run with --verbose for the stack trace); a serve or%n"
+      + "     node whose cluster member Hazelcast shut down after a split%n"
       + "  2  usage: bad command line or configuration; nothing was done%n"
       + "  3  failure reply: the handler refused or failed the request%n"
       + "  4  timeout: no reply in time%n"
