@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * serve on host 1 started again ({@code --join}) is counted among the list's voters; host 3 cut off in the middle
  * of a sweep: the run completes, every square right, its node recorded as lost and its chunks re-queued; the others
  * drop host 3; healed, host 3's serve and node are members again (Hazelcast's split-brain merge, every 5 s in
- * conf/cluster.xml), serve 3 is counted among the list's voters again and holds the list, and a sweep hands chunks
+ * conf/cluster.xml; serve 3's log says it merged back), serve 3 is counted among the list's voters again and holds the list, and a sweep hands chunks
  * to its node again, every square right. Host 3 is then a minority of the
  * list's voters (1 of 3): its serve owns nothing, names no owner, says why once in its log, and answers an add 503
  * after the hold, while adds through hosts 1 and 2 are acknowledged; once healed, nothing it refused is in the list
