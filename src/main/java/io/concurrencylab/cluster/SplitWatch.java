@@ -7,8 +7,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Says in the log what Hazelcast does to a member of the app's cluster after a split (conf/logback.xml keeps
- * Hazelcast's own lines at ERROR): the smaller side merging into the larger once they see each other again, whether
- * that worked, and a member Hazelcast shut down itself (a merge whose rejoin failed ends so: "Could not join
+ * Hazelcast's own lines at ERROR): one side (the smaller) merging into the other once they see each other again,
+ * whether that worked, and a member Hazelcast shut down itself (a merge whose rejoin failed ends so: "Could not join
  * cluster. Shutting down now!"). Such a serve or node is no member any more, though its process and its HTTP port
  * live on: {@code lost} stops it, so a user (or a supervisor) sees it gone and starts it again, rather than a
  * process that answers for a cluster it is not in.
@@ -56,11 +56,12 @@ public final class SplitWatch {
    */
   static String line(LifecycleState state, boolean inUse) {
     return switch (state) {
-      case MERGING -> "the cluster had split, and this member's side, the smaller, is merging into the larger one now "
-          + "that they reach each other again (it rejoins as a new Hazelcast member; its Vert.x node id stays)";
+      // the smaller side merges (with equal sides, the one Hazelcast picks)
+      case MERGING -> "the cluster had split, and this member's side is merging into the other side now that they "
+          + "reach each other again (it rejoins as a new Hazelcast member; its Vert.x node id stays)";
       case MERGED -> "merged back into the cluster after the split";
-      case MERGE_FAILED -> "merging back into the cluster after the split failed: this member's side stays a cluster "
-          + "of its own until Hazelcast's next search for the other side (every 5 s, conf/cluster.xml) finds it";
+      // Node.join shuts a member down whenever its rejoin did not succeed: the shutdown line follows
+      case MERGE_FAILED -> "merging back into the cluster after the split failed";
       case SHUTTING_DOWN -> inUse ? "Hazelcast is shutting this member down on its own (after a split, a rejoin "
           + "that failed ends so): it is no member of the cluster any more; stopping this process, start it again "
           + "(with --join) to rejoin" : null;
