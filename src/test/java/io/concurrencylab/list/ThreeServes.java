@@ -68,7 +68,8 @@ final class ThreeServes implements AutoCloseable {
   HttpResponse<String> send(Serve serve, String method, String path, String body, String... headers)
       throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serve.httpPort() + path))
-        .timeout(Duration.ofSeconds(30))
+        // a request to a frozen serve waits out its freeze (~6 s) and then its hold (10 s)
+        .timeout(Duration.ofSeconds(60))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     for (int i = 0; i < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
