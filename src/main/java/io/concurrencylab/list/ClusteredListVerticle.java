@@ -619,15 +619,22 @@ public final class ClusteredListVerticle extends VerticleBase {
 
   /**
    * A serve that stops leaves the voters first, so the others do not wait for it; an owner hands over that way:
-   * once it is out of the voters, the next one takes over as soon as this serve leaves the cluster.
+   * once it is out of the voters, the next one takes over as soon as this serve leaves the cluster. The last voter
+   * has nobody to hand over to and steps down at once: its leave would leave no majority to hold it, and it would
+   * wait out list.stepDownAfterMs (3 s) before stopping.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.eventBus().removeOutboundInterceptor(stampVia);
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2_000);
-    Future<?> left = owner != null
-        ? changeVoters(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()
+    boolean lastVoter = owner != null && owner.state().voters().equals(Set.of(serves.self()));
+    if (lastVoter) {
+      log.info("list owner (epoch {}) stepping down: the list's last voter is stopping, and its {} items end with it",
+          owner.epoch(), owner.state().size());
+    }
+    Future<?> left = lastVoter ? Future.succeededFuture()
+        : owner != null ? changeVoters(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()
         : vertx.eventBus().request(Addresses.LIST_VOTERS, new JsonObject().put("leave", serves.self()), quick)
             .map(v -> (Object) v).otherwiseEmpty();
     return left.eventually(() -> {

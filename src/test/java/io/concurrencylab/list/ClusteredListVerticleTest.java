@@ -156,4 +156,28 @@ class ClusteredListVerticleTest {
       apart.close().await();
     }
   }
+
+  /**
+   * The list's last voter has nobody to hand over to: it stops at once. Before, its leave of the voters waited for
+   * a majority of none, until its step-down time (list.stepDownAfterMs, 3 s): every clustered serve alone took 3 s
+   * to stop. Here that time is ten minutes, so the old way would not stop within the test's bound.
+   */
+  @Test
+  void theLastVoterStopsAtOnceWithoutWaitingForItsStepDownTime() {
+    Vertx alone = Vertx.vertx();
+    try {
+      io.vertx.core.Promise<JsonObject> owns = io.vertx.core.Promise.promise();
+      alone.eventBus().<JsonObject>consumer(Addresses.LIST_OWNER_CHANGED, m -> owns.tryComplete(m.body()))
+          .completion().await();
+      ClusteredListVerticle c = new ClusteredListVerticle(ONE, 100, 500, 600_000, self -> List.of());
+      String id = alone.deployVerticle(c).await();
+      owns.future().timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
+      assertThat(OwnerRequests.<JsonObject>request(alone, Addresses.LIST_ADD, 5, new DeliveryOptions(), 2_000).await()
+          .body().getInteger("size")).isEqualTo(1);
+      alone.undeploy(id).timeout(10, java.util.concurrent.TimeUnit.SECONDS).await();
+      assertThat(c.owns()).as("stepped down").isFalse();
+    } finally {
+      alone.close().await();
+    }
+  }
 }
