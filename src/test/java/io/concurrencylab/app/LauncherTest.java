@@ -35,6 +35,7 @@ class LauncherTest {
       case "$*" in
         *DumpLoadedClassList*)
           touch "$LAB_TEST_DIR/training-$$"
+          [ -e "$LAB_TEST_DIR/fail-training" ] && { echo "lab squares: bad config" >&2; exit 2; }
           for _ in $(seq 1 1200); do [ -e "$LAB_TEST_DIR/release" ] && break; sleep 0.05; done ;;
         *-Xshare:dump*)
           for a in "$@"; do case "$a" in -XX:SharedArchiveFile=*) echo archive >"${a#*=}" ;; esac; done ;;
@@ -145,6 +146,25 @@ class LauncherTest {
     // and then the command itself, as asked
     assertThat(calls().get(calls().size() - 1)).endsWith(" cluster status --config " + config
         + " --set squares.port=6123 --set=cluster.host=127.0.0.1");
+  }
+
+  /** A training that fails (e.g. the user's config is refused) leaves no archive, says so, and the command runs. */
+  @Test
+  void aFailedTrainingSaysSoAndTheCommandStillRuns() throws Exception {
+    Path home = checkout();
+    Files.writeString(dir.resolve("fail-training"), "");
+    Process lab = launch(home, "one", "cluster", "status");
+    assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(lab.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
+        "lab: building the class-data-sharing archive for nodes (once per build, about 15 s) ...",
+        "lab: no archive built, its training run failed (target/run/cds-training.log has why); nodes start without "
+            + "it, and the next start tries again");
+    assertThat(Files.readString(home.resolve("target/run/cds-training.log"))).contains("lab squares: bad config");
+    try (var run = Files.list(home.resolve("target/run"))) {
+      assertThat(run.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".jsa"));
+    }
+    assertThat(calls().get(calls().size() - 1)).endsWith(" cluster status");
   }
 
   @Test
