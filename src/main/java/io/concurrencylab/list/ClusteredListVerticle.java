@@ -620,8 +620,8 @@ public final class ClusteredListVerticle extends VerticleBase {
   /**
    * A serve that stops leaves the voters first, so the others do not wait for it; an owner hands over that way:
    * once it is out of the voters, the next one takes over as soon as this serve leaves the cluster. The last voter
-   * has nobody to hand over to and steps down at once: its leave would leave no majority to hold it, and it would
-   * wait out list.stepDownAfterMs (3 s) before stopping.
+   * has nobody to hand over to and steps down at once: no voter would be left to hold its leave, which would wait
+   * out list.stepDownAfterMs (3 s) before the serve could stop.
    */
   @Override
   public Future<?> stop() {
