@@ -57,7 +57,9 @@ class CompareIT {
 
   @Test
   void ctrlCInTheMiddleStopsEveryNodeAndExits130() throws Exception {
-    try (LabProcess lab = LabProcess.start("compare", "--tasks", "4", "--runs", "1", "--delay", "20", "--threads",
+    // 500 ms a task: the warm nodes' I/O step (a warm-up and a run of 4 tasks) lasts a second or more, so the nodes
+    // are still there when this test, however slow, looks for them (at 20 ms a task: 160 ms of waiting at most)
+    try (LabProcess lab = LabProcess.start("compare", "--tasks", "4", "--runs", "1", "--delay", "500", "--threads",
         "2", "--nodes", "2", "--set", "compare.port=6721", "--set", "cluster.portCount=10", "--set",
         "compare.python=no-such-python3", "--set", "data.dir=" + dir)) {
       lab.awaitErrLine(Pattern.compile("\\] I/O-bound · JVM · 2 node processes, warm"), LIMIT);
