@@ -630,8 +630,9 @@ public final class ClusteredListVerticle extends VerticleBase {
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2_000);
     boolean lastVoter = owner != null && owner.state().voters().equals(Set.of(serves.self()));
     if (lastVoter) {
-      log.info("list owner (epoch {}) stepping down: the list's last voter is stopping, and its {} items end with it",
-          owner.epoch(), owner.state().size());
+      int items = owner.state().size();
+      log.info("list owner (epoch {}) stepping down: the list's last voter is stopping, and the list ({}) ends with it",
+          owner.epoch(), items == 1 ? "1 item" : items + " items");
     }
     Future<?> left = lastVoter ? Future.succeededFuture()
         : owner != null ? changeVoters(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()
