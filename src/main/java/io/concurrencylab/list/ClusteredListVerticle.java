@@ -620,22 +620,19 @@ public final class ClusteredListVerticle extends VerticleBase {
   /**
    * A serve that stops leaves the voters first, so the others do not wait for it; an owner hands over that way:
    * once it is out of the voters, the next one takes over as soon as this serve leaves the cluster. The last voter
-   * has nobody to hand over to and steps down at once: no voter would be left to hold its leave, which would wait
-   * out list.stepDownAfterMs (3 s) before the serve could stop.
+   * cannot leave ({@link ListState} refuses it at once): it steps down without a hand-over, and the list ends with it.
    */
   @Override
   public Future<?> stop() {
     stopping = true;
     vertx.eventBus().removeOutboundInterceptor(stampVia);
     DeliveryOptions quick = new DeliveryOptions().setSendTimeout(2_000);
-    boolean lastVoter = owner != null && owner.state().voters().equals(Set.of(serves.self()));
-    if (lastVoter) {
-      int items = owner.state().size();
-      log.info("list owner (epoch {}) stepping down: the list's last voter is stopping, and the list ({}) ends with it",
-          owner.epoch(), items == 1 ? "1 item" : items + " items");
-    }
-    Future<?> left = lastVoter ? Future.succeededFuture()
-        : owner != null ? changeVoters(Op.leave(serves.self())).map(v -> (Object) v).otherwiseEmpty()
+    ListOwner current = owner;
+    Future<?> left = current != null
+        ? changeVoters(Op.leave(serves.self()))
+            .onFailure(e -> log.info("list owner (epoch {}) stepping down without a hand-over: {}", current.epoch(),
+                e.getMessage()))
+            .map(v -> (Object) v).otherwiseEmpty()
         : vertx.eventBus().request(Addresses.LIST_VOTERS, new JsonObject().put("leave", serves.self()), quick)
             .map(v -> (Object) v).otherwiseEmpty();
     return left.eventually(() -> {

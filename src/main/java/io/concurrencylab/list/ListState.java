@@ -87,7 +87,10 @@ final class ListState {
       case ADD -> add(op.value());
       case REMOVE -> remove();
       case JOIN -> config(voters.add(op.node()), "joined");
-      case LEAVE -> config(voters.remove(op.node()), "left");
+      // no voter left would hold the list, and no majority of none could ever commit the leave itself
+      case LEAVE -> voters.equals(Set.of(op.node())) ? new Outcome(null, io.concurrencylab.bus.Failures.CONFLICT,
+          op.node() + " is the list's last voter: with no voter left, nobody would hold the list (" + items() + ")",
+          null) : config(voters.remove(op.node()), "left");
     };
     if (!outcome.failed() && op.requestId() != null) {
       answers.put(op.requestId(), new Answer(signature(op), outcome.reply()));
@@ -146,6 +149,11 @@ final class ListState {
 
   Snapshot snapshot() {
     return store.snapshot();
+  }
+
+  /** "1 item", "5 items". */
+  private String items() {
+    return store.size() == 1 ? "1 item" : store.size() + " items";
   }
 
   int size() {

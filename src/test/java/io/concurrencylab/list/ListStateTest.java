@@ -88,6 +88,22 @@ class ListStateTest {
     assertThat(state.majority(Set.of("a", "b"))).isTrue();
   }
 
+  /** The last voter cannot leave: nobody would hold the list, and no majority of no voters commits anything. */
+  @Test
+  void theLastVoterCannotLeave() {
+    ListState state = new ListState(10);
+    state.apply(Op.join("a"));
+    state.apply(Op.add(null, 7));
+    long seq = state.seq();
+    ListState.Outcome refused = state.apply(Op.leave("a"));
+    assertThat(refused.failed()).isTrue();
+    assertThat(refused.failureCode()).isEqualTo(409);
+    assertThat(refused.failure()).isEqualTo("a is the list's last voter: with no voter left, nobody would hold the "
+        + "list (1 item)");
+    assertThat(state.voters()).containsExactly("a");
+    assertThat(state.seq()).as("nothing applied").isEqualTo(seq);
+  }
+
   @Test
   void aServeDroppedFromTheVotersJoinsThemAgain() {
     // as after a cut: the owner drops serve c, which asks to join once healed (same node id, a second time)
