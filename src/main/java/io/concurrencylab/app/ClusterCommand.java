@@ -68,7 +68,7 @@ final class ClusterCommand implements Runnable {
       }
       NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
       ClusterSettings cluster = settings(config, "node", false).joining(join);
-      List<String> args = new ArrayList<>(cluster.nodeArgs(host));
+      List<String> args = new ArrayList<>(cluster.nodeArgs(host, config.clusterDataMembers()));
       args.addAll(List.of(NodeCommand.STOP_SET_OPTION, run.stopSet().toString())); // how stop tells them who goes too
       int first = run.nextIndex();
       List<NodeProcesses.Node> nodes = new ArrayList<>();

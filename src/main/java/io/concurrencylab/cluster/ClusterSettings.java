@@ -98,11 +98,15 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     return host + ":" + Integer.parseInt(port);
   }
 
-  /** The command line of a node that joins this cluster as {@code lab cluster start} launches it, binding {@code bindHost}. */
-  public java.util.List<String> nodeArgs(String bindHost) {
+  /**
+   * The command line of a node that joins this cluster as {@code lab cluster start} launches it, binding
+   * {@code bindHost} and holding data while the cluster has fewer than {@code dataMembers} data members.
+   */
+  public java.util.List<String> nodeArgs(String bindHost, int dataMembers) {
     java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--cluster-name", name, "--host",
         bindHost != null ? bindHost : host, "--port", Integer.toString(port), "--port-count",
-        Integer.toString(portCount), "--role", "node", "--event-bus-port-offset", Integer.toString(eventBusOffset())));
+        Integer.toString(portCount), "--role", "node", "--event-bus-port-offset", Integer.toString(eventBusOffset()),
+        "--data-members", Integer.toString(dataMembers)));
     if (!join().isEmpty()) {
       args.addAll(java.util.List.of("--join", String.join(",", join())));
     }
@@ -351,13 +355,24 @@ public record ClusterSettings(String name, String host, int port, int portCount,
    * {@link #join} (unreachable, or another cluster name), or its event-bus port is taken.
    */
   public Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties) {
+    return join(options, properties, 0);
+  }
+
+  /**
+   * The same for a lite member that becomes a data member while the cluster has fewer than {@code dataMembers}
+   * (a node of the app's cluster, {@code cluster.dataMembers}); 0 for a member that stays what {@link #lite} says.
+   */
+  public Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties, int dataMembers) {
+    if (dataMembers > 0 && !lite) {
+      throw new IllegalArgumentException("only a lite member becomes a data member when the cluster needs one");
+    }
     String notHere = notLocal(host);
     if (notHere != null) { // before Hazelcast, which logs its own stack trace for it
       return Future.failedFuture(new JoinException(notHere));
     }
     Config config = hazelcastConfig(properties);
     EventBusOptions eventBus = eventBusOptions(config);
-    JoiningManager manager = new JoiningManager(config, this, eventBus);
+    JoiningManager manager = new JoiningManager(config, this, eventBus, dataMembers);
     options.setEventBusOptions(eventBus);
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .recover(e -> Future.failedFuture(manager.explain(e)))
@@ -419,6 +434,31 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   public record Clustered(Vertx vertx, HazelcastClusterManager manager) {
     public String nodeId() {
       return manager.getNodeId();
+    }
+
+    /**
+     * This member is stopping: from now on it leaves the clean-up after members that leave (their subscriptions and
+     * node info, in the cluster's maps) to the members that stay. Nodes stopped together each cleaned up after all
+     * the others, and their own leave waited for that.
+     */
+    public void stopping() {
+      if (manager instanceof JoiningManager joining) {
+        joining.stopping();
+      }
+    }
+
+    /**
+     * Leaves the cluster without closing Vert.x, for a member that exits right after and holds no data: Hazelcast's
+     * graceful leave alone. Vert.x's leave first takes back its listeners cluster-wide, asking every member, and
+     * members that leave at the same time made that take 0.3-3 s in steps of ~1.3 s; gone with the process anyway.
+     * See {@link #stopping}.
+     */
+    public Future<Void> leave() {
+      stopping();
+      return vertx.executeBlocking(() -> {
+        manager.getHazelcastInstance().getLifecycleService().shutdown();
+        return null;
+      }, false);
     }
   }
 }

@@ -1,5 +1,7 @@
 package io.concurrencylab.cluster;
 
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
 import io.vertx.core.Completable;
 import io.vertx.core.Vertx;
@@ -10,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Hazelcast cluster manager, checking what a member was asked to be once Hazelcast has joined and before the
@@ -19,19 +23,31 @@ import java.util.List;
  *       would otherwise carry on as a cluster of one, and the user would see NO_HANDLERS much later;
  *   <li>its event bus listens on its own Hazelcast port + {@link ClusterSettings#eventBusOffset()}, a port known in
  *       advance (to open between hosts) and as exclusive as the Hazelcast port it follows. Vert.x reads the port
- *       from the {@link EventBusOptions} it was given when the event bus starts, so setting it here takes effect.
+ *       from the {@link EventBusOptions} it was given when the event bus starts, so setting it here takes effect;
+ *   <li>a node of the app's cluster joins as a lite member and holds data only while the cluster needs it
+ *       ({@code dataMembers}, from {@code cluster.dataMembers}): once joined, and whenever a member leaves, the
+ *       oldest lite members become data members until the cluster has that many (every lite member does when none is
+ *       left, for the cluster's maps answer nobody then). The others hold no partitions, so when they leave,
+ *       several at once while a serve stays, no migration is planned, aborted and paused for Hazelcast's fixed 3 s.
+ *       Vert.x writes nothing to the cluster before this manager's join completes, and it cleans up after a member
+ *       that left only after the promotion here, in {@link #memberRemoved}.
  * </ul>
  */
 final class JoiningManager extends HazelcastClusterManager {
+  private static final Logger log = LoggerFactory.getLogger(JoiningManager.class);
   private final ClusterSettings settings;
   private final EventBusOptions eventBus;
+  private final int dataMembers;
   private final long created = System.nanoTime();
+  private volatile boolean stopping;
   private Vertx vertx;
 
-  JoiningManager(Config config, ClusterSettings settings, EventBusOptions eventBus) {
+  /** @param dataMembers for a lite member: how many data members it keeps the cluster at; 0: none (as it is) */
+  JoiningManager(Config config, ClusterSettings settings, EventBusOptions eventBus, int dataMembers) {
     super(config);
     this.settings = settings;
     this.eventBus = eventBus;
+    this.dataMembers = dataMembers;
   }
 
   @Override
@@ -47,19 +63,115 @@ final class JoiningManager extends HazelcastClusterManager {
         promise.fail(failure);
         return;
       }
-      var cluster = getHazelcastInstance().getCluster();
-      if (settings.eventBusOffset() != 0) {
-        eventBus.setPort(cluster.getLocalMember().getAddress().getPort() + settings.eventBusOffset());
-      }
-      if (settings.join().isEmpty() || cluster.getMembers().size() > 1) {
-        promise.succeed();
-        return;
-      }
-      long seconds = (System.nanoTime() - created) / 1_000_000_000;
-      vertx.<String>executeBlocking(() -> alone(seconds), false)
-          .onComplete(ar -> promise.fail(new ClusterSettings.JoinException(ar.succeeded() ? ar.result()
-              : "nobody let this member in through " + String.join(", ", settings.join()))));
+      joined(promise);
     });
+  }
+
+  /** Joined as it was asked to: holds data if the cluster needs it ({@link #holdsData}), then Vert.x goes on. */
+  private void holdDataThenGoOn(Completable<Void> promise) {
+    if (dataMembers == 0) {
+      promise.succeed();
+      return;
+    }
+    vertx.<Void>executeBlocking(() -> {
+      holdDataIfNeeded(null);
+      return null;
+    }, false).onComplete((v, e) -> {
+      if (e != null) {
+        promise.fail(new ClusterSettings.JoinException("could not become a data member of a cluster that has none: "
+            + e.getMessage()));
+      } else {
+        promise.succeed();
+      }
+    });
+  }
+
+  /**
+   * A member left: first hold data if the cluster now lacks it, then let Vert.x clean up after that member (its
+   * subscriptions, its node info), which needs a data member to answer.
+   */
+  @Override
+  public synchronized void memberRemoved(MembershipEvent event) {
+    if (stopping) { // ClusterSettings.Clustered#stopping
+      return;
+    }
+    if (dataMembers > 0 && isActive()) {
+      try {
+        holdDataIfNeeded(event.getMember().getAddress() + " left");
+      } catch (RuntimeException e) {
+        log.warn("could not become a data member after {} left: {}", event.getMember().getAddress(), e.toString());
+      }
+    }
+    super.memberRemoved(event);
+  }
+
+  /** See {@link ClusterSettings.Clustered#stopping}. */
+  void stopping() {
+    stopping = true;
+  }
+
+  boolean isStopping() {
+    return stopping;
+  }
+
+  /**
+   * Promotes this lite member when {@link #holdsData} says so.
+   *
+   * @param why the member that left, logged; null when joining (the node's "node ready" line says it then)
+   * @throws RuntimeException Hazelcast's, when the promotion failed while no member holds data
+   */
+  private synchronized void holdDataIfNeeded(String why) {
+    var cluster = getHazelcastInstance().getCluster();
+    List<Member> members = List.copyOf(cluster.getMembers());
+    List<Boolean> lite = members.stream().map(Member::isLiteMember).toList();
+    int self = members.indexOf(cluster.getLocalMember());
+    if (self < 0 || !lite.get(self) || !holdsData(lite, self, dataMembers)) {
+      return;
+    }
+    long data = lite.stream().filter(l -> !l).count();
+    try {
+      cluster.promoteLocalLiteMember();
+      if (why != null) {
+        log.info("{}: this member holds data now (the cluster had {} data member(s), cluster.dataMembers is {})", why,
+            data, dataMembers);
+      }
+    } catch (RuntimeException e) {
+      if (data == 0) {
+        throw e;
+      }
+      log.warn("{}: could not become a data member ({} data member(s) hold the cluster's maps): {}",
+          why != null ? why : "joined", data, e.toString());
+    }
+  }
+
+  /**
+   * Whether the lite member at {@code self} in {@code lite} (the cluster's members, oldest first: whether each is a
+   * lite member) should become a data member so that the cluster has {@code wanted} of them: the oldest lite members
+   * make up the lack, and every one of them when no member holds data (then nothing the cluster keeps answers).
+   */
+  static boolean holdsData(List<Boolean> lite, int self, int wanted) {
+    long data = lite.stream().filter(l -> !l).count();
+    if (data == 0) {
+      return true;
+    }
+    long lacking = wanted - data;
+    long olderLite = lite.subList(0, self).stream().filter(l -> l).count();
+    return olderLite < lacking;
+  }
+
+  private void joined(Completable<Void> promise) {
+    var cluster = getHazelcastInstance().getCluster();
+    if (settings.eventBusOffset() != 0) {
+      eventBus.setPort(cluster.getLocalMember().getAddress().getPort() + settings.eventBusOffset());
+    }
+    if (settings.join().isEmpty() || cluster.getMembers().size() > 1) {
+      holdDataThenGoOn(promise);
+      return;
+    }
+    long seconds = (System.nanoTime() - created) / 1_000_000_000;
+    vertx.<String>executeBlocking(() -> alone(seconds), false)
+        .onComplete(ar -> promise.fail(new ClusterSettings.JoinException(ar.succeeded() ? ar.result()
+            : "nobody let this member in through " + String.join(", ", settings.join()))));
   }
 
   /** Why nobody let this member in: whether anything listens at the addresses asked tells the likely cause. */

@@ -185,7 +185,8 @@ public final class NodesVerticle extends VerticleBase {
       throw new LabException(Failures.CONFLICT, "a serve runs at most " + max + " nodes (cluster.maxServeNodes); "
           + running + " running, " + add.count() + " asked for");
     }
-    List<String> args = new ArrayList<>(ClusterSettings.app(config, "node", false).nodeArgs(null));
+    List<String> args = new ArrayList<>(ClusterSettings.app(config, "node", false)
+        .nodeArgs(null, config.clusterDataMembers()));
     args.addAll(List.of("--parent-pid", Long.toString(ProcessHandle.current().pid()), ParentWatch.PIPE_OPTION));
     launching += add.count(); // counted until they are in the table: two requests at once cannot both pass the bound
     return vertx.executeBlocking(() -> { // fork and exec: blocking

@@ -30,7 +30,9 @@ public final class SplitWatch {
     java.util.concurrent.atomic.AtomicBoolean said = new java.util.concurrent.atomic.AtomicBoolean();
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
       // not on Hazelcast's JVM shutdown hook either (a SIGHUP, an exit elsewhere): the process is ending anyway
+      // nor once this member is stopping (ClusterSettings.Clustered#leave shuts Hazelcast down itself)
       String line = line(event.getState(), manager.isActive()
+          && !(manager instanceof JoiningManager joining && joining.isStopping())
           && !SHUTDOWN_HOOK.equals(Thread.currentThread().getName()));
       if (line == null) {
         return;

@@ -23,7 +23,9 @@ import java.util.Set;
  *       took 0.4-5 s to stop, one 0.15 s). Nobody keeps the data, so the node ends at once, without a leave, as a
  *       sweep's node does when its cluster is thrown away;
  *   <li>anyone else is there (a serve, a node of another host or run folder, the nodes a {@code --node} stop leaves
- *       running): the node leaves gracefully, handing its partitions to those who stay.
+ *       running): the node leaves gracefully, handing its partitions to those who stay. A node that holds none (a
+ *       lite member: {@code cluster.dataMembers}) just leaves; one that holds some waits until the lite members of
+ *       the set have left, since each change of the member list makes Hazelcast plan its hand-over again.
  * </ul>
  * A set is trusted only while the very stop that wrote it runs (its pid and start time, not a zombie), so a file left
  * by a stop killed midway never decides a later, unrelated SIGTERM.
@@ -83,6 +85,11 @@ public record StopSet(long stopper, long stopperStartMs, Set<Long> pids) {
     String host = host(selfAddress);
     return pids.contains(selfPid) && !members.isEmpty()
         && members.stream().allMatch(m -> pids.contains(m.pid()) && host(m.host()).equals(host));
+  }
+
+  /** Whether {@code member} is stopped with {@code selfAddress}'s member: on its host, and in this set. */
+  public boolean stopsToo(String selfAddress, Member member) {
+    return pids.contains(member.pid()) && host(member.host()).equals(host(selfAddress));
   }
 
   private static String host(String address) {

@@ -209,6 +209,7 @@ public final class LabConfig {
     ranges.put("factorial.maxN", new long[] {0, 10_000_000});
     ranges.put("eventLoops", new long[] {1, 64});
     ranges.put("cluster.maxServeNodes", new long[] {0, 64});
+    ranges.put("cluster.dataMembers", new long[] {1, 64});
     ranges.put("cluster.nodeLogTailKiB", new long[] {1, 1024});
     ranges.put("squares.stopGraceMs", new long[] {0, Long.MAX_VALUE});
     return java.util.Collections.unmodifiableMap(ranges);
@@ -400,6 +401,11 @@ public final class LabConfig {
   public java.nio.file.Path clusterRunDir() { return underHome(section("cluster").getString("runDir")); }
   /** How many nodes one serve may run on the app's cluster (added from the page or the API). */
   public int clusterMaxServeNodes() { return section("cluster").getInteger("maxServeNodes"); }
+  /**
+   * The data members (partition holders) a node of the app's cluster keeps it at: it joins as a lite member and
+   * holds data only while fewer members do (a serve always holds data).
+   */
+  public int clusterDataMembers() { return section("cluster").getInteger("dataMembers"); }
   /** The most of a node's log the page and the API show: its last this many KiB. */
   public int clusterNodeLogTailKiB() { return section("cluster").getInteger("nodeLogTailKiB"); }
 

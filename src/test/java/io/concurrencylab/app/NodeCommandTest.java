@@ -18,7 +18,8 @@ class NodeCommandTest {
       "--cluster-name c --host h --port 1 --port-count 2 --exit-when-ready --role node",
       "--cluster-name c --host h --port 1 --port-count 2 --role node --event-bus-port-offset 40 --join a:1,b:2 --join c:3",
       // lab cluster start's nodes
-      "--cluster-name c --host h --port 1 --port-count 2 --role node --event-bus-port-offset 40 --stop-set runs/cluster/stopping.json"})
+      "--cluster-name c --host h --port 1 --port-count 2 --role node --event-bus-port-offset 40 --stop-set runs/cluster/stopping.json",
+      "--cluster-name c --host h --port 1 --port-count 2 --role node --event-bus-port-offset 40 --data-members 2"})
   void readsWhatPicocliReads(String line) {
     String[] args = line.split(" ");
     NodeCommand quick = NodeCommand.parseQuickly(args).orElseThrow();
@@ -32,7 +33,9 @@ class NodeCommandTest {
   @ValueSource(strings = {"--help", "--cluster-name c --host h --port 1 --port-count 2 --set cluster.port=1",
       "--cluster-name c --host h --port 1 --port-count 2 --prot 3", "--cluster-name c --host h --port 1",
       "--cluster-name c --host h --port one --port-count 2", "--cluster-name c --host h --port 1 --port-count",
-      "--cluster-name c --host h --port 1 --port-count 2 --report-ready", ""})
+      "--cluster-name c --host h --port 1 --port-count 2 --report-ready", "",
+      "--cluster-name c --host h --port 1 --port-count 2 --data-members 0",
+      "--cluster-name c --host h --port 1 --port-count 2 --lite --data-members 2"})
   void leavesEverythingElseToPicocli(String line) {
     assertThat(NodeCommand.parseQuickly(line.isEmpty() ? new String[0] : line.split(" "))).isEmpty();
   }
@@ -53,7 +56,8 @@ class NodeCommandTest {
       "--cluster-name |--cluster-name takes 1 to 64", "--role |--role takes 1 to 64",
       "--members x y|--members takes HOST:PORT", "--ready-timeout-ms -1|--ready-timeout-ms must be at least 1",
       "--parent-pid -5|--parent-pid must be a process id", "--port-count 0|--port-count must be between 1 and 65535",
-      "--port 70000|--port must be between 1 and 65535"})
+      "--port 70000|--port must be between 1 and 65535", "--data-members 0|--data-members must be between 1 and 64",
+      "--data-members 65|--data-members must be between 1 and 64"})
   void aBadValueIsExit2AndOneLine(String caseLine) {
     String[] parts = caseLine.split("\\|");
     String option = parts[0].substring(0, parts[0].indexOf(' '));

@@ -27,6 +27,15 @@ class StopSetTest {
     assertThat(set.endsCluster(10, "127.0.0.1:5701", List.of(member(10, "127.0.0.1:5701")))).isTrue();
   }
 
+  /** Whom a node holding data waits for before it hands its data over: the members of this stop on its host. */
+  @Test
+  void theMembersStoppedTooAreThoseOfTheSetOnThisHost() {
+    StopSet set = new StopSet(1, 0, Set.of(10L, 11L));
+    assertThat(set.stopsToo("127.0.0.1:5701", member(11, "127.0.0.1:5702"))).isTrue();
+    assertThat(set.stopsToo("127.0.0.1:5701", member(99, "127.0.0.1:5703"))).isFalse();
+    assertThat(set.stopsToo("127.0.0.1:5701", member(11, "10.0.0.2:5701"))).isFalse();
+  }
+
   @Test
   void anyoneWhoStaysGetsTheData() {
     StopSet set = new StopSet(1, 0, Set.of(10L, 11L));
