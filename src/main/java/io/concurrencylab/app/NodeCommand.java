@@ -45,9 +45,9 @@ final class NodeCommand implements Callable<Integer> {
   Integer eventBusPortOffset;
   @Option(names = "--lite", description = "Join as a Hazelcast lite member (holds no data; joins and leaves move nothing).")
   boolean lite;
-  @Option(names = "--data-members", paramLabel = "N", description = "Join as a lite member, and hold data only "
-      + "while the cluster has fewer than N data members (default: cluster.dataMembers on the app's cluster; lab "
-      + "cluster start sets it). Not with --lite.")
+  @Option(names = "--data-members", paramLabel = "N", description = "Join as a lite member, and become a data member "
+      + "when the cluster has fewer than N (default: cluster.dataMembers on the app's cluster; lab cluster start "
+      + "sets it). Not with --lite.")
   Integer dataMembers;
   @Option(names = "--role", defaultValue = "node", description = "What this member is, shown by cluster status (default: node).")
   String role;
@@ -80,7 +80,7 @@ final class NodeCommand implements Callable<Integer> {
     check();
     // a node read by parseQuickly has every value it needs on its command line, and no configuration to load
     LabConfig config = options == null ? null : options.load();
-    // a node of the app's cluster holds data only while the cluster needs it (JoiningManager); --lite: never
+    // a node of the app's cluster holds data when the cluster needs it (JoiningManager); --lite: never
     int keepData = lite ? 0 : dataMembers != null ? dataMembers : appCluster(config) ? config.clusterDataMembers() : 0;
     ClusterSettings settings = new ClusterSettings(clusterName != null ? clusterName : config.clusterName(),
         host != null ? host : config.clusterHost(), port != null ? port : config.clusterPort(),
@@ -99,9 +99,14 @@ final class NodeCommand implements Callable<Integer> {
     }
     long joinStart = System.nanoTime();
     // a node's work is one verticle: one event loop (fewer threads to start; 8 nodes formed ~0.4 s sooner)
-    ClusterSettings.Clustered node = settings
-        .join(ClusterSettings.withoutJarFiles(new VertxOptions().setEventLoopPoolSize(1)), java.util.Map.of(), keepData)
-        .await();
+    ClusterSettings.Clustered node;
+    try {
+      node = settings.join(ClusterSettings.withoutJarFiles(new VertxOptions().setEventLoopPoolSize(1)),
+          java.util.Map.of(), keepData).await();
+    } catch (ClusterSettings.HoldDataException e) { // the cluster could not take it now: not a usage error
+      System.err.println("lab node: " + e.getMessage());
+      return io.concurrencylab.bus.ExitCodes.UNEXPECTED;
+    }
     long joinMs = (System.nanoTime() - joinStart) / 1_000_000;
     var vertx = node.vertx();
     io.concurrencylab.cluster.SplitWatch.start(node.manager(), () -> lifecycle.requestStop(ServeCommand.MEMBER_LOST));
@@ -138,7 +143,8 @@ final class NodeCommand implements Callable<Integer> {
         + settings.name() + " role=" + role + " (" + self.totalCpuDuration().map(d -> d.toMillis() + " ms CPU, ")
         .orElse("") + "joining the cluster " + joinMs + " ms) address=" + hazelcast.getLocalMember().getAddress()
         + " members=" + hazelcast.getMembers().size() + (lite ? "" : hazelcast.getLocalMember().isLiteMember()
-        ? " holding no data (lite: the cluster has its cluster.dataMembers)" : " holding data"));
+        ? " holding no data (a lite member; " + hazelcast.getMembers().stream().filter(m -> !m.isLiteMember()).count()
+            + " member(s) hold the cluster's data)" : " holding data"));
     if (exitWhenReady) {
       lifecycle.requestStop("--exit-when-ready");
     }
@@ -151,12 +157,13 @@ final class NodeCommand implements Callable<Integer> {
     }
     say("node stopping (" + why + ")");
     long stopStart = System.nanoTime();
-    node.stopping();
+    var stoppedWithIt = stoppedWithIt(hazelcast);
+    node.stopping(stoppedWithIt);
     if (hazelcast.getLocalMember().isLiteMember() && !ServeCommand.MEMBER_LOST.equals(why)) {
       return leaveHoldingNoData(node, stopStart);
     }
     long signedOut = lite ? stopStart : signOut(node);
-    long waited = awaitLiteMembersStoppedWithIt(hazelcast) ? System.nanoTime() - signedOut : 0;
+    long waited = awaitLiteMembersStoppedWithIt(hazelcast, stoppedWithIt) ? System.nanoTime() - signedOut : 0;
     long leaveStart = System.nanoTime();
     Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
     say("node stopped (signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, " + (waited > 0 ? "waited "
@@ -172,11 +179,17 @@ final class NodeCommand implements Callable<Integer> {
    * what a member that left had registered anyway (Vert.x's clean-up after any member that goes); with eight nodes
    * stopped together, each also waited for its clean-up after the seven others.
    */
-  private int leaveHoldingNoData(ClusterSettings.Clustered node, long stopStart) throws Exception {
+  private int leaveHoldingNoData(ClusterSettings.Clustered node, long stopStart) {
     long signedOut = lite ? stopStart : signOut(node); // a sweep's node (--lite) never signed in
-    node.leave().await(10, java.util.concurrent.TimeUnit.SECONDS);
-    say("node stopped (signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, left the cluster in "
-        + (System.nanoTime() - signedOut) / 1_000_000 + " ms, holding no data: nothing to hand over)");
+    String left;
+    try {
+      node.leave().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      left = "left the cluster in " + (System.nanoTime() - signedOut) / 1_000_000 + " ms";
+    } catch (Exception e) { // (a timeout included) it goes anyway: the others see its connections close
+      left = "did not leave the cluster cleanly (" + e + "), ending anyway";
+    }
+    say("node stopped (" + (lite ? "" : "signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, ") + left
+        + ", holding no data: nothing to hand over)");
     System.out.flush();
     if (stoppedByClusterStop()) { // which only waits for it to exit: not the JVM's exit, ~0.3 s (ParentWatch.killSelf)
       ParentWatch.killSelf();
@@ -189,6 +202,15 @@ final class NodeCommand implements Callable<Integer> {
     NodeRegistry.signOut(node.vertx(), node.nodeId()).timeout(3, java.util.concurrent.TimeUnit.SECONDS)
         .otherwiseEmpty().await();
     return System.nanoTime();
+  }
+
+  /** The members a {@code lab cluster stop} that is still running stops with this node ({@link StopSet}). */
+  private java.util.function.Predicate<com.hazelcast.cluster.Member> stoppedWithIt(
+      com.hazelcast.cluster.Cluster cluster) {
+    java.util.Optional<StopSet> set = stopSet == null ? java.util.Optional.empty()
+        : StopSet.read(stopSet).filter(StopSet::stopperRunning);
+    String self = io.concurrencylab.cluster.Members.of(cluster.getLocalMember()).host();
+    return m -> set.isPresent() && set.get().stopsToo(self, io.concurrencylab.cluster.Members.of(m));
   }
 
   /** Whether a {@code lab cluster stop} that is still running signalled this node ({@link StopSet}). */
@@ -204,12 +226,10 @@ final class NodeCommand implements Callable<Integer> {
    *
    * @return whether there were any to wait for
    */
-  private boolean awaitLiteMembersStoppedWithIt(com.hazelcast.cluster.Cluster cluster) {
-    java.util.Optional<StopSet> set = stopSet == null ? java.util.Optional.empty()
-        : StopSet.read(stopSet).filter(StopSet::stopperRunning);
-    String self = io.concurrencylab.cluster.Members.of(cluster.getLocalMember()).host();
-    java.util.function.BooleanSupplier anyLeft = () -> set.isPresent() && cluster.getMembers().stream()
-        .anyMatch(m -> m.isLiteMember() && set.get().stopsToo(self, io.concurrencylab.cluster.Members.of(m)));
+  private static boolean awaitLiteMembersStoppedWithIt(com.hazelcast.cluster.Cluster cluster,
+      java.util.function.Predicate<com.hazelcast.cluster.Member> stoppedWithIt) {
+    java.util.function.BooleanSupplier anyLeft = () -> cluster.getMembers().stream()
+        .anyMatch(m -> m.isLiteMember() && stoppedWithIt.test(m));
     if (!anyLeft.getAsBoolean()) {
       return false;
     }

@@ -51,7 +51,8 @@ final class ServeCommand implements Callable<Integer> {
     VertxOptions options = new VertxOptions().setMetricsOptions(Metrics.options(config.httpEventBusMetrics()))
         .setEventLoopPoolSize(config.eventLoops());
     Future<ClusterSettings.Clustered> joining = config.clusterEnabled()
-        ? ClusterSettings.app(config, "serve", false).joining(join).join(options) : Future.succeededFuture();
+        ? ClusterSettings.app(config, "serve", false).joining(join)
+            .join(options, java.util.Map.of(), config.clusterDataMembers()) : Future.succeededFuture();
     var joined = lifecycle.unlessStopped(joining);
     if (joined.isEmpty() && config.clusterEnabled()) {
       // the process ends with its half-made member: the others see its connections close

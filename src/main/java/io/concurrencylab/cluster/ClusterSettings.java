@@ -123,6 +123,8 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   public static final String PID = "lab.pid";
   public static final String ROLE = "lab.role";
   public static final String STARTED = "lab.started";
+  /** Set ("true") on a lite member that holds data when the cluster needs it (JoiningManager, cluster.dataMembers). */
+  public static final String HOLDS_DATA_WHEN_NEEDED = "lab.holdsDataWhenNeeded";
 
   public ClusterSettings withRole(String role, boolean lite) {
     return new ClusterSettings(name, host, port, portCount, lite, role, members, join, eventBusOffset);
@@ -359,13 +361,13 @@ public record ClusterSettings(String name, String host, int port, int portCount,
   }
 
   /**
-   * The same for a lite member that becomes a data member while the cluster has fewer than {@code dataMembers}
-   * (a node of the app's cluster, {@code cluster.dataMembers}); 0 for a member that stays what {@link #lite} says.
+   * The same for a member of the app's cluster, which it keeps at {@code dataMembers} data members
+   * ({@code cluster.dataMembers}): a lite member (a node) becomes a data member while the cluster has fewer, and a
+   * data member (a serve, a node that holds data) that leaves first asks members that stay to hold data when fewer
+   * would (JoiningManager). 0 for a member that does neither (a throwaway cluster's, a {@code --lite} node). Fails
+   * with a {@link HoldDataException} when a node could not become the cluster's only data member.
    */
   public Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties, int dataMembers) {
-    if (dataMembers > 0 && !lite) {
-      throw new IllegalArgumentException("only a lite member becomes a data member when the cluster needs one");
-    }
     String notHere = notLocal(host);
     if (notHere != null) { // before Hazelcast, which logs its own stack trace for it
       return Future.failedFuture(new JoinException(notHere));
@@ -430,6 +432,13 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     }
   }
 
+  /** A node could not become a data member of a cluster that has none: not a usage error (exit 1), but one line. */
+  public static final class HoldDataException extends RuntimeException {
+    public HoldDataException(String message) {
+      super(message);
+    }
+  }
+
   /** A clustered Vert.x and its cluster manager (for membership). */
   public record Clustered(Vertx vertx, HazelcastClusterManager manager) {
     public String nodeId() {
@@ -442,8 +451,16 @@ public record ClusterSettings(String name, String host, int port, int portCount,
      * the others, and their own leave waited for that.
      */
     public void stopping() {
+      stopping(m -> false);
+    }
+
+    /**
+     * The same, naming the members that leave with this one (one {@code lab cluster stop}): a data member hands its
+     * data to none of them (JoiningManager#leave).
+     */
+    public void stopping(java.util.function.Predicate<com.hazelcast.cluster.Member> leavingWith) {
       if (manager instanceof JoiningManager joining) {
-        joining.stopping();
+        joining.stopping(leavingWith);
       }
     }
 

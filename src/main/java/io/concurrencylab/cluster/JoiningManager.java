@@ -12,6 +12,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +26,17 @@ import org.slf4j.LoggerFactory;
  *   <li>its event bus listens on its own Hazelcast port + {@link ClusterSettings#eventBusOffset()}, a port known in
  *       advance (to open between hosts) and as exclusive as the Hazelcast port it follows. Vert.x reads the port
  *       from the {@link EventBusOptions} it was given when the event bus starts, so setting it here takes effect;
- *   <li>a node of the app's cluster joins as a lite member and holds data only while the cluster needs it
- *       ({@code dataMembers}, from {@code cluster.dataMembers}): once joined, and whenever a member leaves, the
- *       oldest lite members become data members until the cluster has that many (every lite member does when none is
- *       left, for the cluster's maps answer nobody then). The others hold no partitions, so when they leave,
- *       several at once while a serve stays, no migration is planned, aborted and paused for Hazelcast's fixed 3 s.
- *       Vert.x writes nothing to the cluster before this manager's join completes, and it cleans up after a member
- *       that left only after the promotion here, in {@link #memberRemoved}.
+ *   <li>a node of the app's cluster joins as a lite member and becomes a data member, for good (Hazelcast 5.3
+ *       cannot turn one back), when it joins or a member leaves while fewer than {@code dataMembers}
+ *       ({@code cluster.dataMembers}) hold data: the oldest lite members that may hold data make up the lack, and
+ *       every one of them does when none is left ({@link #holdsData}). The others hold no partitions, so when they
+ *       leave, several at once while a serve stays, no migration is planned, aborted and paused for Hazelcast's
+ *       fixed 3 s. Vert.x writes nothing to the cluster before this manager's join completes, and it cleans up after
+ *       a member that left only after the promotion here, in {@link #memberRemoved};
+ *   <li>a data member about to leave (a serve, a node that holds data) first asks members that stay to hold data
+ *       when no data member, or too few, would stay ({@link #successors}): Hazelcast lets the last data members go
+ *       at once, and the cluster's maps (Vert.x's subscriptions, the node registry) would end with them while lite
+ *       members stay. The members it leaves with (one {@code lab cluster stop}) are told by {@link #stopping}.
  * </ul>
  */
 final class JoiningManager extends HazelcastClusterManager {
@@ -40,15 +46,39 @@ final class JoiningManager extends HazelcastClusterManager {
   private final int dataMembers;
   private final long created = System.nanoTime();
   private volatile boolean stopping;
+  private volatile Predicate<Member> leavingWith = m -> false;
   private Vertx vertx;
 
-  /** @param dataMembers for a lite member: how many data members it keeps the cluster at; 0: none (as it is) */
+  /**
+   * @param dataMembers how many data members this member keeps the app's cluster at: a lite member by holding data
+   *     itself (and the attribute {@link ClusterSettings#HOLDS_DATA_WHEN_NEEDED} says it may), a data member by
+   *     asking others to before it leaves; 0: neither (a throwaway cluster's member, a {@code --lite} node)
+   */
   JoiningManager(Config config, ClusterSettings settings, EventBusOptions eventBus, int dataMembers) {
     super(config);
     this.settings = settings;
     this.eventBus = eventBus;
     this.dataMembers = dataMembers;
+    if (dataMembers > 0 && config.isLiteMember()) {
+      config.getMemberAttributeConfig().setAttribute(ClusterSettings.HOLDS_DATA_WHEN_NEEDED, "true");
+    }
+    config.getUserContext().put(USER_CONTEXT, this); // for HoldData, which runs on this member when asked
   }
+
+  /** What a member holds, as its member list shows it. */
+  enum Holding {
+    DATA, WHEN_NEEDED, NEVER;
+
+    static Holding of(Member member) {
+      return !member.isLiteMember() ? DATA
+          : "true".equals(member.getAttribute(ClusterSettings.HOLDS_DATA_WHEN_NEEDED)) ? WHEN_NEEDED : NEVER;
+    }
+  }
+
+  private static final String USER_CONTEXT = "lab.joiningManager";
+  private static final String EXECUTOR = "lab.holdData";
+  /** How long a leaving data member waits for the members it asked to hold data. */
+  private static final long ASK_TIMEOUT_MS = 5_000;
 
   @Override
   public void init(Vertx vertx) {
@@ -69,7 +99,7 @@ final class JoiningManager extends HazelcastClusterManager {
 
   /** Joined as it was asked to: holds data if the cluster needs it ({@link #holdsData}), then Vert.x goes on. */
   private void holdDataThenGoOn(Completable<Void> promise) {
-    if (dataMembers == 0) {
+    if (dataMembers == 0 || !getHazelcastInstance().getCluster().getLocalMember().isLiteMember()) {
       promise.succeed();
       return;
     }
@@ -77,9 +107,9 @@ final class JoiningManager extends HazelcastClusterManager {
       holdDataIfNeeded(null);
       return null;
     }, false).onComplete((v, e) -> {
-      if (e != null) {
-        promise.fail(new ClusterSettings.JoinException("could not become a data member of a cluster that has none: "
-            + e.getMessage()));
+      if (e != null) { // not a usage error: the cluster could not take it now
+        promise.fail(new ClusterSettings.HoldDataException("could not become a data member of a cluster that has "
+            + "none: " + e.getMessage()));
       } else {
         promise.succeed();
       }
@@ -105,9 +135,147 @@ final class JoiningManager extends HazelcastClusterManager {
     super.memberRemoved(event);
   }
 
-  /** See {@link ClusterSettings.Clustered#stopping}. */
-  void stopping() {
+  /**
+   * See {@link ClusterSettings.Clustered#stopping}.
+   *
+   * @param leavingWith the members that leave with this one, which it hands no data to
+   */
+  void stopping(Predicate<Member> leavingWith) {
+    this.leavingWith = leavingWith;
     stopping = true;
+  }
+
+  /**
+   * Vert.x closes: a data member first asks members that stay to hold data when too few would ({@link #successors}),
+   * then leaves.
+   */
+  @Override
+  public void leave(Completable<Void> promise) {
+    if (dataMembers == 0 || !isActive() || !getHazelcastInstance().getLifecycleService().isRunning()) {
+      super.leave(promise);
+      return;
+    }
+    vertx.<Void>executeBlocking(() -> {
+      askStayingMembersToHoldData();
+      return null;
+    }, false).onComplete((v, e) -> {
+      if (e != null) {
+        log.warn("leaving without asking members that stay to hold data: {}", e.toString());
+      }
+      super.leave(promise);
+    });
+  }
+
+  private void askStayingMembersToHoldData() {
+    var hazelcast = getHazelcastInstance();
+    var cluster = hazelcast.getCluster();
+    if (cluster.getLocalMember().isLiteMember()) {
+      return;
+    }
+    List<Member> members = List.copyOf(cluster.getMembers());
+    List<Holding> holding = members.stream().map(Holding::of).toList();
+    Predicate<Member> leaving = leavingWith;
+    List<Boolean> leaves = members.stream().map(m -> m.localMember() || leaving.test(m)).toList();
+    List<Integer> ask = successors(holding, leaves, dataMembers);
+    long stayingData = java.util.stream.IntStream.range(0, members.size())
+        .filter(i -> !leaves.get(i) && holding.get(i) == Holding.DATA).count();
+    long staying = leaves.stream().filter(l -> !l).count();
+    long start = System.nanoTime();
+    List<java.util.concurrent.Future<Boolean>> replies = ask.isEmpty() ? List.of() : ask.stream()
+        .map(i -> hazelcast.getExecutorService(EXECUTOR).submitToMember(new HoldData(), members.get(i))).toList();
+    int holdNow = 0;
+    for (var reply : replies) {
+      try {
+        long left = ASK_TIMEOUT_MS - (System.nanoTime() - start) / 1_000_000;
+        holdNow += Boolean.TRUE.equals(reply.get(Math.max(1, left), TimeUnit.MILLISECONDS)) ? 1 : 0;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        log.warn("leaving: a member asked to hold data did not ({})", e.getCause() != null ? e.getCause() : e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!ask.isEmpty()) {
+      log.info("leaving: asked {} member(s) that stay to hold the cluster's data first ({} staying member(s) held "
+          + "some; {} do now, in {} ms)", ask.size(), stayingData, holdNow, (System.nanoTime() - start) / 1_000_000);
+    }
+    if (staying > 0 && stayingData + holdNow == 0) {
+      log.warn("leaving, and none of the {} member(s) that stay holds data or may hold it: the cluster's maps end "
+          + "with the members that leave", staying);
+    }
+  }
+
+  /**
+   * Which members a data member that leaves asks to hold data first (indexes into {@code holding}, the members
+   * oldest first): the oldest that stay and may hold data, as many as bring those that stay and hold data up to
+   * {@code wanted}, or as many as there are. Those it does not ask hold data later if the cluster still lacks it
+   * ({@link #holdsData}), when a member has left: asking first keeps the cluster's data off members without a
+   * backup, and, when no data member stays, keeps it at all.
+   *
+   * @param leaves per member: whether it leaves now (this one, and those it is stopped with)
+   */
+  static List<Integer> successors(List<Holding> holding, List<Boolean> leaves, int wanted) {
+    long stayingData = java.util.stream.IntStream.range(0, holding.size())
+        .filter(i -> !leaves.get(i) && holding.get(i) == Holding.DATA).count();
+    List<Integer> candidates = java.util.stream.IntStream.range(0, holding.size())
+        .filter(i -> !leaves.get(i) && holding.get(i) == Holding.WHEN_NEEDED).boxed().toList();
+    long need = Math.max(0, Math.min(wanted, stayingData + candidates.size()) - stayingData);
+    return candidates.subList(0, (int) need);
+  }
+
+  /** Asked by a data member that leaves ({@link #successors}): becomes one, unless it may not or is stopping. */
+  private synchronized boolean holdDataWhenAsked() {
+    if (stopping || dataMembers == 0 || !isActive()
+        || !"true".equals(getHazelcastInstance().getCluster().getLocalMember()
+            .getAttribute(ClusterSettings.HOLDS_DATA_WHEN_NEEDED))) {
+      return false;
+    }
+    if (getHazelcastInstance().getCluster().getLocalMember().isLiteMember()) {
+      promote();
+      log.info("a member that leaves asked this one to hold data: it does now (cluster.dataMembers is {})",
+          dataMembers);
+    }
+    return true;
+  }
+
+  /** Runs on the member it is sent to: {@link #holdDataWhenAsked}. */
+  static final class HoldData implements java.util.concurrent.Callable<Boolean>, java.io.Serializable,
+      com.hazelcast.core.HazelcastInstanceAware {
+    private static final long serialVersionUID = 1L;
+    private transient com.hazelcast.core.HazelcastInstance hazelcast;
+
+    @Override
+    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hazelcast) {
+      this.hazelcast = hazelcast;
+    }
+
+    @Override
+    public Boolean call() {
+      return hazelcast.getUserContext().get(USER_CONTEXT) instanceof JoiningManager manager
+          && manager.holdDataWhenAsked();
+    }
+  }
+
+  /**
+   * Promotes this lite member, trying again three times (0.2, 0.4, 0.8 s apart) while it is still lite: a promotion
+   * fails when the master changes meanwhile, as when the member that led the cluster is the one that left.
+   */
+  private void promote() {
+    var cluster = getHazelcastInstance().getCluster();
+    for (int attempt = 1; ; attempt++) {
+      try {
+        cluster.promoteLocalLiteMember();
+        return;
+      } catch (RuntimeException e) {
+        if (!cluster.getLocalMember().isLiteMember()) {
+          return;
+        }
+        if (attempt == 4 || stopping || !isActive()) {
+          throw e;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100L << attempt));
+      }
+    }
   }
 
   boolean isStopping() {
@@ -123,14 +291,14 @@ final class JoiningManager extends HazelcastClusterManager {
   private synchronized void holdDataIfNeeded(String why) {
     var cluster = getHazelcastInstance().getCluster();
     List<Member> members = List.copyOf(cluster.getMembers());
-    List<Boolean> lite = members.stream().map(Member::isLiteMember).toList();
+    List<Holding> holding = members.stream().map(Holding::of).toList();
     int self = members.indexOf(cluster.getLocalMember());
-    if (self < 0 || !lite.get(self) || !holdsData(lite, self, dataMembers)) {
+    if (self < 0 || holding.get(self) != Holding.WHEN_NEEDED || !holdsData(holding, self, dataMembers)) {
       return;
     }
-    long data = lite.stream().filter(l -> !l).count();
+    long data = holding.stream().filter(h -> h == Holding.DATA).count();
     try {
-      cluster.promoteLocalLiteMember();
+      promote();
       if (why != null) {
         log.info("{}: this member holds data now (the cluster had {} data member(s), cluster.dataMembers is {})", why,
             data, dataMembers);
@@ -145,18 +313,19 @@ final class JoiningManager extends HazelcastClusterManager {
   }
 
   /**
-   * Whether the lite member at {@code self} in {@code lite} (the cluster's members, oldest first: whether each is a
-   * lite member) should become a data member so that the cluster has {@code wanted} of them: the oldest lite members
-   * make up the lack, and every one of them when no member holds data (then nothing the cluster keeps answers).
+   * Whether the lite member at {@code self} in {@code holding} (the cluster's members, oldest first) should become a
+   * data member so that the cluster has {@code wanted} of them: the oldest lite members that may hold data make up
+   * the lack, and every one of them when no member holds data (then nothing the cluster keeps answers). Lite members
+   * that never hold data ({@code --lite} nodes) are not counted on.
    */
-  static boolean holdsData(List<Boolean> lite, int self, int wanted) {
-    long data = lite.stream().filter(l -> !l).count();
+  static boolean holdsData(List<Holding> holding, int self, int wanted) {
+    long data = holding.stream().filter(h -> h == Holding.DATA).count();
     if (data == 0) {
       return true;
     }
     long lacking = wanted - data;
-    long olderLite = lite.subList(0, self).stream().filter(l -> l).count();
-    return olderLite < lacking;
+    long olderCandidates = holding.subList(0, self).stream().filter(h -> h == Holding.WHEN_NEEDED).count();
+    return olderCandidates < lacking;
   }
 
   private void joined(Completable<Void> promise) {
@@ -208,7 +377,7 @@ final class JoiningManager extends HazelcastClusterManager {
   /** The failure of a clustered start, as one line when it is a known misconfiguration. */
   Throwable explain(Throwable failure) {
     for (Throwable e = failure; e != null; e = e.getCause()) {
-      if (e instanceof ClusterSettings.JoinException) {
+      if (e instanceof ClusterSettings.JoinException || e instanceof ClusterSettings.HoldDataException) {
         return e;
       }
       String message = String.valueOf(e.getMessage());

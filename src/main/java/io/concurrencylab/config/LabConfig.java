@@ -402,8 +402,9 @@ public final class LabConfig {
   /** How many nodes one serve may run on the app's cluster (added from the page or the API). */
   public int clusterMaxServeNodes() { return section("cluster").getInteger("maxServeNodes"); }
   /**
-   * The data members (partition holders) a node of the app's cluster keeps it at: it joins as a lite member and
-   * holds data only while fewer members do (a serve always holds data).
+   * The data members (partition holders) the members of the app's cluster keep it at: a node joins as a lite member
+   * and becomes a data member when fewer members hold data; a member that holds data (a serve always does) asks
+   * others to before it leaves when too few would stay.
    */
   public int clusterDataMembers() { return section("cluster").getInteger("dataMembers"); }
   /** The most of a node's log the page and the API show: its last this many KiB. */

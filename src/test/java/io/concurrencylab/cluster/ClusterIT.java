@@ -82,7 +82,7 @@ class ClusterIT {
           serve.vertx().eventBus().<JsonObject>request(Addresses.CLUSTER_MEMBERS, null).await().body()).members();
       assertThat(members).extracting(Member::role).containsExactlyInAnyOrder("serve", "node", "node");
       assertThat(members).extracting(Member::pid).contains(pids.get(0), pids.get(1), ProcessHandle.current().pid());
-      // nodes hold data only while the cluster needs it (cluster.dataMembers: 2): here the serve and one node
+      // nodes hold data when the cluster needs it (cluster.dataMembers: 2): here the serve and one node
       var hazelcast = serve.manager().getHazelcastInstance().getCluster();
       assertThat(hazelcast.getMembers()).filteredOn(m -> pids.contains(Members.pid(m)))
           .filteredOn(m -> !m.isLiteMember()).as("nodes holding data").hasSize(1);
@@ -217,6 +217,86 @@ class ClusterIT {
     }
   }
 
+  /**
+   * Two lab cluster starts (two run folders) in one cluster, no serve: the first's nodes hold the cluster's data, the
+   * second's hold none. Stopping the first asks the second's nodes to hold it before they leave: the node registry
+   * keeps the second's nodes, where Hazelcast alone would let both data members go at once and the maps end with them.
+   */
+  @Test
+  void theLastDataMembersAskTheNodesThatStayToHoldDataFirst(@TempDir Path otherRunDir) throws Exception {
+    String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    int port = 6261;
+    String[] first = {"--set", "cluster.name=" + name, "--set", "cluster.port=" + port, "--set",
+        "cluster.runDir=" + runDir};
+    String[] second = {"--set", "cluster.name=" + name, "--set", "cluster.port=" + port, "--set",
+        "cluster.runDir=" + otherRunDir};
+    List<ProcessHandle> started = new ArrayList<>();
+    ClusterSettings.Clustered observer = null;
+    try {
+      try (LabProcess start = LabProcess.start(args("cluster", "start", "2", first))) {
+        assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
+      }
+      List<Long> firstPids = new ArrayList<>();
+      for (ClusterRun.Recorded r : new ClusterRun(runDir).recorded()) {
+        firstPids.add(r.pid());
+        started.add(ProcessHandle.of(r.pid()).orElseThrow());
+      }
+      // a lite member that never holds data (no cluster.dataMembers), to look at the cluster's members and maps
+      observer = new ClusterSettings(name, "127.0.0.1", port, 20, true, "observer").join(new VertxOptions()).await();
+      var members = observer.manager().getHazelcastInstance().getCluster();
+      assertThat(members.getMembers()).filteredOn(m -> firstPids.contains(Members.pid(m)))
+          .as("the first start's nodes hold data").hasSize(2).noneMatch(m -> m.isLiteMember());
+
+      try (LabProcess start = LabProcess.start(args("cluster", "start", "2", second))) {
+        assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
+      }
+      List<Long> secondPids = new ArrayList<>();
+      for (ClusterRun.Recorded r : new ClusterRun(otherRunDir).recorded()) {
+        secondPids.add(r.pid());
+        started.add(ProcessHandle.of(r.pid()).orElseThrow());
+      }
+      assertThat(members.getMembers()).filteredOn(m -> secondPids.contains(Members.pid(m)))
+          .as("the second start's nodes hold no data").hasSize(2).allMatch(m -> m.isLiteMember());
+      var registry = NodeRegistry.map(observer.vertx()).await();
+      assertThat(registry.entries().await().values()).extracting(v -> v.getLong("pid"))
+          .containsExactlyInAnyOrderElementsOf(Stream.concat(firstPids.stream(), secondPids.stream()).toList());
+
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", first))) {
+        assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
+      }
+      assertThat(started.subList(0, 2)).noneMatch(NodeProcesses::running);
+      awaitMembers(members, all -> all.stream().noneMatch(m -> firstPids.contains(Members.pid(m))));
+      assertThat(members.getMembers()).filteredOn(m -> secondPids.contains(Members.pid(m)))
+          .as("the second start's nodes hold the data now").hasSize(2).noneMatch(m -> m.isLiteMember());
+      assertThat(registry.entries().await().values()).extracting(v -> v.getLong("pid"))
+          .as("the node registry kept the nodes that stay").containsExactlyInAnyOrderElementsOf(secondPids);
+      for (int i = 1; i <= 2; i++) {
+        assertThat(Files.readString(runDir.resolve("node-" + i + ".log")))
+            .contains("leaving: asked 2 member(s) that stay to hold the cluster's data first")
+            .contains("node stopped (signed out in ").doesNotContain("ERROR").doesNotContain("Exception")
+            .doesNotContain("WARN");
+      }
+
+      observer.vertx().close().await();
+      observer = null;
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", second))) {
+        assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
+        assertThat(stop.stderr()).isEmpty();
+      }
+      assertThat(started).noneMatch(NodeProcesses::running);
+      for (int i = 1; i <= 2; i++) {
+        assertThat(Files.readString(otherRunDir.resolve("node-" + i + ".log")))
+            .contains("a member that leaves asked this one to hold data: it does now")
+            .doesNotContain("ERROR").doesNotContain("Exception");
+      }
+    } finally {
+      Processes.stopAll(started);
+      if (observer != null) {
+        observer.vertx().close().await();
+      }
+    }
+  }
+
   /** Ctrl-C or SIGTERM while the nodes start: the ones it launched are stopped and their PID files removed. */
   @Test
   void aSignalWhileStartingStopsTheNodesItLaunched() throws Exception {
@@ -244,6 +324,15 @@ class ClusterIT {
       }
     } finally {
       Processes.stopAll(started);
+    }
+  }
+
+  /** Polls the member list (Hazelcast has no event for a promotion) until {@code test} holds, 30 s at most. */
+  private static void awaitMembers(com.hazelcast.cluster.Cluster cluster,
+      java.util.function.Predicate<java.util.Set<com.hazelcast.cluster.Member>> test) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!test.test(cluster.getMembers()) && System.nanoTime() < deadline) {
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 

@@ -1,16 +1,23 @@
 package io.concurrencylab.cluster;
 
+import static io.concurrencylab.cluster.JoiningManager.Holding.DATA;
+import static io.concurrencylab.cluster.JoiningManager.Holding.NEVER;
+import static io.concurrencylab.cluster.JoiningManager.Holding.WHEN_NEEDED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.concurrencylab.cluster.JoiningManager.Holding;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Which lite members of the app's cluster become data members (members oldest first; true: lite). */
+/**
+ * Which members of the app's cluster hold data (members oldest first): which lite members become data members, and
+ * which a data member that leaves asks first.
+ */
 class JoiningManagerTest {
   @Test
   void theOldestLiteMembersMakeUpTheLack() {
     // a serve (data) and three nodes: the first node holds data, the others do not
-    List<Boolean> serveAndNodes = List.of(false, true, true, true);
+    List<Holding> serveAndNodes = List.of(DATA, WHEN_NEEDED, WHEN_NEEDED, WHEN_NEEDED);
     assertThat(JoiningManager.holdsData(serveAndNodes, 1, 2)).isTrue();
     assertThat(JoiningManager.holdsData(serveAndNodes, 2, 2)).isFalse();
     assertThat(JoiningManager.holdsData(serveAndNodes, 3, 2)).isFalse();
@@ -20,19 +27,55 @@ class JoiningManagerTest {
   }
 
   @Test
+  void liteMembersThatNeverHoldDataAreNotCountedOn() {
+    // a serve, a --lite node (a sweep's, say) older than two nodes: the first node still makes up the lack
+    List<Holding> members = List.of(DATA, NEVER, WHEN_NEEDED, WHEN_NEEDED);
+    assertThat(JoiningManager.holdsData(members, 2, 2)).isTrue();
+    assertThat(JoiningManager.holdsData(members, 3, 2)).isFalse();
+  }
+
+  @Test
   void enoughDataMembersMeansNoneMore() {
-    List<Boolean> twoServes = List.of(false, false, true, true);
+    List<Holding> twoServes = List.of(DATA, DATA, WHEN_NEEDED, WHEN_NEEDED);
     assertThat(JoiningManager.holdsData(twoServes, 2, 2)).isFalse();
     assertThat(JoiningManager.holdsData(twoServes, 3, 1)).isFalse();
   }
 
   @Test
   void withNoDataMemberEveryLiteMemberHoldsData() {
-    List<Boolean> allLite = List.of(true, true, true);
+    List<Holding> allLite = List.of(WHEN_NEEDED, WHEN_NEEDED, WHEN_NEEDED);
     for (int i = 0; i < 3; i++) {
       assertThat(JoiningManager.holdsData(allLite, i, 1)).as("member %d", i).isTrue();
     }
     // the first member of a new cluster, alone
-    assertThat(JoiningManager.holdsData(List.of(true), 0, 2)).isTrue();
+    assertThat(JoiningManager.holdsData(List.of(WHEN_NEEDED), 0, 2)).isTrue();
+  }
+
+  @Test
+  void dataMembersThatAllLeaveAskTheOldestStayingNodesFirst() {
+    // one lab cluster stop of two data nodes and one lite node, while another lab cluster's two lite nodes stay
+    List<Holding> members = List.of(DATA, DATA, WHEN_NEEDED, WHEN_NEEDED, WHEN_NEEDED);
+    List<Boolean> leaves = List.of(true, true, true, false, false);
+    assertThat(JoiningManager.successors(members, leaves, 2)).containsExactly(3, 4);
+    assertThat(JoiningManager.successors(members, leaves, 1)).containsExactly(3);
+    // fewer stay than wanted: every one that may
+    assertThat(JoiningManager.successors(members, leaves, 5)).containsExactly(3, 4);
+  }
+
+  @Test
+  void aDataMemberThatLeavesAsksNobodyWhileEnoughHoldData() {
+    // a serve stays while a node that holds data leaves: with cluster.dataMembers 1, nobody needs asking
+    List<Holding> members = List.of(DATA, DATA, WHEN_NEEDED);
+    assertThat(JoiningManager.successors(members, List.of(false, true, false), 1)).isEmpty();
+    // with 2, the staying node makes up the lack
+    assertThat(JoiningManager.successors(members, List.of(false, true, false), 2)).containsExactly(2);
+  }
+
+  @Test
+  void membersThatNeverHoldDataAreNotAsked() {
+    List<Holding> members = List.of(DATA, NEVER, NEVER);
+    assertThat(JoiningManager.successors(members, List.of(true, false, false), 2)).isEmpty();
+    List<Holding> mixed = List.of(DATA, NEVER, WHEN_NEEDED);
+    assertThat(JoiningManager.successors(mixed, List.of(true, false, false), 2)).containsExactly(2);
   }
 }
