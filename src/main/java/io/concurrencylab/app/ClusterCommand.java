@@ -150,9 +150,11 @@ final class ClusterCommand implements Runnable {
       ClusterRun.Contents contents = run.contents();
       List<ClusterRun.Recorded> recorded = contents.nodes();
       // Join just long enough to read the member list. As a data member: a lite member cannot start a cluster of
-      // its own, which is what happens when nobody is there (then the list is just this probe).
+      // its own, which is what happens when nobody is there (then the list is just this probe). Leaving, it asks a
+      // node to hold data when too few members would (JoiningManager), as any data member of the app's cluster.
       ClusterSettings.Clustered probe = settings(config, "status", false)
-          .join(ClusterSettings.withoutJarFiles(new VertxOptions())).await();
+          .join(ClusterSettings.withoutJarFiles(new VertxOptions()), java.util.Map.of(), config.clusterDataMembers())
+          .await();
       try {
         List<Member> members = Members.all(probe.manager().getHazelcastInstance().getCluster().getMembers());
         if (members.size() == 1) {

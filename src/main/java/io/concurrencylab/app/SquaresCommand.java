@@ -119,7 +119,8 @@ final class SquaresCommand implements Callable<Integer> {
   private int onCluster(LabConfig config, RunRequest request) throws Exception {
     // a data member, as lab cluster status: a lite member cannot form a cluster, which is what it does alone
     ClusterSettings.Clustered joined = ClusterSettings.app(config, "squares", false)
-        .join(ClusterSettings.withoutJarFiles(new VertxOptions())).await();
+        .join(ClusterSettings.withoutJarFiles(new VertxOptions()), java.util.Map.of(), config.clusterDataMembers())
+        .await();
     Vertx vertx = joined.vertx();
     try {
       SweepGuard guard = new SweepGuard(vertx);

@@ -77,8 +77,11 @@ final class JoiningManager extends HazelcastClusterManager {
 
   private static final String USER_CONTEXT = "lab.joiningManager";
   private static final String EXECUTOR = "lab.holdData";
-  /** How long a leaving data member waits for the members it asked to hold data. */
-  private static final long ASK_TIMEOUT_MS = 5_000;
+  /**
+   * How long a leaving data member waits for the members it asked to hold data (a promotion takes ~20-50 ms): out
+   * of the 10 s a node gives its close, so that the hand-over keeps most of it.
+   */
+  private static final long ASK_TIMEOUT_MS = 3_000;
 
   @Override
   public void init(Vertx vertx) {
@@ -140,7 +143,7 @@ final class JoiningManager extends HazelcastClusterManager {
    *
    * @param leavingWith the members that leave with this one, which it hands no data to
    */
-  void stopping(Predicate<Member> leavingWith) {
+  synchronized void stopping(Predicate<Member> leavingWith) { // after a promotion asked meanwhile: its caller sees it
     this.leavingWith = leavingWith;
     stopping = true;
   }
@@ -151,7 +154,8 @@ final class JoiningManager extends HazelcastClusterManager {
    */
   @Override
   public void leave(Completable<Void> promise) {
-    if (dataMembers == 0 || !isActive() || !getHazelcastInstance().getLifecycleService().isRunning()) {
+    var hazelcast = getHazelcastInstance(); // null when Hazelcast did not start (Vert.x closes after a failed join)
+    if (dataMembers == 0 || !isActive() || hazelcast == null || !hazelcast.getLifecycleService().isRunning()) {
       super.leave(promise);
       return;
     }
