@@ -156,11 +156,12 @@ final class ClusterCommand implements Runnable {
           .join(ClusterSettings.withoutJarFiles(new VertxOptions()), java.util.Map.of(), config.clusterDataMembers())
           .await();
       try {
-        List<Member> members = Members.all(probe.manager().getHazelcastInstance().getCluster().getMembers());
+        var hazelcastMembers = probe.manager().getHazelcastInstance().getCluster().getMembers();
+        List<Member> members = Members.all(hazelcastMembers);
         if (members.size() == 1) {
           System.out.println("no members on cluster " + config.clusterName() + " (port " + config.clusterPort() + ")");
         } else {
-          printMembers(members, probe.nodeId());
+          printMembers(hazelcastMembers, probe.nodeId());
           System.out.println(owner(probe, members));
         }
         java.util.Map<Long, Integer> first = new java.util.HashMap<>();
@@ -202,11 +203,14 @@ final class ClusterCommand implements Runnable {
       }
     }
 
-    private static void printMembers(List<Member> members, String self) {
-        System.out.printf("%-38s %8s  %-16s %-8s %s%n", "node id", "pid", "host", "role", "uptime");
-        for (Member m : members) {
+    /** The members but this probe, with whether each holds the cluster's data ({@link Members#holdsData}). */
+    private static void printMembers(java.util.Set<com.hazelcast.cluster.Member> members, String self) {
+        System.out.printf("%-38s %8s  %-16s %-8s %-9s  %s%n", "node id", "pid", "host", "role", "data", "uptime");
+        for (var hazelcast : members) {
+          Member m = Members.of(hazelcast);
           if (!m.nodeId().equals(self)) {
-            System.out.printf("%-38s %8d  %-16s %-8s %s%n", m.nodeId(), m.pid(), m.host(), m.role(),
+            System.out.printf("%-38s %8d  %-16s %-8s %-9s  %s%n", m.nodeId(), m.pid(), m.host(), m.role(),
+                Members.holdsData(hazelcast),
                 Duration.ofMillis(m.uptimeMs()).withNanos(0).toString().substring(2).toLowerCase());
           }
         }

@@ -25,6 +25,19 @@ public final class Members {
     return all;
   }
 
+  /**
+   * Whether a member holds the cluster's data (Hazelcast partitions), in a word: "yes" (a data member), "if needed"
+   * (a lite node that becomes one when the cluster has too few: JoiningManager) or "no" (a lite member that never
+   * does, as a {@code --lite} node).
+   */
+  public static String holdsData(Member member) {
+    return switch (JoiningManager.Holding.of(member)) {
+      case DATA -> "yes";
+      case WHEN_NEEDED -> "if needed";
+      case NEVER -> "no";
+    };
+  }
+
   /** The process id a member gave when it joined, or -1. */
   public static long pid(Member member) {
     return number(member.getAttribute(ClusterSettings.PID));

@@ -92,6 +92,10 @@ class ClusterIT {
         assertThat(status.stdoutLines()).contains("recorded node 1: pid " + pids.get(0) + " running, member",
             "recorded node 2: pid " + pids.get(1) + " running, member");
         assertThat(status.stdoutLines()).anyMatch(l -> l.contains(" serve ") && l.contains(serve.nodeId()));
+        // which members hold the cluster's data: the serve and one node; the other node would if the cluster needed it
+        assertThat(status.stdoutLines()).anyMatch(l -> l.matches(".* serve +yes +\\S+$"));
+        assertThat(status.stdoutLines()).filteredOn(l -> l.matches(".* node +yes +\\S+$")).hasSize(1);
+        assertThat(status.stdoutLines()).filteredOn(l -> l.matches(".* node +if needed +\\S+$")).hasSize(1);
       }
 
       // a sweep over the nodes already there: both used, left running, the record announced to the serves
