@@ -159,10 +159,22 @@ final class NodeCommand implements Callable<Integer> {
     long stopStart = System.nanoTime();
     var stoppedWithIt = stoppedWithIt(hazelcast);
     node.stopping(stoppedWithIt);
-    if (hazelcast.getLocalMember().isLiteMember() && !ServeCommand.MEMBER_LOST.equals(why)) {
+    boolean split = ServeCommand.MEMBER_LOST.equals(why);
+    boolean holdsData = !hazelcast.getLocalMember().isLiteMember(); // for good: no promotion once stopping
+    boolean byClusterStop = stoppedByClusterStop();
+    if (!holdsData && !split && !byClusterStop) {
       return leaveHoldingNoData(node, stopStart);
     }
     long signedOut = lite ? stopStart : signOut(node);
+    if (!split && byClusterStop && node.mayEndAtOnce()) {
+      // lab cluster stop only waits for it to exit. The members that stay see it go as they see a leave: Hazelcast
+      // removes a member once its connections close, and promotes the backups of what it held
+      say("node stopped (" + (lite ? "" : "signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, ")
+          + (holdsData ? "what it holds backed up on a member that stays" : "holding no data")
+          + ": it ends at once, handing nothing over)");
+      System.out.flush();
+      ParentWatch.killSelf();
+    }
     long waited = awaitLiteMembersStoppedWithIt(hazelcast, stoppedWithIt) ? System.nanoTime() - signedOut : 0;
     long leaveStart = System.nanoTime();
     Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
@@ -173,7 +185,8 @@ final class NodeCommand implements Callable<Integer> {
   }
 
   /**
-   * The stop of a lite member, which holds no partitions: it signs out, leaves the cluster (Hazelcast's graceful
+   * The stop of a lite member, which holds no partitions, by a signal not from {@code lab cluster stop} (which only
+   * waits for it to exit, so it ends at once instead): it signs out, leaves the cluster (Hazelcast's graceful
    * leave, which hands nothing over) and exits, without Vert.x's close. That close removes the node's subscriptions
    * from the cluster one by one and takes back its listeners from every member, while the members that stay remove
    * what a member that left had registered anyway (Vert.x's clean-up after any member that goes); with eight nodes
@@ -190,10 +203,6 @@ final class NodeCommand implements Callable<Integer> {
     }
     say("node stopped (" + (lite ? "" : "signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, ") + left
         + ", holding no data: nothing to hand over)");
-    System.out.flush();
-    if (stoppedByClusterStop()) { // which only waits for it to exit: not the JVM's exit, ~0.3 s (ParentWatch.killSelf)
-      ParentWatch.killSelf();
-    }
     return 0;
   }
 

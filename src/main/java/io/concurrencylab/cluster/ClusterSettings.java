@@ -465,6 +465,16 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     }
 
     /**
+     * Whether this member, stopping, may end at once, its process killed without a leave: it holds no data, or what
+     * it holds has an up-to-date backup on a data member that stays and nobody needs asking to hold data (see
+     * JoiningManager#mayEndAtOnce). Call after {@link #stopping}; blocks for Hazelcast's check of the backups.
+     */
+    public boolean mayEndAtOnce() {
+      return manager instanceof JoiningManager joining ? joining.mayEndAtOnce()
+          : manager.getHazelcastInstance().getCluster().getLocalMember().isLiteMember();
+    }
+
+    /**
      * Leaves the cluster without closing Vert.x, for a member that exits right after and holds no data: Hazelcast's
      * graceful leave alone. Vert.x's leave first takes back its listeners cluster-wide, asking every member, and
      * members that leave at the same time made that take 0.3-3 s in steps of ~1.3 s; gone with the process anyway.

@@ -210,6 +210,53 @@ final class JoiningManager extends HazelcastClusterManager {
   }
 
   /**
+   * Whether this member, stopping ({@link #stopping}), may end at once, its process killed without a leave, losing
+   * nothing and leaving no member short of what it was promised ({@link #endsAtOnce}); for a data member Hazelcast
+   * must also say that every partition it owns has an up-to-date backup ({@code isLocalMemberSafe}), the backups
+   * being on members that stay. Hazelcast's own leave would hand those partitions over, and while lite members of
+   * the same stop leave it is planned again after each, so it waited for them: 8 nodes stopped in 0.8-0.9 s, not
+   * one node's ~0.2 s. Blocks for Hazelcast's check of the backups (milliseconds; at most its own 10 s).
+   */
+  boolean mayEndAtOnce() {
+    var hazelcast = getHazelcastInstance();
+    if (hazelcast == null || !hazelcast.getLifecycleService().isRunning()) {
+      return true; // gone from the cluster already
+    }
+    var cluster = hazelcast.getCluster();
+    List<Member> members = List.copyOf(cluster.getMembers());
+    int self = members.indexOf(cluster.getLocalMember());
+    if (self < 0) {
+      return true;
+    }
+    List<Holding> holding = members.stream().map(Holding::of).toList();
+    Predicate<Member> leaving = leavingWith;
+    List<Boolean> leaves = members.stream().map(m -> m.localMember() || leaving.test(m)).toList();
+    return endsAtOnce(holding, leaves, self, dataMembers)
+        && (holding.get(self) != Holding.DATA || hazelcast.getPartitionService().isLocalMemberSafe());
+  }
+
+  /**
+   * The rule of {@link #mayEndAtOnce} from the member list: a lite member may (it owns no partitions, and its
+   * graceful leave only closes its connections, as its end does); a data member may when no other data member
+   * leaves with it (their backups could be each other's), at least one stays (to take its partitions over from the
+   * backups), and no member that stays would be asked to hold data first ({@link #successors}: a promotion moves
+   * partitions from this member, which its end would cut short).
+   *
+   * @param leaves per member: whether it leaves now (this one, and those it is stopped with)
+   * @param self this member's index
+   */
+  static boolean endsAtOnce(List<Holding> holding, List<Boolean> leaves, int self, int wanted) {
+    if (holding.get(self) != Holding.DATA) {
+      return true;
+    }
+    boolean otherDataLeaves = java.util.stream.IntStream.range(0, holding.size())
+        .anyMatch(i -> i != self && leaves.get(i) && holding.get(i) == Holding.DATA);
+    boolean dataStays = java.util.stream.IntStream.range(0, holding.size())
+        .anyMatch(i -> !leaves.get(i) && holding.get(i) == Holding.DATA);
+    return !otherDataLeaves && dataStays && successors(holding, leaves, wanted).isEmpty();
+  }
+
+  /**
    * Which members a data member that leaves asks to hold data first (indexes into {@code holding}, the members
    * oldest first): the oldest that stay and may hold data, as many as bring those that stay and hold data up to
    * {@code wanted}, or as many as there are. Those it does not ask hold data later if the cluster still lacks it

@@ -78,4 +78,27 @@ class JoiningManagerTest {
     List<Holding> mixed = List.of(DATA, NEVER, WHEN_NEEDED);
     assertThat(JoiningManager.successors(mixed, List.of(true, false, false), 2)).containsExactly(2);
   }
+
+  /**
+   * A member stopping may end at once, without a leave, when that loses nothing: a lite member always; a data member
+   * when no other data member leaves with it, one stays, and nobody that stays must be asked to hold data first.
+   */
+  @Test
+  void aDataMemberEndsAtOnceOnlyWhenAnotherKeepsItsBackupsAndNobodyNeedsAsking() {
+    // serve, the node holding data, a lite node: the two nodes stop together
+    List<Holding> serveAndNodes = List.of(DATA, DATA, WHEN_NEEDED);
+    List<Boolean> nodesLeave = List.of(false, true, true);
+    assertThat(JoiningManager.endsAtOnce(serveAndNodes, nodesLeave, 1, 2)).isTrue();
+    assertThat(JoiningManager.endsAtOnce(serveAndNodes, nodesLeave, 2, 2)).as("lite").isTrue();
+    // the lite node stays: it is asked to hold data first, and that moves partitions from the one leaving
+    assertThat(JoiningManager.endsAtOnce(serveAndNodes, List.of(false, true, false), 1, 2)).isFalse();
+    assertThat(JoiningManager.endsAtOnce(serveAndNodes, List.of(false, true, false), 1, 1)).as("one is enough")
+        .isTrue();
+    // two data members leave together: a partition's owner and backup may be those two
+    List<Holding> twoDataNodes = List.of(DATA, DATA, DATA);
+    assertThat(JoiningManager.endsAtOnce(twoDataNodes, List.of(false, true, true), 1, 2)).isFalse();
+    // no data member stays: nobody to take its partitions over
+    assertThat(JoiningManager.endsAtOnce(List.of(WHEN_NEEDED, DATA), List.of(false, true), 1, 0)).isFalse();
+    assertThat(JoiningManager.endsAtOnce(List.of(NEVER, DATA), List.of(false, true), 1, 2)).isFalse();
+  }
 }
