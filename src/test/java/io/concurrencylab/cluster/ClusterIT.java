@@ -193,7 +193,8 @@ class ClusterIT {
       }
       assertThat(Files.readString(runDir.resolve("node-2.log")))
           .contains("what it holds backed up on a member that stays: it ends at once, handing nothing over");
-      assertThat(marks.getAll(java.util.stream.IntStream.range(0, 1_000).boxed().collect(java.util.stream.Collectors.toSet())))
+      var keys = java.util.stream.IntStream.range(0, 1_000).boxed().collect(java.util.stream.Collectors.toSet());
+      assertThat(marks.getAll(keys))
           .as("entries after node 2 ended").hasSize(1_000).allSatisfy((k, v) -> assertThat(v).isEqualTo(k));
       assertThat(dataLost.get()).as("partitions whose data was lost").isZero();
     } finally {
