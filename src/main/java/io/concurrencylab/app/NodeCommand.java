@@ -166,14 +166,18 @@ final class NodeCommand implements Callable<Integer> {
       return leaveHoldingNoData(node, stopStart);
     }
     long signedOut = lite ? stopStart : signOut(node);
-    if (!split && byClusterStop && node.mayEndAtOnce()) {
-      // lab cluster stop only waits for it to exit. The members that stay see it go as they see a leave: Hazelcast
-      // removes a member once its connections close, and promotes the backups of what it held
-      say("node stopped (" + (lite ? "" : "signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, ")
-          + (holdsData ? "what it holds backed up on a member that stays" : "holding no data")
-          + ": it ends at once, handing nothing over)");
-      System.out.flush();
-      ParentWatch.killSelf();
+    if (!split && byClusterStop) {
+      var mustLeave = node.whyItMustLeave();
+      if (mustLeave.isEmpty()) {
+        // lab cluster stop only waits for it to exit. The members that stay see it go as they see a leave (Hazelcast
+        // removes a member once it cannot reconnect), and promote the backups of what it held
+        say("node stopped (" + (lite ? "" : "signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, ")
+            + (holdsData ? "what it holds backed up on a member that stays" : "holding no data")
+            + ": it ends at once, handing nothing over)");
+        System.out.flush();
+        ParentWatch.killSelf();
+      }
+      say("node stopping: it leaves the cluster, handing its data over (" + mustLeave.get() + ")");
     }
     long waited = awaitLiteMembersStoppedWithIt(hazelcast, stoppedWithIt) ? System.nanoTime() - signedOut : 0;
     long leaveStart = System.nanoTime();

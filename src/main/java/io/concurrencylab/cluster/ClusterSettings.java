@@ -465,13 +465,15 @@ public record ClusterSettings(String name, String host, int port, int portCount,
     }
 
     /**
-     * Whether this member, stopping, may end at once, its process killed without a leave: it holds no data, or what
-     * it holds has an up-to-date backup on a data member that stays and nobody needs asking to hold data (see
-     * JoiningManager#mayEndAtOnce). Call after {@link #stopping}; blocks for Hazelcast's check of the backups.
+     * Why this member, stopping, must leave the cluster rather than end at once, its process killed without a leave;
+     * empty when it may: it holds no data, or what it holds has an up-to-date backup on a data member that stays and
+     * nobody needs asking to hold data (JoiningManager#whyItMustLeave). Call after {@link #stopping}; blocks for
+     * Hazelcast's check of the backups (at most a second).
      */
-    public boolean mayEndAtOnce() {
-      return manager instanceof JoiningManager joining ? joining.mayEndAtOnce()
-          : manager.getHazelcastInstance().getCluster().getLocalMember().isLiteMember();
+    public java.util.Optional<String> whyItMustLeave() {
+      return manager instanceof JoiningManager joining ? joining.whyItMustLeave()
+          : manager.getHazelcastInstance().getCluster().getLocalMember().isLiteMember() ? java.util.Optional.empty()
+          : java.util.Optional.of("it holds data");
     }
 
     /**

@@ -24,9 +24,11 @@ import java.util.Set;
  *       sweep's node does when its cluster is thrown away;
  *   <li>anyone else is there (a serve, a node of another host or run folder, the nodes a {@code --node} stop leaves
  *       running): the node signs out, then ends at once when that loses nothing
- *       ({@link ClusterSettings.Clustered#mayEndAtOnce}: it holds no partitions, a lite member under
- *       {@code cluster.dataMembers}, or those it owns are backed up on a member that stays). Otherwise it leaves gracefully, handing its partitions to those who stay, once the lite
- *       members of the set have gone, since each change of the member list makes Hazelcast plan a hand-over again.
+ *       ({@link ClusterSettings.Clustered#whyItMustLeave}): it holds no partitions (a lite member, under
+ *       {@code cluster.dataMembers}), or every partition it owns has an up-to-date backup on a data member that stays,
+ *       no other data member leaves with it or ends at once elsewhere, and no member that stays is to hold data
+ *       first. Otherwise it leaves gracefully, handing its partitions to those who stay, once the lite members of the
+ *       set have gone, since each change of the member list makes Hazelcast plan a hand-over again.
  * </ul>
  * A set is trusted only while the very stop that wrote it runs (its pid and start time, not a zombie), so a file left
  * by a stop killed midway never decides a later, unrelated SIGTERM.

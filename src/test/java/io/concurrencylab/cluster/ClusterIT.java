@@ -155,27 +155,49 @@ class ClusterIT {
 
       // entries in partitions node 2 owns: it ends at once below, and none may be lost with it
       var instance = serve.manager().getHazelcastInstance();
-      // (Hazelcast tells of every partition whose owner went without a hand-over, its backup promoted: "lost backup
-      // count" 0. Data is lost beyond that, or, for one map, when that map tells)
+      com.hazelcast.map.IMap<Integer, Integer> marks = instance.getMap("clusterIT.marks");
+      for (int k = 0; k < 1_000; k++) {
+        marks.put(k, k);
+      }
+      long owned = instance.getPartitionService().getPartitions().stream()
+          .filter(p -> p.getOwner() != null && Members.pid(p.getOwner()) == pids.get(1)).count();
+      assertThat(java.util.stream.IntStream.range(0, 1_000)
+          .filter(k -> Members.pid(instance.getPartitionService().getPartition(k).getOwner()) == pids.get(1)))
+          .as("keys node 2 owns").isNotEmpty();
+      // Hazelcast tells of each partition whose owner went without a hand-over: "lost backup count" 0, its backup
+      // promoted. Data is lost beyond that, or, for one map, when that map tells
+      java.util.concurrent.CountDownLatch promoted = new java.util.concurrent.CountDownLatch((int) owned);
       java.util.concurrent.atomic.AtomicInteger dataLost = new java.util.concurrent.atomic.AtomicInteger();
       instance.getPartitionService().addPartitionLostListener(e -> {
         if (e.getLostBackupCount() > 0) {
           dataLost.incrementAndGet();
+        } else {
+          promoted.countDown();
         }
       });
-      com.hazelcast.map.IMap<Integer, Integer> marks = instance.getMap("clusterIT.marks");
       marks.addPartitionLostListener(e -> dataLost.incrementAndGet());
-      for (int k = 0; k < 1_000; k++) {
-        marks.put(k, k);
-      }
-      assertThat(java.util.stream.IntStream.range(0, 1_000)
-          .filter(k -> Members.pid(instance.getPartitionService().getPartition(k).getOwner()) == pids.get(1)))
-          .as("keys node 2 owns").isNotEmpty();
+      // and a writer goes on during the stop: every write it saw done must be there after
+      java.util.Set<Integer> written = java.util.concurrent.ConcurrentHashMap.newKeySet();
+      java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+      Thread writer = new Thread(() -> {
+        for (int k = 1_000; writing.get() && k < 21_000; k++) {
+          try {
+            marks.put(k, k);
+            written.add(k);
+          } catch (RuntimeException e) { // not done: not counted
+          }
+        }
+      }, "clusterIT-writer");
+      writer.start();
       try (LabProcess stop = LabProcess.start(args("cluster", "stop", cluster))) {
         assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
         assertThat(stop.stdoutLines()).contains("stopped node 2 (pid " + pids.get(1) + ")")
             .anyMatch(l -> l.matches("no recorded node left \\(1 stopped in \\d+ ms\\)"));
+      } finally {
+        writing.set(false);
+        writer.join(TimeUnit.SECONDS.toMillis(30));
       }
+      assertThat(writer.isAlive()).as("the writer is done").isFalse();
       // exited: a zombie until init reaps it, which isAlive() still counts
       assertThat(started).as("stop waited for the nodes to exit").noneMatch(NodeProcesses::running);
       for (int i = 0; i < 2; i++) {
@@ -193,9 +215,12 @@ class ClusterIT {
       }
       assertThat(Files.readString(runDir.resolve("node-2.log")))
           .contains("what it holds backed up on a member that stays: it ends at once, handing nothing over");
+      assertThat(promoted.await(30, TimeUnit.SECONDS)).as("Hazelcast told of node 2's partitions").isTrue();
       var keys = java.util.stream.IntStream.range(0, 1_000).boxed().collect(java.util.stream.Collectors.toSet());
-      assertThat(marks.getAll(keys))
-          .as("entries after node 2 ended").hasSize(1_000).allSatisfy((k, v) -> assertThat(v).isEqualTo(k));
+      keys.addAll(written);
+      assertThat(written).as("writes done during the stop").isNotEmpty();
+      assertThat(marks.getAll(keys)).as("entries after node 2 ended")
+          .hasSize(keys.size()).allSatisfy((k, v) -> assertThat(v).isEqualTo(k));
       assertThat(dataLost.get()).as("partitions whose data was lost").isZero();
     } finally {
       Processes.stopAll(started);

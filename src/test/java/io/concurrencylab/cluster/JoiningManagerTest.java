@@ -81,24 +81,41 @@ class JoiningManagerTest {
 
   /**
    * A member stopping may end at once, without a leave, when that loses nothing: a lite member always; a data member
-   * when no other data member leaves with it, one stays, and nobody that stays must be asked to hold data first.
+   * (as far as the member list tells) when no other data member leaves with it, one stays, and nobody that stays
+   * must be asked to hold data first.
    */
   @Test
   void aDataMemberEndsAtOnceOnlyWhenAnotherKeepsItsBackupsAndNobodyNeedsAsking() {
     // serve, the node holding data, a lite node: the two nodes stop together
     List<Holding> serveAndNodes = List.of(DATA, DATA, WHEN_NEEDED);
     List<Boolean> nodesLeave = List.of(false, true, true);
-    assertThat(JoiningManager.endsAtOnce(serveAndNodes, nodesLeave, 1, 2)).isTrue();
-    assertThat(JoiningManager.endsAtOnce(serveAndNodes, nodesLeave, 2, 2)).as("lite").isTrue();
+    assertThat(JoiningManager.whyNotAtOnce(serveAndNodes, nodesLeave, 1, 2)).isNull();
+    assertThat(JoiningManager.whyNotAtOnce(serveAndNodes, nodesLeave, 2, 2)).as("lite").isNull();
     // the lite node stays: it is asked to hold data first, and that moves partitions from the one leaving
-    assertThat(JoiningManager.endsAtOnce(serveAndNodes, List.of(false, true, false), 1, 2)).isFalse();
-    assertThat(JoiningManager.endsAtOnce(serveAndNodes, List.of(false, true, false), 1, 1)).as("one is enough")
-        .isTrue();
+    assertThat(JoiningManager.whyNotAtOnce(serveAndNodes, List.of(false, true, false), 1, 2))
+        .isEqualTo("a member that stays is to hold data first");
+    assertThat(JoiningManager.whyNotAtOnce(serveAndNodes, List.of(false, true, false), 1, 1)).as("one is enough")
+        .isNull();
     // two data members leave together: a partition's owner and backup may be those two
     List<Holding> twoDataNodes = List.of(DATA, DATA, DATA);
-    assertThat(JoiningManager.endsAtOnce(twoDataNodes, List.of(false, true, true), 1, 2)).isFalse();
+    assertThat(JoiningManager.whyNotAtOnce(twoDataNodes, List.of(false, true, true), 1, 2))
+        .isEqualTo("another data member leaves with it");
     // no data member stays: nobody to take its partitions over
-    assertThat(JoiningManager.endsAtOnce(List.of(WHEN_NEEDED, DATA), List.of(false, true), 1, 0)).isFalse();
-    assertThat(JoiningManager.endsAtOnce(List.of(NEVER, DATA), List.of(false, true), 1, 2)).isFalse();
+    assertThat(JoiningManager.whyNotAtOnce(List.of(WHEN_NEEDED, DATA), List.of(false, true), 1, 0))
+        .isEqualTo("no data member stays");
+    assertThat(JoiningManager.whyNotAtOnce(List.of(NEVER, DATA), List.of(false, true), 1, 2))
+        .isEqualTo("no data member stays");
+  }
+
+  /** Ending at once relies on a backup of everything: conf/cluster.xml keeps one; a map without makes it leave. */
+  @Test
+  void endingAtOnceNeedsABackupOfEveryMap() throws Exception {
+    com.hazelcast.config.Config config = new com.hazelcast.config.XmlConfigBuilder(
+        java.nio.file.Files.newInputStream(java.nio.file.Path.of("conf/cluster.xml"))).build();
+    assertThat(JoiningManager.everyMapKeepsABackup(config)).isTrue();
+    config.addMapConfig(new com.hazelcast.config.MapConfig("lab.noBackup").setBackupCount(0));
+    assertThat(JoiningManager.everyMapKeepsABackup(config)).isFalse();
+    config.addMapConfig(new com.hazelcast.config.MapConfig("lab.noBackup").setAsyncBackupCount(1).setBackupCount(0));
+    assertThat(JoiningManager.everyMapKeepsABackup(config)).as("an async backup").isTrue();
   }
 }
