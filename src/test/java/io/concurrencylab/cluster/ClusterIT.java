@@ -285,28 +285,14 @@ class ClusterIT {
     List<ProcessHandle> started = new ArrayList<>();
     ClusterSettings.Clustered observer = null;
     try {
-      try (LabProcess start = LabProcess.start(args("cluster", "start", "2", first))) {
-        assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
-      }
-      List<Long> firstPids = new ArrayList<>();
-      for (ClusterRun.Recorded r : new ClusterRun(runDir).recorded()) {
-        firstPids.add(r.pid());
-        started.add(ProcessHandle.of(r.pid()).orElseThrow());
-      }
+      List<Long> firstPids = startTwo(first, runDir, started);
       // a lite member that never holds data (no cluster.dataMembers), to look at the cluster's members and maps
       observer = new ClusterSettings(name, "127.0.0.1", port, 20, true, "observer").join(new VertxOptions()).await();
       var members = observer.manager().getHazelcastInstance().getCluster();
       assertThat(members.getMembers()).filteredOn(m -> firstPids.contains(Members.pid(m)))
           .as("the first start's nodes hold data").hasSize(2).noneMatch(m -> m.isLiteMember());
 
-      try (LabProcess start = LabProcess.start(args("cluster", "start", "2", second))) {
-        assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
-      }
-      List<Long> secondPids = new ArrayList<>();
-      for (ClusterRun.Recorded r : new ClusterRun(otherRunDir).recorded()) {
-        secondPids.add(r.pid());
-        started.add(ProcessHandle.of(r.pid()).orElseThrow());
-      }
+      List<Long> secondPids = startTwo(second, otherRunDir, started);
       assertThat(members.getMembers()).filteredOn(m -> secondPids.contains(Members.pid(m)))
           .as("the second start's nodes hold no data").hasSize(2).allMatch(m -> m.isLiteMember());
       var registry = NodeRegistry.map(observer.vertx()).await();
@@ -382,6 +368,19 @@ class ClusterIT {
   }
 
   /** Polls the member list (Hazelcast has no event for a promotion) until {@code test} holds, 30 s at most. */
+  /** {@code lab cluster start 2} with these settings: the pids it recorded in its run folder, added to started. */
+  private static List<Long> startTwo(String[] settings, Path runDir, List<ProcessHandle> started) throws Exception {
+    try (LabProcess start = LabProcess.start(args("cluster", "start", "2", settings))) {
+      assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
+    }
+    List<Long> pids = new ArrayList<>();
+    for (ClusterRun.Recorded r : new ClusterRun(runDir).recorded()) {
+      pids.add(r.pid());
+      started.add(ProcessHandle.of(r.pid()).orElseThrow());
+    }
+    return pids;
+  }
+
   private static void awaitMembers(com.hazelcast.cluster.Cluster cluster,
       java.util.function.Predicate<java.util.Set<com.hazelcast.cluster.Member>> test) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
