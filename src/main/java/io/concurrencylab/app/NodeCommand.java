@@ -149,7 +149,10 @@ final class NodeCommand implements Callable<Integer> {
       lifecycle.requestStop("--exit-when-ready");
     }
     String why = lifecycle.await(null);
-    if (leavesWithWholeCluster(hazelcast)) {
+    // read once: eight nodes stopped together share two cores, and each read also asks the system about the stopper
+    java.util.Optional<StopSet> set = stopSet == null ? java.util.Optional.empty()
+        : StopSet.read(stopSet).filter(StopSet::stopperRunning);
+    if (leavesWithWholeCluster(set, hazelcast)) {
       say("node stopping (" + why + ") with every member of cluster " + settings.name() + " (lab cluster stop stops "
           + "them all): nobody keeps data, so nothing is handed over and it ends at once");
       System.out.flush();
@@ -157,17 +160,20 @@ final class NodeCommand implements Callable<Integer> {
     }
     say("node stopping (" + why + ")");
     long stopStart = System.nanoTime();
-    var stoppedWithIt = stoppedWithIt(hazelcast);
+    var stoppedWithIt = stoppedWithIt(set, hazelcast);
     node.stopping(stoppedWithIt);
     boolean split = ServeCommand.MEMBER_LOST.equals(why);
     boolean holdsData = !hazelcast.getLocalMember().isLiteMember(); // for good: no promotion once stopping
-    boolean byClusterStop = stoppedByClusterStop();
+    boolean byClusterStop = set.filter(s -> s.pids().contains(ProcessHandle.current().pid())).isPresent();
     if (!holdsData && !split && !byClusterStop) {
       return leaveHoldingNoData(node, stopStart);
     }
-    long signedOut = lite ? stopStart : signOut(node);
+    // the sign-out and the checks of whether it may end at once run side by side (the checks wait on Hazelcast's
+    // answers, the sign-out on the registry's); it ends only once signed out, its write backed up like any other
+    Future<Long> signingOut = lite ? Future.succeededFuture(stopStart) : signOut(node);
     if (!split && byClusterStop) {
       var mustLeave = node.whyItMustLeave();
+      long signedOut = signingOut.await();
       if (mustLeave.isEmpty()) {
         // lab cluster stop only waits for it to exit. The members that stay see it go as they see a leave (Hazelcast
         // removes a member once it cannot reconnect), and promote the backups of what it held
@@ -179,6 +185,7 @@ final class NodeCommand implements Callable<Integer> {
       }
       say("node stopping: it leaves the cluster, handing its data over (" + mustLeave.get() + ")");
     }
+    long signedOut = signingOut.await();
     long waited = awaitLiteMembersStoppedWithIt(hazelcast, stoppedWithIt) ? System.nanoTime() - signedOut : 0;
     long leaveStart = System.nanoTime();
     Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
@@ -197,7 +204,7 @@ final class NodeCommand implements Callable<Integer> {
    * stopped together, each also waited for its clean-up after the seven others.
    */
   private int leaveHoldingNoData(ClusterSettings.Clustered node, long stopStart) {
-    long signedOut = lite ? stopStart : signOut(node); // a sweep's node (--lite) never signed in
+    long signedOut = lite ? stopStart : signOut(node).await(); // a sweep's node (--lite) never signed in
     String left;
     try {
       node.leave().await(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -210,26 +217,20 @@ final class NodeCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Takes this node out of {@link NodeRegistry} (at most 3 s), returning when that was done. */
-  private static long signOut(ClusterSettings.Clustered node) {
-    NodeRegistry.signOut(node.vertx(), node.nodeId()).timeout(3, java.util.concurrent.TimeUnit.SECONDS)
-        .otherwiseEmpty().await();
-    return System.nanoTime();
+  /**
+   * Takes this node out of {@link NodeRegistry}: done or given up within 3 s, never failed. Gives when that was
+   * ({@link System#nanoTime}).
+   */
+  private static Future<Long> signOut(ClusterSettings.Clustered node) {
+    return NodeRegistry.signOut(node.vertx(), node.nodeId()).timeout(3, java.util.concurrent.TimeUnit.SECONDS)
+        .otherwiseEmpty().map(done -> System.nanoTime());
   }
 
-  /** The members a {@code lab cluster stop} that is still running stops with this node ({@link StopSet}). */
-  private java.util.function.Predicate<com.hazelcast.cluster.Member> stoppedWithIt(
-      com.hazelcast.cluster.Cluster cluster) {
-    java.util.Optional<StopSet> set = stopSet == null ? java.util.Optional.empty()
-        : StopSet.read(stopSet).filter(StopSet::stopperRunning);
+  /** The members the {@code lab cluster stop} that wrote {@code set}, still running, stops with this node. */
+  private static java.util.function.Predicate<com.hazelcast.cluster.Member> stoppedWithIt(
+      java.util.Optional<StopSet> set, com.hazelcast.cluster.Cluster cluster) {
     String self = io.concurrencylab.cluster.Members.of(cluster.getLocalMember()).host();
     return m -> set.isPresent() && set.get().stopsToo(self, io.concurrencylab.cluster.Members.of(m));
-  }
-
-  /** Whether a {@code lab cluster stop} that is still running signalled this node ({@link StopSet}). */
-  private boolean stoppedByClusterStop() {
-    return stopSet != null && StopSet.read(stopSet).filter(StopSet::stopperRunning)
-        .filter(set -> set.pids().contains(ProcessHandle.current().pid())).isPresent();
   }
 
   /**
@@ -274,15 +275,12 @@ final class NodeCommand implements Callable<Integer> {
     return true;
   }
 
-  /** Whether the stop that signalled this node stops every member of its cluster with it ({@link StopSet}). */
-  private boolean leavesWithWholeCluster(com.hazelcast.cluster.Cluster cluster) {
-    if (stopSet == null) {
-      return false;
-    }
+  /** Whether the stop that wrote {@code set}, still running, stops every member of this node's cluster with it. */
+  private static boolean leavesWithWholeCluster(java.util.Optional<StopSet> set,
+      com.hazelcast.cluster.Cluster cluster) {
     var self = io.concurrencylab.cluster.Members.of(cluster.getLocalMember());
-    return StopSet.read(stopSet).filter(StopSet::stopperRunning)
-        .map(set -> set.endsCluster(self.pid(), self.host(), io.concurrencylab.cluster.Members.all(cluster.getMembers())))
-        .orElse(false);
+    return set.map(s -> s.endsCluster(self.pid(), self.host(),
+        io.concurrencylab.cluster.Members.all(cluster.getMembers()))).orElse(false);
   }
 
   /** A line on standard output (the node's log file when launched), timestamped as every log line is. */

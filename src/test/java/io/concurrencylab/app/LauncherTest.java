@@ -28,15 +28,22 @@ class LauncherTest {
   Path dir;
   private final List<Process> started = new ArrayList<>();
 
-  /** Records its arguments, one call a line; a training sweep waits until released; a dump writes the archive. */
+  /**
+   * Records its arguments, one call a line; a training sweep waits until released; the training's first node of
+   * lab cluster start fails when told to; a dump writes the archive.
+   */
   private static final String FAKE_JAVA = """
       #!/usr/bin/env bash
       echo "$*" >>"$LAB_TEST_DIR/calls"
       case "$*" in
-        *DumpLoadedClassList*)
+        *" squares --sizes 1 "*DumpLoadedClassList*)
           touch "$LAB_TEST_DIR/training-$$"
           [ -e "$LAB_TEST_DIR/fail-training" ] && { echo "lab squares: bad config" >&2; exit 2; }
           for _ in $(seq 1 1200); do [ -e "$LAB_TEST_DIR/release" ] && break; sleep 0.05; done ;;
+        *" cluster start 1 "*DumpLoadedClassList*)
+          if [ -e "$LAB_TEST_DIR/fail-members" ]; then
+            echo "lab cluster start: node 1 failed to start" >&2; exit 1
+          fi ;;
         *-Xshare:dump*)
           for a in "$@"; do case "$a" in -XX:SharedArchiveFile=*) echo archive >"${a#*=}" ;; esac; done ;;
       esac
@@ -87,8 +94,14 @@ class LauncherTest {
     return Files.exists(calls) ? Files.readAllLines(calls) : List.of();
   }
 
+  /** The training sweeps. */
   private List<String> trainings() throws IOException {
-    return calls().stream().filter(c -> c.contains("DumpLoadedClassList")).toList();
+    return calls().stream().filter(c -> c.contains("DumpLoadedClassList") && c.contains(" squares ")).toList();
+  }
+
+  /** The training's calls of lab cluster (its nodes' start and stop), in order. */
+  private List<String> memberTraining() throws IOException {
+    return calls().stream().filter(c -> c.contains("cluster.name=lab-cds-training-")).toList();
   }
 
   /** Polls (bounded) until {@code condition} holds; false if it never did. */
@@ -143,6 +156,18 @@ class LauncherTest {
     try (var run = Files.list(home.resolve("target/run"))) {
       assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
     }
+    // then a node of lab cluster start, stopped while a second stays, on a cluster and run folder of its own
+    List<String> members = memberTraining();
+    assertThat(members).hasSize(4);
+    assertThat(members.get(0)).contains(" cluster start 1 ", " --set squares.port=6123 ", "DumpLoadedClassList");
+    assertThat(members.get(1)).contains(" cluster start 1 ").doesNotContain("DumpLoadedClassList");
+    assertThat(members.get(2)).contains(" cluster stop --node 1 ");
+    assertThat(members.get(3)).contains(" cluster stop ").doesNotContain("--node");
+    for (String call : members) {
+      assertThat(call).contains(" --set cluster.join= ").containsPattern("--set cluster\\.runDir=\\S+/cluster ")
+          .containsPattern("--set data\\.dir=\\S+/data ");
+      assertThat(call.indexOf("--set cluster.runDir=")).isGreaterThan(call.indexOf("cluster.host=127.0.0.1"));
+    }
     // and then the command itself, as asked
     assertThat(calls().get(calls().size() - 1)).endsWith(" cluster status --config " + config
         + " --set squares.port=6123 --set=cluster.host=127.0.0.1");
@@ -157,12 +182,35 @@ class LauncherTest {
     assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(lab.exitValue()).isZero();
     assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
-        "lab: building the class-data-sharing archive for nodes (once per build, about 15 s) ...",
+        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...",
         "lab: no archive built, its training run failed (target/run/cds-training.log has why); nodes start without "
             + "it, and the next start tries again");
     assertThat(Files.readString(home.resolve("target/run/cds-training.log"))).contains("lab squares: bad config");
     try (var run = Files.list(home.resolve("target/run"))) {
       assertThat(run.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".jsa"));
+    }
+    assertThat(calls().get(calls().size() - 1)).endsWith(" cluster status");
+  }
+
+  /** The members' half of the training failing: its nodes are stopped, and the archive is built without it. */
+  @Test
+  void aFailedTrainingOfClusterNodesStopsThemAndTheArchiveIsStillBuilt() throws Exception {
+    Path home = checkout();
+    Files.writeString(dir.resolve("release"), "");
+    Files.writeString(dir.resolve("fail-members"), "");
+    Process lab = launch(home, "one", "cluster", "status");
+    assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(lab.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
+        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...");
+    List<String> members = memberTraining();
+    assertThat(members).hasSize(2);
+    assertThat(members.get(0)).contains(" cluster start 1 ");
+    assertThat(members.get(1)).contains(" cluster stop ").doesNotContain("--node"); // whatever it started
+    assertThat(Files.readString(home.resolve("target/run/cds-training.log"))).contains(
+        "lab cluster start: node 1 failed to start", "the archive holds the classes of the sweep's node only");
+    try (var run = Files.list(home.resolve("target/run"))) {
+      assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
     }
     assertThat(calls().get(calls().size() - 1)).endsWith(" cluster status");
   }
