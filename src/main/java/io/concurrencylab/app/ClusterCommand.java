@@ -66,7 +66,7 @@ final class ClusterCommand implements Runnable {
       if (notHere != null) { // each node would find it out itself, after a JVM's start and with a log left behind
         throw new IllegalArgumentException(notHere);
       }
-      NodeProcesses processes = new NodeProcesses(config.squaresNodeJvmFlags(), run.dir());
+      NodeProcesses processes = NodeProcesses.ofAppCluster(config.squaresNodeJvmFlags(), run.dir());
       ClusterSettings cluster = settings(config, "node", false).joining(join);
       List<String> args = new ArrayList<>(cluster.nodeArgs(host, config.clusterDataMembers()));
       args.addAll(List.of(NodeCommand.STOP_SET_OPTION, run.stopSet().toString())); // how stop tells them who goes too

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 public final class NodeProcesses {
   private final List<String> jvmFlags;
   private final Path logDir;
+  private final boolean appCluster;
   private final List<Node> started = new CopyOnWriteArrayList<>();
   /** Every node this launched, by pid, stopped or not: whose log is whose (a sweep launches at most a few dozen). */
   private final java.util.Map<Long, Node> launched = new java.util.concurrent.ConcurrentHashMap<>();
@@ -56,9 +57,20 @@ public final class NodeProcesses {
     }
   }
 
+  /** For nodes of a sweep or a compare (throwaway clusters). */
   public NodeProcesses(String jvmFlags, Path logDir) {
+    this(jvmFlags, logDir, false);
+  }
+
+  private NodeProcesses(String jvmFlags, Path logDir, boolean appCluster) {
     this.jvmFlags = jvmFlags.isBlank() ? List.of() : Arrays.asList(jvmFlags.trim().split("\\s+"));
     this.logDir = logDir;
+    this.appCluster = appCluster;
+  }
+
+  /** For nodes of the app's cluster ({@code lab cluster start}'s, a serve's): they map an archive of their own. */
+  public static NodeProcesses ofAppCluster(String jvmFlags, Path logDir) {
+    return new NodeProcesses(jvmFlags, logDir, true);
   }
 
   /** Starts {@code lab node <args>}, logging to {@code node-<name>.log} (blocking: fork and exec; call it off the event loop). */
@@ -67,7 +79,7 @@ public final class NodeProcesses {
     Path log = logDir.resolve("node-" + name + ".log");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Cds.flags());
+    command.addAll(Cds.flags(appCluster));
     command.add("-D" + ClusterSettings.CHECKED_DIGEST + "=" + ClusterSettings.checkedDigest());
     // a node logs through NodeLogging, not logback (its javadoc has why); verbosity: no "provider chosen" line
     command.addAll(List.of("-Dslf4j.provider=" + NodeLogging.class.getName(), "-Dslf4j.internal.verbosity=WARN"));

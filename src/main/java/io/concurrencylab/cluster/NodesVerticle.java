@@ -40,7 +40,8 @@ public final class NodesVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     long self = ProcessHandle.current().pid();
-    processes = new NodeProcesses(config.squaresNodeJvmFlags(), config.dataDir().resolve("logs").resolve("serve-" + self))
+    processes = NodeProcesses.ofAppCluster(config.squaresNodeJvmFlags(),
+            config.dataDir().resolve("logs").resolve("serve-" + self))
         .watchedBy(new NodeProcesses.Watcher() {
           @Override
           public void launched(NodeProcesses.Node node) {} // add() puts it in the table

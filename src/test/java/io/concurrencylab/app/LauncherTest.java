@@ -153,9 +153,13 @@ class LauncherTest {
     // its own data and class list come last, so they win over anything the user set
     assertThat(training.indexOf("--set data.dir=")).isGreaterThan(training.indexOf("squares.port=6123"));
     assertThat(home.resolve("target/run/cds-training.log")).exists();
-    try (var run = Files.list(home.resolve("target/run"))) {
-      assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
+    try (var run = Files.list(home.resolve("target/run"))) { // the sweep's archive, and the members' (its own list)
+      assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith("-members.jsa"))
+          .anyMatch(n -> n.endsWith(".jsa") && !n.endsWith("-members.jsa"));
     }
+    assertThat(calls().stream().filter(c -> c.contains("-Xshare:dump"))).satisfiesExactlyInAnyOrder(
+        c -> assertThat(c).containsPattern("SharedClassListFile=\\S+/node\\.classlist ").doesNotContain("-members.jsa"),
+        c -> assertThat(c).containsPattern("SharedClassListFile=\\S+/member\\.classlist ").contains("-members.jsa"));
     // then a node of lab cluster start, stopped while a second stays, on a cluster and run folder of its own
     List<String> members = memberTraining();
     assertThat(members).hasSize(4);
@@ -208,9 +212,11 @@ class LauncherTest {
     assertThat(members.get(0)).contains(" cluster start 1 ");
     assertThat(members.get(1)).contains(" cluster stop ").doesNotContain("--node"); // whatever it started
     assertThat(Files.readString(home.resolve("target/run/cds-training.log"))).contains(
-        "lab cluster start: node 1 failed to start", "the archive holds the classes of the sweep's node only");
+        "lab cluster start: node 1 failed to start",
+        "no archive for the nodes of lab cluster start: its training failed; they map the sweep's");
     try (var run = Files.list(home.resolve("target/run"))) {
-      assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"));
+      assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith(".jsa"))
+          .noneMatch(n -> n.endsWith("-members.jsa"));
     }
     assertThat(calls().get(calls().size() - 1)).endsWith(" cluster status");
   }
