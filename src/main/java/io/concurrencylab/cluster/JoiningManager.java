@@ -220,7 +220,7 @@ final class JoiningManager extends HazelcastClusterManager {
    * Why this member, stopping ({@link #stopping}), must leave the cluster rather than end at once, its process killed
    * without a leave; empty when ending loses nothing and leaves no member short of what it was promised. A lite
    * member may always ({@link #whyNotAtOnce}). A data member may when the member list allows it, every map and
-   * multimap keeps a backup, no other data member is ending at once anywhere in the cluster (a claim Hazelcast
+   * multimap keeps a synchronous backup, no other data member is ending at once anywhere in the cluster (a claim Hazelcast
    * drops when its holder is gone: two stops on two hosts may each stop a data member, and a partition's owner and
    * backup may be those two), and Hazelcast says every partition it owns has an up-to-date backup
    * ({@code isLocalMemberSafe}), within {@link #SAFE_CHECK_MS}. Hazelcast's own leave would hand those partitions
@@ -246,9 +246,11 @@ final class JoiningManager extends HazelcastClusterManager {
       return java.util.Optional.ofNullable(why);
     }
     if (!everyMapKeepsABackup(hazelcast.getConfig())) {
-      return java.util.Optional.of("a map or multimap is configured without a backup");
+      return java.util.Optional.of("a map or multimap is configured without a synchronous backup");
     }
-    // never released: Hazelcast releases a lock when its holder leaves the member list
+    // never released: Hazelcast releases a lock when its holder leaves the member list. Held from here to the end,
+    // which waits for the sign-out too (run beside these checks): a data member ending at once elsewhere meanwhile
+    // leaves gracefully instead
     if (!hazelcast.getMap(ENDING).tryLock(ENDING)) {
       return java.util.Optional.of("another data member is ending at once");
     }
@@ -267,12 +269,16 @@ final class JoiningManager extends HazelcastClusterManager {
     }
   }
 
-  /** Whether Hazelcast keeps a backup of every map and multimap: the default's, and those configured by name. */
+  /**
+   * Whether Hazelcast keeps a synchronous backup of every map and multimap: the default's, and those configured by
+   * name. Synchronous: a write is done only once its backup is, so a write done after the backup check is still on a
+   * member that stays; an asynchronous backup may not be there yet when its owner ends.
+   */
   static boolean everyMapKeepsABackup(Config config) {
-    return config.findMapConfig("default").getTotalBackupCount() > 0
-        && config.findMultiMapConfig("default").getTotalBackupCount() > 0
-        && config.getMapConfigs().values().stream().allMatch(c -> c.getTotalBackupCount() > 0)
-        && config.getMultiMapConfigs().values().stream().allMatch(c -> c.getTotalBackupCount() > 0);
+    return config.findMapConfig("default").getBackupCount() > 0
+        && config.findMultiMapConfig("default").getBackupCount() > 0
+        && config.getMapConfigs().values().stream().allMatch(c -> c.getBackupCount() > 0)
+        && config.getMultiMapConfigs().values().stream().allMatch(c -> c.getBackupCount() > 0);
   }
 
   /**

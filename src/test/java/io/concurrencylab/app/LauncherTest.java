@@ -206,7 +206,9 @@ class LauncherTest {
     assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(lab.exitValue()).isZero();
     assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
-        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...");
+        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...",
+        "lab: no class-data archive for the nodes of lab cluster start, its training failed "
+            + "(target/run/cds-training.log has why); they start from the sweep's (delete target/run/*.jsa to try again)");
     List<String> members = memberTraining();
     assertThat(members).hasSize(2);
     assertThat(members.get(0)).contains(" cluster start 1 ");

@@ -107,7 +107,10 @@ class JoiningManagerTest {
         .isEqualTo("no data member stays");
   }
 
-  /** Ending at once relies on a backup of everything: conf/cluster.xml keeps one; a map without makes it leave. */
+  /**
+   * Ending at once relies on a synchronous backup of everything: conf/cluster.xml keeps one; a map without, or with
+   * an asynchronous one only, makes it leave.
+   */
   @Test
   void endingAtOnceNeedsABackupOfEveryMap() throws Exception {
     com.hazelcast.config.Config config = new com.hazelcast.config.XmlConfigBuilder(
@@ -116,6 +119,8 @@ class JoiningManagerTest {
     config.addMapConfig(new com.hazelcast.config.MapConfig("lab.noBackup").setBackupCount(0));
     assertThat(JoiningManager.everyMapKeepsABackup(config)).isFalse();
     config.addMapConfig(new com.hazelcast.config.MapConfig("lab.noBackup").setAsyncBackupCount(1).setBackupCount(0));
-    assertThat(JoiningManager.everyMapKeepsABackup(config)).as("an async backup").isTrue();
+    assertThat(JoiningManager.everyMapKeepsABackup(config)).as("an async backup only").isFalse();
+    config.addMapConfig(new com.hazelcast.config.MapConfig("lab.noBackup").setBackupCount(1));
+    assertThat(JoiningManager.everyMapKeepsABackup(config)).isTrue();
   }
 }
