@@ -89,6 +89,8 @@ final class JoiningManager extends HazelcastClusterManager {
    * milliseconds; Hazelcast's own limit, 10 s, would outlast {@code squares.stopGraceMs}).
    */
   static final long SAFE_CHECK_MS = 1_000;
+  /** Between two backup checks that said no: a backup on its way takes a few ms. */
+  static final long SAFE_RECHECK_MS = 10;
 
   @Override
   public void init(Vertx vertx) {
@@ -255,10 +257,22 @@ final class JoiningManager extends HazelcastClusterManager {
       return java.util.Optional.of("another data member is ending at once");
     }
     try {
-      boolean safe = java.util.concurrent.CompletableFuture.supplyAsync(
-          () -> hazelcast.getPartitionService().isLocalMemberSafe()).get(SAFE_CHECK_MS, TimeUnit.MILLISECONDS);
+      // asked again while it says no, within the same second: the writes of the nodes stopped with it (their
+      // sign-outs) have backups on their way, which the check can overtake; it then has them synced, and says yes
+      // next time. Once in 10-20 stops of 8 nodes, a single check said no and the node left: ~0.8 s instead of ~0.2 s
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAFE_CHECK_MS);
+      boolean safe = false;
+      int checks = 0;
+      while (!safe && System.nanoTime() < deadline) {
+        if (checks++ > 0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(SAFE_RECHECK_MS));
+        }
+        safe = java.util.concurrent.CompletableFuture.supplyAsync(() -> hazelcast.getPartitionService()
+            .isLocalMemberSafe()).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
       return safe ? java.util.Optional.empty()
-          : java.util.Optional.of("the partitions it owns are not all backed up, up to date, by Hazelcast's check");
+          : java.util.Optional.of("the partitions it owns are not all backed up, up to date, by Hazelcast's check ("
+              + checks + " checks in " + SAFE_CHECK_MS + " ms)");
     } catch (java.util.concurrent.TimeoutException e) {
       return java.util.Optional.of("Hazelcast did not check its backups within " + SAFE_CHECK_MS + " ms");
     } catch (java.util.concurrent.ExecutionException e) {

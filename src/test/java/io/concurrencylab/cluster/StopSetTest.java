@@ -58,10 +58,23 @@ class StopSetTest {
     StopSet.write(file, List.of(10L, 11L));
     StopSet read = StopSet.read(file).orElseThrow();
     ProcessHandle self = ProcessHandle.current();
-    assertThat(read).isEqualTo(new StopSet(self.pid(), StopSet.startMs(self), Set.of(10L, 11L)));
+    assertThat(read).isEqualTo(new StopSet(self.pid(), StopSet.started(self), Set.of(10L, 11L)));
     assertThat(read.stopperRunning()).as("written by a stop that is running (this test)").isTrue();
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file); // no temporary file left
+    }
+  }
+
+  /** A process's start time: the same at each read, later for a process started later. */
+  @Test
+  void aStartTimeNamesOneProcess() throws Exception {
+    ProcessHandle self = ProcessHandle.current();
+    assertThat(StopSet.started(self)).isPositive().isEqualTo(StopSet.started(self));
+    Process later = new ProcessBuilder("sleep", "30").start();
+    try {
+      assertThat(StopSet.started(later.toHandle())).isGreaterThanOrEqualTo(StopSet.started(self));
+    } finally {
+      later.destroyForcibly().waitFor();
     }
   }
 
@@ -72,7 +85,7 @@ class StopSetTest {
     gone.waitFor();
     assertThat(new StopSet(gone.pid(), 0, Set.of(10L)).stopperRunning()).as("exited").isFalse();
     ProcessHandle self = ProcessHandle.current();
-    assertThat(new StopSet(self.pid(), StopSet.startMs(self) - 1_000, Set.of(10L)).stopperRunning())
+    assertThat(new StopSet(self.pid(), StopSet.started(self) - 1_000, Set.of(10L)).stopperRunning())
         .as("the pid of another process, started at another time").isFalse();
     assertThat(new StopSet(self.pid(), -1, Set.of(10L)).stopperRunning()).as("no start time known").isFalse();
     // a zombie: `sleep 0`, whose parent (sh, replaced by sleep 60) never collects it
@@ -81,7 +94,7 @@ class StopSetTest {
       long zombie = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream()))
           .readLine().trim());
       ProcessHandle handle = ProcessHandle.of(zombie).orElseThrow();
-      long started = StopSet.startMs(handle);
+      long started = StopSet.started(handle);
       long deadline = System.nanoTime() + 10_000_000_000L;
       while (NodeProcesses.running(handle) && System.nanoTime() < deadline) {
         Thread.onSpinWait(); // the state this waits for is the event itself: sleep 0 exiting
