@@ -258,8 +258,8 @@ final class JoiningManager extends HazelcastClusterManager {
     }
     try {
       // asked again while it says no, within the same second: the writes of the nodes stopped with it (their
-      // sign-outs) have backups on their way, which the check can overtake; it then has them synced, and says yes
-      // next time. Once in 10-20 stops of 8 nodes, a single check said no and the node left: ~0.8 s instead of ~0.2 s
+      // sign-outs) can have backups on their way (the likely cause, not traced); Hazelcast has them synced, and says
+      // yes next time. Once in 10-20 stops of 8 nodes, a single check said no and the node left: ~0.8 s instead of ~0.2 s
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SAFE_CHECK_MS);
       boolean safe = false;
       int checks = 0;
