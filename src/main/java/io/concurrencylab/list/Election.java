@@ -67,6 +67,9 @@ final class Election {
   private Election() {}
 
   /**
+   * Call on the Vert.x context that owns {@code replica} (the list verticle's event loop): the tally of answers is
+   * that context's alone, unguarded.
+   *
    * @param voters who votes: the voters of this serve's state, or, for a list nobody holds yet, the live serves
    * @param live the serves in the cluster now (a voter that is gone is not asked)
    */
