@@ -177,18 +177,22 @@ class LauncherTest {
         + " --set squares.port=6123 --set=cluster.host=127.0.0.1");
   }
 
+  /** {@code lab cluster status} ends well, its stderr the archive's building line then {@code said}. */
+  private void statusRunsAndSays(Path home, String said) throws Exception {
+    Process lab = launch(home, "one", "cluster", "status");
+    assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(lab.exitValue()).isZero();
+    assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
+        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...", said);
+  }
+
   /** A training that fails (e.g. the user's config is refused) leaves no archive, says so, and the command runs. */
   @Test
   void aFailedTrainingSaysSoAndTheCommandStillRuns() throws Exception {
     Path home = checkout();
     Files.writeString(dir.resolve("fail-training"), "");
-    Process lab = launch(home, "one", "cluster", "status");
-    assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(lab.exitValue()).isZero();
-    assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
-        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...",
-        "lab: no archive built, its training run failed (target/run/cds-training.log has why); nodes start without "
-            + "it, and the next start tries again");
+    statusRunsAndSays(home, "lab: no archive built, its training run failed (target/run/cds-training.log has why); "
+        + "nodes start without it, and the next start tries again");
     assertThat(Files.readString(home.resolve("target/run/cds-training.log"))).contains("lab squares: bad config");
     try (var run = Files.list(home.resolve("target/run"))) {
       assertThat(run.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".jsa"));
@@ -202,13 +206,8 @@ class LauncherTest {
     Path home = checkout();
     Files.writeString(dir.resolve("release"), "");
     Files.writeString(dir.resolve("fail-members"), "");
-    Process lab = launch(home, "one", "cluster", "status");
-    assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(lab.exitValue()).isZero();
-    assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
-        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...",
-        "lab: no class-data archive for the nodes of lab cluster start, its training failed "
-            + "(target/run/cds-training.log has why); they start from the sweep's (delete target/run/*.jsa to try again)");
+    statusRunsAndSays(home, "lab: no class-data archive for the nodes of lab cluster start, its training failed "
+        + "(target/run/cds-training.log has why); they start from the sweep's (delete target/run/*.jsa to try again)");
     List<String> members = memberTraining();
     assertThat(members).hasSize(2);
     assertThat(members.get(0)).contains(" cluster start 1 ");
