@@ -186,36 +186,130 @@ final class JoiningManager extends HazelcastClusterManager {
       return;
     }
     List<Member> members = List.copyOf(cluster.getMembers());
-    List<Holding> holding = members.stream().map(Holding::of).toList();
+    List<Holding> holding = new ArrayList<>(members.stream().map(Holding::of).toList());
     Predicate<Member> leaving = leavingWith;
-    List<Boolean> leaves = members.stream().map(m -> m.localMember() || leaving.test(m)).toList();
-    List<Integer> ask = successors(holding, leaves, dataMembers);
+    List<Boolean> leaves = new ArrayList<>(members.stream().map(m -> m.localMember() || leaving.test(m)).toList());
     long stayingData = java.util.stream.IntStream.range(0, members.size())
         .filter(i -> !leaves.get(i) && holding.get(i) == Holding.DATA).count();
-    long staying = leaves.stream().filter(l -> !l).count();
     long start = System.nanoTime();
-    List<java.util.concurrent.Future<Boolean>> replies = ask.isEmpty() ? List.of() : ask.stream()
-        .map(i -> hazelcast.getExecutorService(EXECUTOR).submitToMember(new HoldData(), members.get(i))).toList();
+    Asked asked = askInTurn(holding, leaves, dataMembers, ASK_TIMEOUT_MS, (ask, left) -> answers(ask.stream()
+        .map(i -> hazelcast.getExecutorService(EXECUTOR).submitToMember(new HoldData(), members.get(i))).toList(),
+        left));
+    asked.failed().forEach(why -> log.warn("leaving: a member asked to hold data did not: {}", why));
+    if (asked.asked() > 0) {
+      log.info("leaving: asked {} member(s) that stay to hold the cluster's data first ({} staying member(s) held "
+          + "some; {} do now{}, in {} ms)", asked.asked(), stayingData, asked.holdNow(), asked.gone() == 0 ? ""
+          : ", " + asked.gone() + " had left meanwhile", (System.nanoTime() - start) / 1_000_000);
+    }
+    if (asked.staying() > 0 && stayingData + asked.holdNow() == 0) {
+      log.warn("leaving, and none of the {} member(s) that stay holds data or may hold it: the cluster's maps end "
+          + "with the members that leave", asked.staying());
+    }
+  }
+
+  /**
+   * What asking in turn came to: members asked, how many hold data now, how many were gone, how many stay (those gone
+   * not counted), and why those that failed did, one line each.
+   */
+  record Asked(int asked, int holdNow, int gone, long staying, List<String> failed) {}
+
+  /**
+   * Asks the {@link #successors} to hold data ({@code ask}: the indexes to ask and the ms left, to their answers, in
+   * order), within {@code timeoutMs} in all. A member asked that turned out gone (a node lab cluster stop ended at
+   * once is listed a few ms more) stays no more than this one: the next that may hold data is asked in its place,
+   * until none asked is gone or no one is left. A member that said no or failed is not asked again.
+   *
+   * @param holding what each member holds; updated with what the members asked answered
+   * @param leaves whether each member leaves; updated with those found gone
+   */
+  static Asked askInTurn(List<Holding> holding, List<Boolean> leaves, int wanted, long timeoutMs,
+      java.util.function.BiFunction<List<Integer>, Long, Answers> ask) {
+    long start = System.nanoTime();
+    int asked = 0;
     int holdNow = 0;
-    for (var reply : replies) {
-      try {
-        long left = ASK_TIMEOUT_MS - (System.nanoTime() - start) / 1_000_000;
-        holdNow += Boolean.TRUE.equals(reply.get(Math.max(1, left), TimeUnit.MILLISECONDS)) ? 1 : 0;
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        log.warn("leaving: a member asked to hold data did not ({})", e.getCause() != null ? e.getCause() : e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    int gone = 0;
+    List<String> failed = new ArrayList<>();
+    for (List<Integer> next = successors(holding, leaves, wanted); !next.isEmpty();
+        next = successors(holding, leaves, wanted)) {
+      long left = timeoutMs - (System.nanoTime() - start) / 1_000_000;
+      if (left <= 0) {
+        failed.add(next.size() + " more to ask, and no time left for it");
+        break;
+      }
+      Answers answers = ask.apply(next, left);
+      asked += next.size();
+      for (int j = 0; j < next.size(); j++) {
+        switch (answers.each().get(j)) {
+          case HOLDS -> {
+            holding.set(next.get(j), Holding.DATA);
+            holdNow++;
+          }
+          case GONE -> {
+            leaves.set(next.get(j), true);
+            gone++;
+          }
+          default -> holding.set(next.get(j), Holding.NEVER); // asked once
+        }
+      }
+      failed.addAll(answers.failed());
+      if (answers.each().stream().noneMatch(a -> a == Answer.GONE)) {
         break;
       }
     }
-    if (!ask.isEmpty()) {
-      log.info("leaving: asked {} member(s) that stay to hold the cluster's data first ({} staying member(s) held "
-          + "some; {} do now, in {} ms)", ask.size(), stayingData, holdNow, (System.nanoTime() - start) / 1_000_000);
+    long staying = leaves.stream().filter(l -> !l).count();
+    return new Asked(asked, holdNow, gone, staying, List.copyOf(failed));
+  }
+
+  /** What a member asked to hold data answered. */
+  enum Answer {
+    HOLDS,
+    /** it may not (e.g. it is stopping too) */
+    DOES_NOT,
+    /**
+     * it is no longer a member: gone between the read of the member list and the ask (Hazelcast lists a member that
+     * ended without a leave until it sees its connection closed)
+     */
+    GONE,
+    /** an error, or no answer in time: one line in {@link Answers#failed} */
+    FAILED
+  }
+
+  /** Each member's answer, in the order asked, and why those that failed did, one line each. */
+  record Answers(List<Answer> each, List<String> failed) {}
+
+  /** Waits for {@code replies} within {@code timeoutMs} in all. */
+  static Answers answers(List<? extends java.util.concurrent.Future<Boolean>> replies, long timeoutMs) {
+    long start = System.nanoTime();
+    List<Answer> each = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    for (var reply : replies) {
+      if (Thread.currentThread().isInterrupted()) {
+        each.add(Answer.FAILED);
+        failed.add("interrupted while waiting for its answer");
+        continue;
+      }
+      try {
+        long left = timeoutMs - (System.nanoTime() - start) / 1_000_000;
+        each.add(Boolean.TRUE.equals(reply.get(Math.max(1, left), TimeUnit.MILLISECONDS)) ? Answer.HOLDS
+            : Answer.DOES_NOT);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        boolean gone = cause instanceof com.hazelcast.spi.exception.TargetNotMemberException
+            || cause instanceof com.hazelcast.core.MemberLeftException;
+        each.add(gone ? Answer.GONE : Answer.FAILED);
+        if (!gone) {
+          failed.add(cause.toString());
+        }
+      } catch (java.util.concurrent.TimeoutException e) {
+        each.add(Answer.FAILED);
+        failed.add("no answer within " + timeoutMs + " ms");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        each.add(Answer.FAILED);
+        failed.add("interrupted while waiting for its answer");
+      }
     }
-    if (staying > 0 && stayingData + holdNow == 0) {
-      log.warn("leaving, and none of the {} member(s) that stay holds data or may hold it: the cluster's maps end "
-          + "with the members that leave", staying);
-    }
+    return new Answers(List.copyOf(each), List.copyOf(failed));
   }
 
   /**

@@ -123,4 +123,75 @@ class JoiningManagerTest {
     config.addMapConfig(new com.hazelcast.config.MapConfig("lab.noBackup").setBackupCount(1));
     assertThat(JoiningManager.everyMapKeepsABackup(config)).isTrue();
   }
+
+  /**
+   * A member asked to hold data that is no longer a member (a node that lab cluster stop ended at once is listed a few
+   * ms more) counts as gone, not as a failure: a serve stopped right after its nodes logged a warning and a stack
+   * trace for each. Any other failure is one line, the cause's.
+   */
+  @Test
+  void membersGoneMeanwhileAreCountedNotWarnedAbout() {
+    var answers = JoiningManager.answers(List.of(
+        java.util.concurrent.CompletableFuture.completedFuture(true),
+        java.util.concurrent.CompletableFuture.completedFuture(false),
+        java.util.concurrent.CompletableFuture.failedFuture(
+            new com.hazelcast.spi.exception.TargetNotMemberException("Not Member! target: [127.0.0.1]:5705")),
+        java.util.concurrent.CompletableFuture.failedFuture(new com.hazelcast.core.MemberLeftException("left")),
+        java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("refused"))), 1_000);
+    assertThat(answers.each()).containsExactly(JoiningManager.Answer.HOLDS, JoiningManager.Answer.DOES_NOT,
+        JoiningManager.Answer.GONE, JoiningManager.Answer.GONE, JoiningManager.Answer.FAILED);
+    assertThat(answers.failed()).containsExactly("java.lang.IllegalStateException: refused");
+  }
+
+  @Test
+  void aMemberThatDoesNotAnswerInTimeIsOneLine() {
+    var answers = JoiningManager.answers(List.of(new java.util.concurrent.CompletableFuture<Boolean>()), 20);
+    assertThat(answers.each()).containsExactly(JoiningManager.Answer.FAILED);
+    assertThat(answers.failed()).containsExactly("no answer within 20 ms");
+  }
+
+  /**
+   * A serve stopped as lab cluster stop ended its nodes at once still listed three of them: it asked two, both gone,
+   * then warned that the maps end while "3 members stay". Now the next is asked in place of each one gone.
+   */
+  @Test
+  void aMemberFoundGoneIsReplacedByTheNextAndNotCountedAsStaying() {
+    // a serve (data, leaving) and three nodes that may hold data, all three gone already
+    List<Holding> holding = new java.util.ArrayList<>(List.of(DATA, WHEN_NEEDED, WHEN_NEEDED, WHEN_NEEDED));
+    List<Boolean> leaves = new java.util.ArrayList<>(List.of(true, false, false, false));
+    List<List<Integer>> rounds = new java.util.ArrayList<>();
+    var asked = JoiningManager.askInTurn(holding, leaves, 2, 1_000, (ask, left) -> {
+      rounds.add(List.copyOf(ask));
+      return new JoiningManager.Answers(ask.stream().map(i -> JoiningManager.Answer.GONE).toList(), List.of());
+    });
+    assertThat(rounds).containsExactly(List.of(1, 2), List.of(3));
+    assertThat(asked).isEqualTo(new JoiningManager.Asked(3, 0, 3, 0, List.of()));
+
+    // the first asked is gone, the next that may hold data does: the cluster keeps its data
+    holding = new java.util.ArrayList<>(List.of(DATA, WHEN_NEEDED, WHEN_NEEDED, NEVER));
+    leaves = new java.util.ArrayList<>(List.of(true, false, false, false));
+    rounds.clear();
+    asked = JoiningManager.askInTurn(holding, leaves, 1, 1_000, (ask, left) -> {
+      rounds.add(List.copyOf(ask));
+      return new JoiningManager.Answers(ask.stream().map(i -> i == 1 ? JoiningManager.Answer.GONE
+          : JoiningManager.Answer.HOLDS).toList(), List.of());
+    });
+    assertThat(rounds).containsExactly(List.of(1), List.of(2));
+    assertThat(asked).isEqualTo(new JoiningManager.Asked(2, 1, 1, 2, List.of()));
+    assertThat(holding).containsExactly(DATA, WHEN_NEEDED, DATA, NEVER);
+  }
+
+  /** One that says no or fails is not asked again, and nobody else is asked in its place (it stays). */
+  @Test
+  void aMemberThatSaysNoOrFailsIsAskedOnce() {
+    List<Holding> holding = new java.util.ArrayList<>(List.of(DATA, WHEN_NEEDED, WHEN_NEEDED));
+    List<Boolean> leaves = new java.util.ArrayList<>(List.of(true, false, false));
+    List<List<Integer>> rounds = new java.util.ArrayList<>();
+    var asked = JoiningManager.askInTurn(holding, leaves, 1, 1_000, (ask, left) -> {
+      rounds.add(List.copyOf(ask));
+      return new JoiningManager.Answers(List.of(JoiningManager.Answer.FAILED), List.of("no answer within 9 ms"));
+    });
+    assertThat(rounds).containsExactly(List.of(1));
+    assertThat(asked).isEqualTo(new JoiningManager.Asked(1, 0, 0, 2, List.of("no answer within 9 ms")));
+  }
 }
