@@ -177,13 +177,38 @@ class LauncherTest {
         + " --set squares.port=6123 --set=cluster.host=127.0.0.1");
   }
 
-  /** {@code lab cluster status} ends well, its stderr the archive's building line then {@code said}. */
+  /**
+   * lab cluster's short-lived commands run C1 only with the serial GC and map the app's nodes' archive, as a node
+   * started by hand does (without the compiler and GC flags: it runs for long); a serve maps neither.
+   */
+  @Test
+  void clusterCommandsAndHandStartedNodesMapTheMembersArchive() throws Exception {
+    Path home = checkout();
+    Files.writeString(dir.resolve("release"), "");
+    statusRunsAndSays(home, null);
+    String status = calls().get(calls().size() - 1);
+    assertThat(status).endsWith(" cluster status").contains(" -XX:TieredStopAtLevel=1 ", " -XX:+UseSerialGC ")
+        .containsPattern("-XX:SharedArchiveFile=\\S+/target/run/concurrency-lab-\\d+-members\\.jsa -Xshare:auto ");
+    for (String[] command : new String[][] {{"node"}, {"serve"}, {"cluster", "--help"}}) {
+      Process lab = launch(home, command[0], command);
+      assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(lab.exitValue()).isZero();
+    }
+    List<String> calls = calls();
+    assertThat(calls.get(calls.size() - 3)).endsWith(" node").contains("-members.jsa -Xshare:auto ")
+        .doesNotContain("UseSerialGC");
+    assertThat(calls.get(calls.size() - 2)).endsWith(" serve").doesNotContain("SharedArchiveFile");
+    assertThat(calls.get(calls.size() - 1)).endsWith(" cluster --help").doesNotContain("SharedArchiveFile");
+  }
+
+  /** {@code lab cluster status} ends well, its stderr the archive's building line then {@code said} (if any). */
   private void statusRunsAndSays(Path home, String said) throws Exception {
     Process lab = launch(home, "one", "cluster", "status");
     assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(lab.exitValue()).isZero();
-    assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactly(
-        "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...", said);
+    String building = "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...";
+    assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactlyElementsOf(
+        said == null ? List.of(building) : List.of(building, said));
   }
 
   /** A training that fails (e.g. the user's config is refused) leaves no archive, says so, and the command runs. */
