@@ -178,8 +178,8 @@ class LauncherTest {
   }
 
   /**
-   * lab cluster's short-lived commands run C1 only with the serial GC and map the app's nodes' archive, as a node
-   * started by hand does (without the compiler and GC flags: it runs for long); a serve maps neither.
+   * lab cluster's short-lived commands run C1 only with the serial GC and map the app's nodes' archive, as a serve
+   * and a node started by hand do (without the compiler and GC flags: they run for long); help maps nothing.
    */
   @Test
   void clusterCommandsAndHandStartedNodesMapTheMembersArchive() throws Exception {
@@ -197,7 +197,8 @@ class LauncherTest {
     List<String> calls = calls();
     assertThat(calls.get(calls.size() - 3)).endsWith(" node").contains("-members.jsa -Xshare:auto ")
         .doesNotContain("UseSerialGC");
-    assertThat(calls.get(calls.size() - 2)).endsWith(" serve").doesNotContain("SharedArchiveFile");
+    assertThat(calls.get(calls.size() - 2)).endsWith(" serve").contains("-members.jsa -Xshare:auto ", " -Xmx512m ")
+        .doesNotContain("UseSerialGC");
     assertThat(calls.get(calls.size() - 1)).endsWith(" cluster --help").doesNotContain("SharedArchiveFile");
   }
 
