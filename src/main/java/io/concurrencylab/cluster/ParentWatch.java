@@ -1,6 +1,5 @@
 package io.concurrencylab.cluster;
 
-import io.concurrencylab.bus.ExitCodes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -105,7 +104,8 @@ public final class ParentWatch {
   /**
    * Ends this process at once. Not {@code Runtime.halt} alone: at its last safepoint the JVM waits ~0.3 s for threads
    * blocked in native calls (netty's epoll, Hazelcast's sockets, the pipe read) before it exits. A SIGKILL ends it
-   * without that wait; Java cannot raise SIGKILL in its own process, so {@code kill} does (a few ms). Halt if that fails.
+   * without that wait; Java cannot raise SIGKILL in its own process, so {@code kill} does (a few ms). Halt if that
+   * fails, with the same status, 137.
    */
   public static void killSelf() {
     try {
@@ -116,7 +116,7 @@ public final class ParentWatch {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+    Runtime.getRuntime().halt(128 + 9); // the status of the SIGKILL it stands in for, as README documents
   }
 
   private static void daemon(String name, Runnable body) {
