@@ -179,22 +179,29 @@ class LauncherTest {
 
   /**
    * lab cluster's short-lived commands run C1 only with the serial GC and map the app's nodes' archive, as a serve
-   * and a node started by hand do (without the compiler and GC flags: they run for long); help maps nothing.
+   * and a node started by hand do (without the compiler and GC flags: they run for long); a sweep's coordinator maps
+   * its nodes' archive, compare's and the bench's do not (their figures stay comparable with earlier runs); help maps
+   * nothing.
    */
   @Test
-  void clusterCommandsAndHandStartedNodesMapTheMembersArchive() throws Exception {
+  void eachCommandMapsTheArchiveOfWhatItLoads() throws Exception {
     Path home = checkout();
     Files.writeString(dir.resolve("release"), "");
     statusRunsAndSays(home, null);
     String status = calls().get(calls().size() - 1);
     assertThat(status).endsWith(" cluster status").contains(" -XX:TieredStopAtLevel=1 ", " -XX:+UseSerialGC ")
         .containsPattern("-XX:SharedArchiveFile=\\S+/target/run/concurrency-lab-\\d+-members\\.jsa -Xshare:auto ");
-    for (String[] command : new String[][] {{"node"}, {"serve"}, {"cluster", "--help"}}) {
+    for (String[] command : new String[][] {{"squares", "--sizes", "2"}, {"compare"}, {"node"}, {"serve"},
+        {"cluster", "--help"}}) {
       Process lab = launch(home, command[0], command);
       assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(lab.exitValue()).isZero();
     }
     List<String> calls = calls();
+    assertThat(calls.get(calls.size() - 5)).endsWith(" squares --sizes 2")
+        .containsPattern("-XX:SharedArchiveFile=\\S+/concurrency-lab-\\d+\\.jsa -Xshare:auto ")
+        .doesNotContain("UseSerialGC");
+    assertThat(calls.get(calls.size() - 4)).endsWith(" compare").doesNotContain("SharedArchiveFile");
     assertThat(calls.get(calls.size() - 3)).endsWith(" node").contains("-members.jsa -Xshare:auto ")
         .doesNotContain("UseSerialGC");
     assertThat(calls.get(calls.size() - 2)).endsWith(" serve").contains("-members.jsa -Xshare:auto ", " -Xmx512m ")
