@@ -302,7 +302,7 @@ final class JoiningManager extends HazelcastClusterManager {
         }
       } catch (java.util.concurrent.TimeoutException e) {
         each.add(Answer.FAILED);
-        failed.add("no answer within " + timeoutMs + " ms");
+        failed.add("no answer within the " + timeoutMs + " ms it had left");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         each.add(Answer.FAILED);

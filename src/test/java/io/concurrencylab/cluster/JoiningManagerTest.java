@@ -147,7 +147,7 @@ class JoiningManagerTest {
   void aMemberThatDoesNotAnswerInTimeIsOneLine() {
     var answers = JoiningManager.answers(List.of(new java.util.concurrent.CompletableFuture<Boolean>()), 20);
     assertThat(answers.each()).containsExactly(JoiningManager.Answer.FAILED);
-    assertThat(answers.failed()).containsExactly("no answer within 20 ms");
+    assertThat(answers.failed()).containsExactly("no answer within the 20 ms it had left");
   }
 
   /**
