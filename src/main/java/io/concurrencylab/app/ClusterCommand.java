@@ -149,12 +149,10 @@ final class ClusterCommand implements Runnable {
       ClusterRun run = new ClusterRun(config.clusterRunDir());
       ClusterRun.Contents contents = run.contents();
       List<ClusterRun.Recorded> recorded = contents.nodes();
-      // Join just long enough to read the member list. As a data member: a lite member cannot start a cluster of
-      // its own, which is what happens when nobody is there (then the list is just this probe). Leaving, it asks a
-      // node to hold data when too few members would (JoiningManager), as any data member of the app's cluster.
-      ClusterSettings.Clustered probe = settings(config, "status", false)
-          .join(ClusterSettings.withoutJarFiles(new VertxOptions()), java.util.Map.of(), config.clusterDataMembers())
-          .await();
+      // Join just long enough to read the member list: a lite member that moves no data, holding it only when
+      // nobody does (then the list is just this probe, or --lite nodes)
+      ClusterSettings.Clustered probe = settings(config, "status", true)
+          .joinBriefly(ClusterSettings.withoutJarFiles(new VertxOptions()), config.clusterDataMembers()).await();
       try {
         var hazelcastMembers = probe.manager().getHazelcastInstance().getCluster().getMembers();
         List<Member> members = Members.all(hazelcastMembers);

@@ -117,10 +117,9 @@ final class SquaresCommand implements Callable<Integer> {
    * leaves. No node (or fewer than a size) is one line and exit 3, as is a sweep already going.
    */
   private int onCluster(LabConfig config, RunRequest request) throws Exception {
-    // a data member, as lab cluster status: a lite member cannot form a cluster, which is what it does alone
-    ClusterSettings.Clustered joined = ClusterSettings.app(config, "squares", false)
-        .join(ClusterSettings.withoutJarFiles(new VertxOptions()), java.util.Map.of(), config.clusterDataMembers())
-        .await();
+    // as lab cluster status: a lite member that moves no data, holding it only when nobody does
+    ClusterSettings.Clustered joined = ClusterSettings.app(config, "squares", true)
+        .joinBriefly(ClusterSettings.withoutJarFiles(new VertxOptions()), config.clusterDataMembers()).await();
     Vertx vertx = joined.vertx();
     try {
       SweepGuard guard = new SweepGuard(vertx);

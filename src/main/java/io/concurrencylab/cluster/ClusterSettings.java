@@ -368,13 +368,33 @@ public record ClusterSettings(String name, String host, int port, int portCount,
    * with a {@link HoldDataException} when a node could not become the cluster's only data member.
    */
   public Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties, int dataMembers) {
+    return join(options, properties, dataMembers, false);
+  }
+
+  /**
+   * Joins the app's cluster for a moment, to look or to coordinate (a {@code lab cluster status} probe, a
+   * {@code lab squares --on-cluster} coordinator): as a lite member, for its data to stay where it is, that holds data
+   * only when no member does (alone, or beside {@code --lite} nodes only), since Vert.x needs the cluster's maps to
+   * join. A data member's join and leave each moved the maps' partitions (to it and back); status's leave took
+   * ~200 ms of its ~1.1 s. Such a member that holds data and leaves asks members that stay to hold it, up to
+   * {@code dataMembers}, as any data member of the app's cluster.
+   */
+  public Future<Clustered> joinBriefly(VertxOptions options, int dataMembers) {
+    if (!lite) {
+      throw new IllegalStateException("joinBriefly is for settings of a lite member");
+    }
+    return join(options, java.util.Map.of(), dataMembers, true);
+  }
+
+  private Future<Clustered> join(VertxOptions options, java.util.Map<String, String> properties, int dataMembers,
+      boolean onlyWhenNone) {
     String notHere = notLocal(host);
     if (notHere != null) { // before Hazelcast, which logs its own stack trace for it
       return Future.failedFuture(new JoinException(notHere));
     }
     Config config = hazelcastConfig(properties);
     EventBusOptions eventBus = eventBusOptions(config);
-    JoiningManager manager = new JoiningManager(config, this, eventBus, dataMembers);
+    JoiningManager manager = new JoiningManager(config, this, eventBus, dataMembers, onlyWhenNone);
     options.setEventBusOptions(eventBus);
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
         .recover(e -> Future.failedFuture(manager.explain(e)))

@@ -44,6 +44,7 @@ final class JoiningManager extends HazelcastClusterManager {
   private final ClusterSettings settings;
   private final EventBusOptions eventBus;
   private final int dataMembers;
+  private final boolean onlyWhenNone;
   private final long created = System.nanoTime();
   private volatile boolean stopping;
   private volatile Predicate<Member> leavingWith = m -> false;
@@ -55,11 +56,22 @@ final class JoiningManager extends HazelcastClusterManager {
    *     asking others to before it leaves; 0: neither (a throwaway cluster's member, a {@code --lite} node)
    */
   JoiningManager(Config config, ClusterSettings settings, EventBusOptions eventBus, int dataMembers) {
+    this(config, settings, eventBus, dataMembers, false);
+  }
+
+  /**
+   * @param onlyWhenNone a lite member that holds data only when no member does (a probe of the app's cluster, as
+   *     {@code lab cluster status}, which is there for a moment: alone, it must hold the maps Vert.x needs to join);
+   *     the others never count on it ({@link Holding#NEVER}), and a member that leaves never asks it
+   */
+  JoiningManager(Config config, ClusterSettings settings, EventBusOptions eventBus, int dataMembers,
+      boolean onlyWhenNone) {
     super(config);
     this.settings = settings;
     this.eventBus = eventBus;
     this.dataMembers = dataMembers;
-    if (dataMembers > 0 && config.isLiteMember()) {
+    this.onlyWhenNone = onlyWhenNone;
+    if (dataMembers > 0 && config.isLiteMember() && !onlyWhenNone) {
       config.getMemberAttributeConfig().setAttribute(ClusterSettings.HOLDS_DATA_WHEN_NEEDED, "true");
     }
     config.getUserContext().put(USER_CONTEXT, this); // for HoldData, which runs on this member when asked
@@ -502,10 +514,12 @@ final class JoiningManager extends HazelcastClusterManager {
     List<Member> members = List.copyOf(cluster.getMembers());
     List<Holding> holding = members.stream().map(Holding::of).toList();
     int self = members.indexOf(cluster.getLocalMember());
-    if (self < 0 || holding.get(self) != Holding.WHEN_NEEDED || !holdsData(holding, self, dataMembers)) {
+    long data = holding.stream().filter(h -> h == Holding.DATA).count();
+    boolean holds = self >= 0 && (onlyWhenNone ? holding.get(self) == Holding.NEVER && data == 0
+        : holding.get(self) == Holding.WHEN_NEEDED && holdsData(holding, self, dataMembers));
+    if (!holds) {
       return;
     }
-    long data = holding.stream().filter(h -> h == Holding.DATA).count();
     try {
       promote();
       if (why != null) {

@@ -87,8 +87,23 @@ class ClusterIT {
       assertThat(hazelcast.getMembers()).filteredOn(m -> pids.contains(Members.pid(m)))
           .filteredOn(m -> !m.isLiteMember()).as("nodes holding data").hasSize(1);
 
+      // status looks without moving data: it joins as a lite member (a data member took partitions and gave them back)
+      List<Boolean> statusJoinedLite = new java.util.concurrent.CopyOnWriteArrayList<>();
+      java.util.UUID watching = hazelcast.addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+          if ("status".equals(event.getMember().getAttribute(ClusterSettings.ROLE))) {
+            statusJoinedLite.add(event.getMember().isLiteMember());
+          }
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {}
+      });
       try (LabProcess status = LabProcess.start(args("cluster", "status", cluster))) {
         assertThat(status.awaitExit(CMD)).as(status.stderr()).isZero();
+        hazelcast.removeMembershipListener(watching);
+        assertThat(statusJoinedLite).as("status joined as a lite member").containsExactly(true);
         assertThat(status.stdoutLines()).contains("recorded node 1: pid " + pids.get(0) + " running, member",
             "recorded node 2: pid " + pids.get(1) + " running, member");
         assertThat(status.stdoutLines()).anyMatch(l -> l.contains(" serve ") && l.contains(serve.nodeId()));
@@ -232,6 +247,21 @@ class ClusterIT {
    * No serve, nobody else: lab cluster stop stops the whole cluster, so its nodes hand nothing over and end at once,
    * without an error, leaving no process, PID file or stop set behind.
    */
+  /**
+   * status with nobody there: its probe, a lite member, holds data for the moment it is alone (Vert.x needs the
+   * cluster's maps to join), and says there is nobody.
+   */
+  @Test
+  void statusWithNobodyThereSaysSo() throws Exception {
+    String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    try (LabProcess status = LabProcess.start(args("cluster", "status", new String[] {"--set", "cluster.name=" + name,
+        "--set", "cluster.port=6251", "--set", "cluster.runDir=" + runDir}))) {
+      assertThat(status.awaitExit(CMD)).as(status.stderr()).isZero();
+      assertThat(status.stdoutLines()).containsExactly("no members on cluster " + name + " (port 6251)");
+      assertThat(status.stderr()).isEmpty();
+    }
+  }
+
   @Test
   void stoppingTheWholeClusterEndsItAtOnce() throws Exception {
     String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
