@@ -123,7 +123,16 @@ final class JoiningManager extends HazelcastClusterManager {
 
   /** Joined as it was asked to: holds data if the cluster needs it ({@link #holdsData}), then Vert.x goes on. */
   private void holdDataThenGoOn(Completable<Void> promise) {
-    if (dataMembers == 0 || !getHazelcastInstance().getCluster().getLocalMember().isLiteMember()) {
+    var cluster = getHazelcastInstance().getCluster();
+    if (dataMembers == 0 && cluster.getLocalMember().isLiteMember()
+        && cluster.getMembers().stream().allMatch(Member::isLiteMember)) {
+      // a lite member that may never hold data (lab node --lite) in a cluster where nobody does: Vert.x's first write
+      // to the cluster's maps failed with Hazelcast's NoDataMemberInClusterException, as "unexpected error"
+      promise.fail(new ClusterSettings.HoldDataException("no member of cluster " + settings.name() + " holds data, "
+          + "and a lite member (--lite) never does: start a serve, or a node without --lite, first"));
+      return;
+    }
+    if (dataMembers == 0 || !cluster.getLocalMember().isLiteMember()) {
       promise.succeed();
       return;
     }

@@ -105,6 +105,17 @@ class JoinIT {
     }
   }
 
+  /** A --lite node never holds data: where nobody does, it says so in one line instead of Hazelcast's exception. */
+  @Test
+  void aLiteNodeWhereNobodyHoldsDataIsOneLine() throws Exception {
+    try (LabProcess node = lab("node --lite", elsewhere())) {
+      assertThat(node.awaitExit(CMD)).as(node.stderr()).isEqualTo(1);
+      assertThat(node.stderr()).isEqualTo("lab node: no member of cluster " + NAME + " holds data, and a lite member "
+          + "(--lite) never does: start a serve, or a node without --lite, first");
+      assertThat(node.stdoutLines()).noneMatch(l -> l.contains("node ready"));
+    }
+  }
+
   @Test
   void anotherClusterNameThereIsOneLineAndExit2() throws Exception {
     try (LabProcess node = lab("node", cluster("not-" + NAME, "--join", "127.0.0.1:" + PORT))) {
