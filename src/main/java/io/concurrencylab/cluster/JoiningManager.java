@@ -36,7 +36,10 @@ import org.slf4j.LoggerFactory;
  *   <li>a data member about to leave (a serve, a node that holds data) first asks members that stay to hold data
  *       when no data member, or too few, would stay ({@link #successors}): Hazelcast lets the last data members go
  *       at once, and the cluster's maps (Vert.x's subscriptions, the node registry) would end with them while lite
- *       members stay. The members it leaves with (one {@code lab cluster stop}) are told by {@link #stopping}.
+ *       members stay. The members it leaves with (one {@code lab cluster stop}) are told by {@link #stopping};
+ *   <li>a member there for a moment ({@code lab cluster status}, {@code lab squares --on-cluster}:
+ *       {@link ClusterSettings#joinBriefly}) joins as a lite member that holds data only when no member does, so that
+ *       its join and leave move no data; a {@code --lite} node where no member holds data fails its join in one line.
  * </ul>
  */
 final class JoiningManager extends HazelcastClusterManager {
