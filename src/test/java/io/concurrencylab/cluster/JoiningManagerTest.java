@@ -194,4 +194,22 @@ class JoiningManagerTest {
     assertThat(rounds).containsExactly(List.of(1));
     assertThat(asked).isEqualTo(new JoiningManager.Asked(1, 0, 0, 2, List.of("no answer within 9 ms")));
   }
+
+  /** Interrupted while waiting: the answers already there count, the others fail at once, one line each. */
+  @Test
+  void anInterruptedWaitKeepsTheAnswersThereAndFailsTheRest() {
+    Thread.currentThread().interrupt();
+    try {
+      var answers = JoiningManager.answers(List.of(new java.util.concurrent.CompletableFuture<Boolean>(),
+          java.util.concurrent.CompletableFuture.completedFuture(true),
+          new java.util.concurrent.CompletableFuture<Boolean>()), 60_000);
+      assertThat(answers.each()).containsExactly(JoiningManager.Answer.FAILED, JoiningManager.Answer.HOLDS,
+          JoiningManager.Answer.FAILED);
+      assertThat(answers.failed()).containsExactly("interrupted while waiting for its answer",
+          "interrupted while waiting for its answer");
+      assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept for the caller").isTrue();
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }
