@@ -228,6 +228,107 @@ class ClusterSettingsTest {
     }
   }
 
+  /**
+   * The master leaves while another member does not answer (frozen here; one that ended meanwhile, as a node of a
+   * lab cluster stop may, is the same to Hazelcast): the oldest member that stays claims mastership and, by
+   * Hazelcast's defaults, waits up to 5 s on each member that does not answer, 120 s in all, with nobody let in or
+   * out meanwhile. cluster.xml bounds the whole claim at 2 s, so the member list moves on well within
+   * squares.stopGraceMs (a lab cluster stop killed nodes that waited on such a list: README, lab cluster).
+   */
+  @Test
+  void aMasterThatLeavesWhileAMemberDoesNotAnswerFreezesTheMemberListBriefly() throws Exception {
+    write(bundled());
+    String name = "test-claim-" + ProcessHandle.current().pid();
+    ClusterSettings data = new ClusterSettings(name, "127.0.0.1", 6450, 5, false, "node");
+    HazelcastInstance master = Hazelcast.newHazelcastInstance(data.hazelcastConfig());
+    HazelcastInstance stays = null;
+    Process frozen = null;
+    try {
+      stays = Hazelcast.newHazelcastInstance(data.hazelcastConfig());
+      java.util.UUID masterUuid = master.getCluster().getLocalMember().getUuid();
+      java.util.concurrent.CompletableFuture<Void> three = new java.util.concurrent.CompletableFuture<>();
+      java.util.concurrent.CompletableFuture<java.util.Set<com.hazelcast.cluster.Member>> masterGone =
+          new java.util.concurrent.CompletableFuture<>();
+      stays.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+        @Override
+        public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+          if (event.getMembers().size() == 3) {
+            three.complete(null);
+          }
+        }
+
+        @Override
+        public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+          if (event.getMember().getUuid().equals(masterUuid)) {
+            masterGone.complete(event.getMembers());
+          }
+        }
+      });
+      frozen = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), "-Dlab.home=" + home, AMember.class.getName(), name)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      java.util.concurrent.CompletableFuture<String> ready = AMember.ready(frozen);
+      String frozenUuid = ready.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      three.get(60, java.util.concurrent.TimeUnit.SECONDS); // the member that stays knows it too
+      assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(frozen.pid())).start().waitFor()).isZero();
+
+      master.shutdown(); // a graceful leave, as a serve's
+      long left = System.nanoTime();
+      java.util.Set<com.hazelcast.cluster.Member> after = masterGone.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      long frozenFor = (System.nanoTime() - left) / 1_000_000;
+      System.out.println("the member list moved on " + frozenFor + " ms after the master left");
+
+      assertThat(frozenFor).as("ms the member list stayed frozen after the master left (Hazelcast's defaults: "
+          + "5 s and more)").isLessThan(4_500);
+      assertThat(after).as("the member that did not answer is left out of the new list, with the master")
+          .extracting(m -> m.getUuid().toString()).containsExactly(stays.getCluster().getLocalMember().getUuid()
+              .toString()).doesNotContain(frozenUuid);
+    } finally {
+      if (frozen != null) {
+        frozen.destroyForcibly().waitFor();
+      }
+      if (stays != null) {
+        stays.getLifecycleService().terminate();
+      }
+      master.getLifecycleService().terminate();
+    }
+  }
+
+  /** A lite member of the cluster named by its argument, in a process of its own; it ends with its stdin. */
+  static final class AMember {
+    public static void main(String[] args) throws Exception {
+      HazelcastInstance member = Hazelcast.newHazelcastInstance(
+          new ClusterSettings(args[0], "127.0.0.1", 6450, 5, true, "node").hazelcastConfig());
+      System.out.println("ready " + member.getCluster().getLocalMember().getUuid());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // until the test's end closes it (or the test's JVM goes)
+      }
+      member.getLifecycleService().terminate();
+    }
+
+    /** The member's uuid once it says it is ready; its standard output is read (and drained) meanwhile. */
+    static java.util.concurrent.CompletableFuture<String> ready(Process process) {
+      java.util.concurrent.CompletableFuture<String> ready = new java.util.concurrent.CompletableFuture<>();
+      Thread reader = new Thread(() -> {
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            if (line.startsWith("ready ")) {
+              ready.complete(line.substring("ready ".length()));
+            }
+          }
+          ready.completeExceptionally(new IllegalStateException("the member ended before it was ready"));
+        } catch (java.io.IOException e) {
+          ready.completeExceptionally(e);
+        }
+      }, "a-member-output");
+      reader.setDaemon(true);
+      reader.start();
+      return ready;
+    }
+  }
+
   @Test
   void joinAddressesAreAskedFirstThenThisHostsRange() throws Exception {
     write(bundled());
