@@ -209,12 +209,39 @@ class LauncherTest {
     assertThat(calls.get(calls.size() - 1)).endsWith(" cluster --help").doesNotContain("SharedArchiveFile");
   }
 
+  /**
+   * Archives fit the JVM build that dumped them (another one's, -Xshare:auto skips quietly): a JDK update (here the
+   * stand-in java's class image written anew) builds them again, once; the same JDK keeps them.
+   */
+  @Test
+  void archivesOfAnotherJdkAreBuiltAgain() throws Exception {
+    Path home = checkout();
+    Files.writeString(dir.resolve("release"), "");
+    statusRunsAndSays(home, null);
+    assertThat(trainings()).hasSize(1);
+    Process same = launch(home, "same", "cluster", "status");
+    assertThat(same.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(trainings()).as("the same JDK").hasSize(1);
+
+    Files.writeString(Files.createDirectories(dir.resolve("lib")).resolve("modules"), "a newer JDK's classes");
+    statusRunsAndSays(home, null);
+    assertThat(trainings()).as("after the JDK update").hasSize(2);
+    Process again = launch(home, "again", "cluster", "status");
+    assertThat(again.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(trainings()).hasSize(2);
+    assertThat(Files.readString(dir.resolve("again.err"))).isEmpty();
+    try (var run = Files.list(home.resolve("target/run"))) {
+      assertThat(run.map(p -> p.getFileName().toString())).anyMatch(n -> n.endsWith("-members.jsa"))
+          .anyMatch(n -> n.endsWith(".jsa.jdk"));
+    }
+  }
+
   /** {@code lab cluster status} ends well, its stderr the archive's building line then {@code said} (if any). */
   private void statusRunsAndSays(Path home, String said) throws Exception {
     Process lab = launch(home, "one", "cluster", "status");
     assertThat(lab.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(lab.exitValue()).isZero();
-    String building = "lab: building the class-data-sharing archive for nodes (once per build, about 20 s) ...";
+    String building = "lab: building the class-data-sharing archive for nodes (once per build and JDK, about 20 s) ...";
     assertThat(Files.readString(dir.resolve("one.err")).lines()).containsExactlyElementsOf(
         said == null ? List.of(building) : List.of(building, said));
   }
