@@ -186,7 +186,14 @@ final class NodeCommand implements Callable<Integer> {
       say("node stopping: it leaves the cluster, handing its data over (" + mustLeave.get() + ")");
     }
     long signedOut = signingOut.await();
-    long waited = awaitLiteMembersStoppedWithIt(hazelcast, stoppedWithIt) ? System.nanoTime() - signedOut : 0;
+    Waited wait = awaitLiteMembersStoppedWithIt(hazelcast, stoppedWithIt);
+    if (wait == Waited.NOBODY_STAYS) {
+      say("node stopped (signed out in " + (signedOut - stopStart) / 1_000_000 + " ms; every member that was to stay "
+          + "has ended meanwhile, nothing listens at its address: nobody keeps data, so it ends at once)");
+      System.out.flush();
+      ParentWatch.killSelf();
+    }
+    long waited = wait == Waited.NONE ? 0 : System.nanoTime() - signedOut;
     long leaveStart = System.nanoTime();
     Lifecycle.stopAndClose(vertx, Future::succeededFuture, Duration.ofSeconds(10));
     say("node stopped (signed out in " + (signedOut - stopStart) / 1_000_000 + " ms, " + (waited > 0 ? "waited "
@@ -233,19 +240,27 @@ final class NodeCommand implements Callable<Integer> {
     return m -> set.isPresent() && set.get().stopsToo(self, io.concurrencylab.cluster.Members.of(m));
   }
 
+  /** How {@link #awaitLiteMembersStoppedWithIt} ended. */
+  enum Waited { NONE, GONE, TIMED_OUT, NOBODY_STAYS }
+
   /**
    * A data member stopped together with lite members (one {@code lab cluster stop}, {@link StopSet}) hands its
    * partitions over once they have left: each change of the member list during the hand-over makes Hazelcast plan it
    * again. One data node and one lite node stopped together took 1.2 s so, the data node alone 0.33 s. At most 5 s.
+   * <p>Meanwhile the members it would hand over to may end too: a serve stopped as the stop begins is still listed
+   * while the member that takes over from it (the master) asks every member for its list, and waits up to 5 s for
+   * the answer of a lite node that ended at once meanwhile, with the list kept as it was, so no departure is seen (a
+   * stop then killed its data nodes). So it also looks, every 100 ms, whether anything still listens at the address of
+   * each member that was to stay ({@link #ended}): when none does, nobody is left to hand over to.
    *
-   * @return whether there were any to wait for
+   * @return {@code NONE} when there were none to wait for
    */
-  private static boolean awaitLiteMembersStoppedWithIt(com.hazelcast.cluster.Cluster cluster,
+  private static Waited awaitLiteMembersStoppedWithIt(com.hazelcast.cluster.Cluster cluster,
       java.util.function.Predicate<com.hazelcast.cluster.Member> stoppedWithIt) {
     java.util.function.BooleanSupplier anyLeft = () -> cluster.getMembers().stream()
         .anyMatch(m -> m.isLiteMember() && stoppedWithIt.test(m));
     if (!anyLeft.getAsBoolean()) {
-      return false;
+      return Waited.NONE;
     }
     java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
     Runnable check = () -> {
@@ -262,17 +277,50 @@ final class NodeCommand implements Callable<Integer> {
         check.run();
       }
     });
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
     try {
       check.run();
-      gone.get(5, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
-      say("node stopping: lite members stopped with it are still members after 5 s; handing its data over now");
+      while (true) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          say("node stopping: lite members stopped with it are still members after 5 s; handing its data over now");
+          return Waited.TIMED_OUT;
+        }
+        try {
+          gone.get(Math.min(left, 100_000_000L), java.util.concurrent.TimeUnit.NANOSECONDS);
+          return Waited.GONE;
+        } catch (java.util.concurrent.TimeoutException stillThere) {
+          var staying = cluster.getMembers().stream().filter(m -> !m.localMember() && !stoppedWithIt.test(m))
+              .toList();
+          if (!staying.isEmpty() && staying.stream().allMatch(NodeCommand::ended)) {
+            return Waited.NOBODY_STAYS;
+          }
+        }
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      return Waited.GONE; // (never: the future only completes)
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return Waited.TIMED_OUT;
     } finally {
       cluster.removeMembershipListener(listener);
     }
-    return true;
+  }
+
+  /**
+   * Whether a connection to {@code member}'s address is refused: nothing listens there, its process has ended. A
+   * member only slow or cut off (no answer within 200 ms, no route) is not taken for ended, nor one whose address
+   * answers (Hazelcast drops such a connection without a word when no handshake follows).
+   */
+  static boolean ended(com.hazelcast.cluster.Member member) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(member.getSocketAddress(), 200);
+      return false;
+    } catch (java.net.ConnectException refused) {
+      return true;
+    } catch (java.io.IOException | RuntimeException unknown) {
+      return false;
+    }
   }
 
   /** Whether the stop that wrote {@code set}, still running, stops every member of this node's cluster with it. */

@@ -367,6 +367,89 @@ class ClusterIT {
     }
   }
 
+  /**
+   * The member that was to keep the data ends as a stop begins (a lab node here, the cluster's master; a serve
+   * stopped then is the same). The member that takes over from it waits up to 5 s for the answer of a member that does
+   * not give one (frozen here, right after the master left; a lite node of the stop that ended at once is the same),
+   * keeping the member list as it was meanwhile. The stop's data nodes, which would hand their data over to the
+   * member still listed, see that nothing listens at its address any more and end at once: they used to wait for
+   * that list, and the stop killed them after squares.stopGraceMs. The frozen node is killed, as any node that does
+   * not stop.
+   */
+  @Test
+  void aMemberThatWasToKeepTheDataEndingAsTheStopBeginsIsNotWaitedFor() throws Exception {
+    String name = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    String[] cluster = {"--set", "cluster.name=" + name, "--set", "cluster.port=6301", "--set", "cluster.portCount=6",
+        "--set", "cluster.runDir=" + runDir, "--set", "squares.stopGraceMs=3000"};
+    List<ProcessHandle> started = new ArrayList<>();
+    ProcessHandle frozen = null;
+    try (LabProcess master = LabProcess.start(Stream.concat(Stream.of("node"), Stream.of(cluster))
+        .toArray(String[]::new))) {
+      master.awaitLine(java.util.regex.Pattern.compile("node ready: .* holding data"), CMD);
+      started.add(master.handle());
+      try (LabProcess start = LabProcess.start(args("cluster", "start", "3", cluster))) {
+        assertThat(start.awaitExit(CMD)).as(start.stderr()).isZero();
+      }
+      java.util.Map<Long, Integer> recorded = new java.util.HashMap<>();
+      for (ClusterRun.Recorded r : new ClusterRun(runDir).recorded()) {
+        started.add(ProcessHandle.of(r.pid()).orElseThrow());
+        recorded.put(r.pid(), r.index());
+      }
+      // who holds data, oldest first: the master, one node (cluster.dataMembers is 2), then two lite nodes, the older
+      // of which the master asks to hold data when it leaves. The younger stays lite: it is the one frozen
+      List<com.hazelcast.cluster.Member> members;
+      ClusterSettings.Clustered observer = new ClusterSettings(name, "127.0.0.1", 6301, 6, true, "observer")
+          .join(new VertxOptions()).await();
+      try {
+        members = List.copyOf(observer.manager().getHazelcastInstance().getCluster().getMembers());
+      } finally {
+        observer.vertx().close().await();
+      }
+      List<com.hazelcast.cluster.Member> nodes = members.stream()
+          .filter(m -> recorded.containsKey(Members.pid(m))).toList();
+      assertThat(nodes).as("the three nodes: %s", members).hasSize(3);
+      assertThat(nodes).filteredOn(m -> !m.isLiteMember()).as("one holds data").hasSize(1);
+      com.hazelcast.cluster.Member youngestLite = nodes.stream().filter(com.hazelcast.cluster.Member::isLiteMember)
+          .reduce((a, b) -> b).orElseThrow();
+      frozen = ProcessHandle.of(Members.pid(youngestLite)).orElseThrow();
+      int frozenIndex = recorded.get(frozen.pid());
+
+      master.terminate(); // it leaves gracefully, handing its data to the nodes
+      assertThat(master.awaitExit(CMD)).as(master.stderr()).isZero();
+      // at once: the oldest node claims mastership only once it has missed the master ~0.3 s, then asks this one too
+      assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(frozen.pid())).start().waitFor()).isZero();
+      try (LabProcess stop = LabProcess.start(args("cluster", "stop", cluster))) {
+        assertThat(stop.awaitExit(CMD)).as(stop.stderr()).isZero();
+        List<String> lines = stop.stdoutLines();
+        for (var e : recorded.entrySet()) {
+          assertThat(lines).as("the nodes that were not frozen stop").contains(e.getKey() == frozen.pid()
+              ? "killed node " + e.getValue() + " (pid " + e.getKey() + "): it did not stop within 3000 ms"
+              : "stopped node " + e.getValue() + " (pid " + e.getKey() + ")");
+        }
+      }
+      assertThat(started).noneMatch(NodeProcesses::running);
+      String dataNodes = "";
+      String logs = "";
+      for (int i = 1; i <= 3; i++) {
+        String log = Files.readString(runDir.resolve("node-" + i + ".log"));
+        logs += "node-" + i + ".log:\n" + log;
+        assertThat(log).doesNotContain("ERROR").doesNotContain("Exception");
+        if (i != frozenIndex && log.contains("handing its data over")) {
+          dataNodes += log;
+        }
+      }
+      assertThat(dataNodes).as("the data nodes (the older lite node promoted when the master left); master:%n%s%n%s",
+          String.join("\n", master.stdoutLines()), logs)
+          .contains("every member that was to stay has ended meanwhile, nothing listens at its address: nobody "
+              + "keeps data, so it ends at once");
+    } finally {
+      if (frozen != null) {
+        new ProcessBuilder("kill", "-CONT", Long.toString(frozen.pid())).start().waitFor();
+      }
+      Processes.stopAll(started);
+    }
+  }
+
   /** Ctrl-C or SIGTERM while the nodes start: the ones it launched are stopped and their PID files removed. */
   @Test
   void aSignalWhileStartingStopsTheNodesItLaunched() throws Exception {
