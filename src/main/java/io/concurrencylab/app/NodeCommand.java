@@ -251,7 +251,8 @@ final class NodeCommand implements Callable<Integer> {
    * while the member that takes over from it (the master) asks every member for its list, and waits up to 5 s for
    * the answer of a lite node that ended at once meanwhile, with the list kept as it was, so no departure is seen (a
    * stop then killed its data nodes). So it also looks, every 100 ms, whether anything still listens at the address of
-   * each member that was to stay ({@link #ended}): when none does, nobody is left to hand over to.
+   * each member that was to stay ({@link io.concurrencylab.cluster.Members#ended}): when none does, nobody is left to
+   * hand over to.
    *
    * @return {@code NONE} when there were none to wait for
    */
@@ -292,7 +293,7 @@ final class NodeCommand implements Callable<Integer> {
         } catch (java.util.concurrent.TimeoutException stillThere) {
           var staying = cluster.getMembers().stream().filter(m -> !m.localMember() && !stoppedWithIt.test(m))
               .toList();
-          if (!staying.isEmpty() && staying.stream().allMatch(NodeCommand::ended)) {
+          if (!staying.isEmpty() && staying.stream().allMatch(io.concurrencylab.cluster.Members::ended)) {
             return Waited.NOBODY_STAYS;
           }
         }
@@ -304,22 +305,6 @@ final class NodeCommand implements Callable<Integer> {
       return Waited.TIMED_OUT;
     } finally {
       cluster.removeMembershipListener(listener);
-    }
-  }
-
-  /**
-   * Whether a connection to {@code member}'s address is refused: nothing listens there, its process has ended. A
-   * member only slow or cut off (no answer within 200 ms, no route) is not taken for ended, nor one whose address
-   * answers (Hazelcast drops such a connection without a word when no handshake follows).
-   */
-  static boolean ended(com.hazelcast.cluster.Member member) {
-    try (java.net.Socket socket = new java.net.Socket()) {
-      socket.connect(member.getSocketAddress(), 200);
-      return false;
-    } catch (java.net.ConnectException refused) {
-      return true;
-    } catch (java.io.IOException | RuntimeException unknown) {
-      return false;
     }
   }
 

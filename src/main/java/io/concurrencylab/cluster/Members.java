@@ -38,6 +38,29 @@ public final class Members {
     };
   }
 
+  /**
+   * Whether a connection to {@code member}'s address is refused: nothing listens there, its process has ended, while
+   * Hazelcast may list it a while longer (a member that left or ended is removed by the master, and a new master first
+   * asks every member for its list). A member only slow or cut off (no answer within 200 ms, no route) is not taken
+   * for ended, nor one whose address answers (Hazelcast drops such a connection without a word when no handshake
+   * follows).
+   */
+  public static boolean ended(Member member) {
+    return ended(member.getSocketAddress());
+  }
+
+  /** Whether a connection to {@code address} is refused ({@link #ended(Member)}). */
+  static boolean ended(java.net.InetSocketAddress address) {
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(address, 200);
+      return false;
+    } catch (java.net.ConnectException refused) {
+      return true;
+    } catch (java.io.IOException | RuntimeException unknown) {
+      return false;
+    }
+  }
+
   /** The process id a member gave when it joined, or -1. */
   public static long pid(Member member) {
     return number(member.getAttribute(ClusterSettings.PID));
