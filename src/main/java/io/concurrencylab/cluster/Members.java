@@ -39,23 +39,28 @@ public final class Members {
   }
 
   /**
-   * Whether a connection to {@code member}'s address is refused: nothing listens there, its process has ended, while
-   * Hazelcast may list it a while longer (a member that left or ended is removed by the master, and a new master first
-   * asks every member for its list). A member only slow or cut off (no answer within 200 ms, no route) is not taken
-   * for ended, nor one whose address answers (Hazelcast drops such a connection without a word when no handshake
-   * follows).
+   * Whether {@code member} has ended though Hazelcast may list it a while longer (a member that left or ended is
+   * removed by the master, and a new master first asks every member for its list): its address is one of this
+   * machine's, and a connection there is refused, so nothing listens there. A member elsewhere is never taken for
+   * ended (a firewall's reject, or an address translated on the way, look the same from here), nor one only slow (no
+   * answer within 200 ms), nor one whose address answers (Hazelcast drops such a connection without a word when no
+   * handshake follows).
    */
   public static boolean ended(Member member) {
     return ended(member.getSocketAddress());
   }
 
-  /** Whether a connection to {@code address} is refused ({@link #ended(Member)}). */
+  /** Whether {@code address} is this machine's and refuses connections ({@link #ended(Member)}). */
   static boolean ended(java.net.InetSocketAddress address) {
     try (java.net.Socket socket = new java.net.Socket()) {
+      if (address.isUnresolved() || !(address.getAddress().isLoopbackAddress()
+          || java.net.NetworkInterface.getByInetAddress(address.getAddress()) != null)) {
+        return false;
+      }
       socket.connect(address, 200);
       return false;
-    } catch (java.net.ConnectException refused) {
-      return true;
+    } catch (java.net.ConnectException e) { // a refusal, not a timeout (that is a SocketTimeoutException)
+      return e.getMessage() != null && e.getMessage().contains("refused");
     } catch (java.io.IOException | RuntimeException unknown) {
       return false;
     }
