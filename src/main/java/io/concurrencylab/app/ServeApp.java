@@ -42,7 +42,8 @@ public final class ServeApp {
       io.concurrencylab.config.AccessToken token) {
     WebVerticle web = new WebVerticle(config).withAccessToken(token);
     if (manager != null) {
-      web.withHealthCheck("cluster", 2_000, io.vertx.spi.cluster.hazelcast.ClusterHealthCheck.createProcedure(vertx));
+      web.withHealthCheck("cluster", 2_000, new io.concurrencylab.cluster.ClusterSafety(vertx,
+          manager.getHazelcastInstance().getPartitionService()).procedure());
     }
     BridgeVerticle bridge = new BridgeVerticle(config).withAccessToken(token);
     return list(vertx, config, manager)

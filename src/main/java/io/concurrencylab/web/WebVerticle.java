@@ -51,7 +51,7 @@ public final class WebVerticle extends VerticleBase {
   }
 
   /**
-   * Adds a procedure to {@code /health}, e.g. {@code ClusterHealthCheck.createProcedure(vertx)}; call before
+   * Adds a procedure to {@code /health}, e.g. {@code cluster.ClusterSafety#procedure()}; call before
    * deploying. The procedure completes its promise with {@code Status.OK()} or {@code Status.KO(...)}.
    */
   public WebVerticle withHealthCheck(String name, long timeoutMs, Handler<Promise<Status>> procedure) {
