@@ -16,13 +16,18 @@ import java.util.concurrent.atomic.AtomicReference;
  * timed out (a 500, as for a failed procedure), and the answer, arriving later, completed the promise a second time
  * ("Promise already completed", an ERROR in the serve's log). Here the answer is given within {@link #ANSWER_MS}
  * either way. A question Hazelcast has not answered yet is shared by the checks that come meanwhile; once it is older
- * than that, a new one is asked (one that asks about a member that has just gone can take ~10 s, while the next
+ * than {@link #YOUNG_MS}, a new one is asked (one that asks about a member that has just gone can take ~10 s, while the next
  * answers at once), up to {@link #MAX_ASKING} at a time, so a client calling {@code /health} in a loop ties up a few
  * worker threads, not one per call.
  */
 public final class ClusterSafety {
   /** Within the health check's own 2 s. */
   static final long ANSWER_MS = 1_500;
+  /**
+   * A question younger than this is shared; an older one is likely stuck (Hazelcast answers in ms when it can). Well
+   * under {@link #ANSWER_MS}: a check that comes as the one before it gave up asks anew.
+   */
+  static final long YOUNG_MS = ANSWER_MS / 2;
   /** Questions Hazelcast has not answered yet, at most: each holds a worker thread. */
   static final int MAX_ASKING = 4;
 
@@ -57,7 +62,7 @@ public final class ClusterSafety {
   private Future<Boolean> ask() {
     Asked last = newest.get();
     if (last != null && !last.answer().isComplete() && (asking.get() >= MAX_ASKING
-        || System.nanoTime() - last.sinceNanos() < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(ANSWER_MS))) {
+        || System.nanoTime() - last.sinceNanos() < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(YOUNG_MS))) {
       return last.answer();
     }
     asking.incrementAndGet();
