@@ -71,6 +71,7 @@ final class ClusterCommand implements Runnable {
       List<String> args = new ArrayList<>(cluster.nodeArgs(host, config.clusterDataMembers()));
       args.addAll(List.of(NodeCommand.STOP_SET_OPTION, run.stopSet().toString())); // how stop tells them who goes too
       int first = run.nextIndex();
+      run.removeOldLogs(first); // an earlier, larger start's, which these would not overwrite
       List<NodeProcesses.Node> nodes = new ArrayList<>();
       // Ctrl-C or SIGTERM before every node is ready: the nodes started so far are stopped, not left running
       Lifecycle lifecycle = new Lifecycle();

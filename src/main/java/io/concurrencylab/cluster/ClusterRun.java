@@ -50,6 +50,33 @@ public final class ClusterRun {
         .mapToInt(Integer::intValue).max().orElse(0) + 1;
   }
 
+  /**
+   * Removes the logs of nodes numbered {@code first} or more that no PID file records any more: those of an earlier,
+   * larger start, which its next start does not overwrite and whose names a reader would take for this one's. Logs of
+   * recorded nodes, and of anything else in the folder, stay. Best effort: a log it cannot remove is left.
+   */
+  public void removeOldLogs(int first) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        var log = LOG_FILE.matcher(file.getFileName().toString());
+        if (log.matches() && Integer.parseInt(log.group(1)) >= first
+            && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) // (a folder by that name: not ours)
+            && !Files.exists(pidFile(Integer.parseInt(log.group(1))), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          try {
+            Files.deleteIfExists(file);
+          } catch (IOException leftAsItIs) {
+            // best effort
+          }
+        }
+      }
+    }
+  }
+
+  private static final Pattern LOG_FILE = Pattern.compile("node-(\\d{1,9})\\.log");
+
   public void record(int index, long pid) throws IOException {
     Files.createDirectories(dir);
     Path tmp = dir.resolve("node-" + index + ".pid.tmp");

@@ -13,6 +13,28 @@ class ClusterRunTest {
   @TempDir
   Path dir;
 
+  /** An earlier, larger start's logs go when a start numbers its nodes from where they are; recorded ones stay. */
+  @Test
+  void aStartRemovesTheLogsOfNodesNoLongerRecordedFromItsFirstNumberOn() throws Exception {
+    ClusterRun run = new ClusterRun(dir);
+    run.record(1, 4242);
+    for (int i = 1; i <= 5; i++) {
+      Files.writeString(run.log(i), "node " + i + "\n");
+    }
+    Files.writeString(dir.resolve("node-x.log"), "not a node's\n");
+    Files.createDirectory(dir.resolve("node-7.log"));
+
+    run.removeOldLogs(2);
+
+    assertThat(run.log(1)).as("recorded").exists();
+    for (int i = 2; i <= 5; i++) {
+      assertThat(run.log(i)).doesNotExist();
+    }
+    assertThat(dir.resolve("node-x.log")).exists();
+    assertThat(dir.resolve("node-7.log")).as("a folder: left").isDirectory();
+    new ClusterRun(dir.resolve("none")).removeOldLogs(1); // no folder yet: nothing to do
+  }
+
   @Test
   void damagedPidFilesAreListedApartAndTheOthersStillRead() throws Exception {
     ClusterRun run = new ClusterRun(dir);
