@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * timed out (a 500, as for a failed procedure), and the answer, arriving later, completed the promise a second time
  * ("Promise already completed", an ERROR in the serve's log). Here the answer is given within {@link #ANSWER_MS}
  * either way. A question Hazelcast has not answered yet is shared by the checks that come meanwhile; once it is older
- * than {@link #YOUNG_MS}, a new one is asked (one that asks about a member that has just gone can take ~10 s, while the next
+ * than {@link #YOUNG_MS}, a new one is asked (one asked just as a member went took over 2 s by hand, while the next
  * answers at once), up to {@link #MAX_ASKING} at a time, so a client calling {@code /health} in a loop ties up a few
  * worker threads, not one per call.
  */
