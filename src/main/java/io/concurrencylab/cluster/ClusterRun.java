@@ -62,9 +62,9 @@ public final class ClusterRun {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path file : (Iterable<Path>) files::iterator) {
         var log = LOG_FILE.matcher(file.getFileName().toString());
-        if (log.matches() && Integer.parseInt(log.group(1)) >= first
-            && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) // (a folder by that name: not ours)
-            && !Files.exists(pidFile(Integer.parseInt(log.group(1))), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        int index = log.matches() ? Integer.parseInt(log.group(1)) : -1;
+        if (index >= first && Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS) // (not a folder)
+            && !Files.exists(pidFile(index), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
           try {
             Files.deleteIfExists(file);
           } catch (IOException leftAsItIs) {

@@ -58,11 +58,14 @@ public final class ClusterSafety {
     };
   }
 
-  /** Hazelcast's answer: to the newest question when it is still young or too many are out, else to a new one. */
+  /**
+   * Hazelcast's answer: to the newest question while it is young, or whatever it is when {@link #MAX_ASKING} are out
+   * (never a fifth worker thread held), else to a new one.
+   */
   private Future<Boolean> ask() {
     Asked last = newest.get();
-    if (last != null && !last.answer().isComplete() && (asking.get() >= MAX_ASKING
-        || System.nanoTime() - last.sinceNanos() < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(YOUNG_MS))) {
+    if (last != null && (asking.get() >= MAX_ASKING || !last.answer().isComplete()
+        && System.nanoTime() - last.sinceNanos() < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(YOUNG_MS))) {
       return last.answer();
     }
     asking.incrementAndGet();
