@@ -10,9 +10,10 @@ import io.concurrencylab.bus.ReplicaMessages.Replicate;
 /**
  * The rules one serve follows as a replica of the cluster's list; no messaging here, so they can be tested alone.
  * <ul>
- *   <li>It promises each epoch at most once and never goes back: a {@link Prepare} for an epoch above its promise
- *       is promised, anything else refused, and so is any while the owner it follows is alive. A new owner needs
- *       the promise of a majority of the voters.</li>
+ *   <li>It promises each epoch at most once, to one candidate, and never goes back: a {@link Prepare} for an epoch
+ *       above its promise is promised (and the same one from the same candidate again), anything else refused, and
+ *       so is any while the owner it follows is alive. A new owner needs the promise of a majority of the
+ *       voters.</li>
  *   <li>It applies operations only from the owner of the epoch it promised, and only in order, on top of a state
  *       of that same epoch. An owner from an older epoch (one that was frozen while another took over) is refused,
  *       and so can never gather the majority it needs to acknowledge anything: that is the fence.</li>
@@ -23,6 +24,12 @@ import io.concurrencylab.bus.ReplicaMessages.Replicate;
 final class Replica {
   private final int capacity;
   private long promised;
+  /**
+   * The candidate the last {@link Prepare} was promised to, and that epoch: asked again for the same epoch, the same
+   * candidate gets the same promise (its first answer timed out), so that it need not wait and try a higher one.
+   */
+  private String promisedTo;
+  private long promisedByPrepare;
   private long accepted;
   /** The highest epoch this replica knows of: its own promise, or one another replica made. */
   private long seen;
@@ -37,9 +44,13 @@ final class Replica {
    *     the candidate is refused, so a serve that was frozen and wakes up cannot depose a working owner
    */
   Accepted prepare(Prepare prepare, boolean ownerAlive) {
-    boolean granted = prepare.epoch() > promised && !ownerAlive;
+    boolean again = prepare.epoch() == promised && promised == promisedByPrepare && accepted < promised
+        && prepare.candidate().equals(promisedTo); // its answer was late or lost: the same promise, given again
+    boolean granted = (prepare.epoch() > promised || again) && !ownerAlive;
     if (granted) {
       promised = prepare.epoch();
+      promisedByPrepare = promised;
+      promisedTo = prepare.candidate();
     }
     return new Accepted(granted, promised, accepted, seq(), null);
   }
@@ -53,6 +64,7 @@ final class Replica {
   void withdraw(long epoch, long before) {
     if (promised == epoch && accepted < epoch) {
       promised = before;
+      promisedTo = null;
     }
   }
 

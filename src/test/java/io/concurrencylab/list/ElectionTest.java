@@ -75,6 +75,33 @@ class ElectionTest {
     assertThat(b.promised()).as("b promised the new epoch").isEqualTo(1);
   }
 
+  /**
+   * A voter busy as the owner dies (seen in MultiHostIT: a serve handling the member's removal) answers the first
+   * prepare after the candidate gave up on it. The candidate tries again with the same epoch, which that voter has
+   * promised it meanwhile: the same promise again, so the second try wins. (Refused, the candidate needed a third
+   * try, a second or more later, and the next voter in line took over before it.)
+   */
+  @Test
+  void aPromiseWhoseAnswerCameTooLateIsGivenAgainToTheSameCandidate() {
+    Replica b = new Replica(100);
+    java.util.concurrent.atomic.AtomicBoolean slow = new java.util.concurrent.atomic.AtomicBoolean(true);
+    vertx.eventBus().<JsonObject>consumer(Addresses.listReplica("b"), m -> {
+      ReplicaMessages.Accepted answer = b.prepare(Prepare.fromJson(m.body()), false);
+      if (slow.getAndSet(false)) {
+        vertx.setTimer(700, t -> m.reply(answer.toJson())); // after the candidate's 500 ms
+      } else {
+        m.reply(answer.toJson());
+      }
+    }).completion().await();
+    Replica a = new Replica(100);
+    Set<String> voters = Set.of("a", "b", "c");
+    assertThatThrownBy(() -> elect(a, voters, List.of("a", "b")).await()).hasMessageContaining("no majority");
+    assertThat(b.promised()).as("b promised epoch 1; a did not hear it").isEqualTo(1);
+    assertThat(a.promised()).as("a took its own promise back").isZero();
+    Election.Won won = elect(a, voters, List.of("a", "b")).await();
+    assertThat(won.epoch()).as("the same epoch, promised again").isEqualTo(1);
+  }
+
   @Test
   void aServeAloneInANewListIsItsMajority() {
     Replica a = new Replica(100);

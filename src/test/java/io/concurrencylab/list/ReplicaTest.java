@@ -38,6 +38,23 @@ class ReplicaTest {
   }
 
   @Test
+  void promisesTheSameEpochAgainOnlyToTheSameCandidate() {
+    Replica replica = new Replica(100);
+    assertThat(replica.prepare(new Prepare(3, "a"), false).promised()).isTrue();
+    assertThat(replica.prepare(new Prepare(3, "a"), false).promised())
+        .as("asked again by the candidate it promised (its answer was late): the same promise").isTrue();
+    assertThat(replica.prepare(new Prepare(3, "b"), false).promised()).as("another candidate").isFalse();
+    assertThat(replica.prepare(new Prepare(3, "a"), true).promised()).as("not while its owner is alive").isFalse();
+    assertThat(replica.prepare(new Prepare(4, "b"), false).promised()).isTrue();
+    assertThat(replica.prepare(new Prepare(3, "a"), false).promised()).as("not once a higher one is promised")
+        .isFalse();
+    assertThat(replica.prepare(new Prepare(4, "a"), false).promised()).as("nor that one to another").isFalse();
+    // an epoch that came from an owner's round, not from a promise, is not given again to anyone
+    Replica following = installed(5, state(1));
+    assertThat(following.prepare(new Prepare(5, "owner"), false).promised()).isFalse();
+  }
+
+  @Test
   void refusesACandidateWhileItsOwnerIsAlive() {
     Replica replica = new Replica(100);
     assertThat(replica.prepare(new Prepare(9, "woken-old-owner"), true).promised()).isFalse();
