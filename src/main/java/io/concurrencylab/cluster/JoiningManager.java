@@ -3,6 +3,8 @@ package io.concurrencylab.cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.config.Config;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import io.vertx.core.Completable;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -161,6 +163,13 @@ final class JoiningManager extends HazelcastClusterManager {
     if (stopping) { // ClusterSettings.Clustered#stopping
       return;
     }
+    if (isActive() && getHazelcastInstance().getCluster().getMembers().contains(event.getMember())) {
+      // told late: this member merged back meanwhile (see stateChanged), and that member is in the cluster again.
+      // Vert.x would remove its registrations and node info from the whole cluster
+      log.info("{} left while the cluster was split, and is a member again: nothing to clean up after it",
+          event.getMember().getAddress());
+      return;
+    }
     if (dataMembers > 0 && isActive()) {
       try {
         holdDataIfNeeded(event.getMember().getAddress() + " left");
@@ -169,6 +178,61 @@ final class JoiningManager extends HazelcastClusterManager {
       }
     }
     super.memberRemoved(event);
+  }
+
+  /**
+   * Hazelcast's lifecycle news, which Vert.x acts on only once a merge is done ({@code MERGED}): only that one takes
+   * this manager's lock (Vert.x's {@code stateChanged} is {@code synchronized}).
+   *
+   * <p>Hazelcast tells {@code MERGING} on the thread that then merges, before anything else. Should that wait for
+   * the lock, held by a {@link #memberRemoved} still cleaning up after the other side's members (its map operations
+   * cannot finish once the merge has frozen the cluster's partitions), the merge never starts. Seen in MultiHostIT
+   * (a thread dump: {@code ClusterMergeTask} waiting for the lock, Vert.x's {@code removeAllForNodes} holding it):
+   * node 3, the last member of its side, said it was merging, then stayed a cluster of its own for good.
+   *
+   * <p>Now the merge goes on, and that clean-up's last operations land in the merged cluster, where the member they
+   * clean up after is alive: they remove some of its registrations (and its node info) for every member. So once
+   * merged, this member asks every member to run Vert.x's own after-merge check ({@link AfterMerge}), which puts
+   * each one's registrations and node info back; Hazelcast tells the members of the larger side nothing.
+   */
+  @Override
+  public void stateChanged(LifecycleEvent event) {
+    if (event.getState() != LifecycleState.MERGED) {
+      return;
+    }
+    super.stateChanged(event); // under the lock: after any clean-up still running
+    if (isActive()) {
+      try {
+        getHazelcastInstance().getExecutorService(EXECUTOR).executeOnAllMembers(new AfterMerge());
+      } catch (RuntimeException e) {
+        log.warn("merged: could not ask the members to check their event-bus registrations: {}", e.toString());
+      }
+    }
+  }
+
+  /** Vert.x's after-merge check on this member: its node info and its registrations put back in the cluster. */
+  private void afterMerge() {
+    if (isActive() && !stopping) {
+      super.stateChanged(new LifecycleEvent(LifecycleState.MERGED));
+    }
+  }
+
+  /** Runs on every member once one has merged: {@link #afterMerge}. */
+  static final class AfterMerge implements Runnable, java.io.Serializable, com.hazelcast.core.HazelcastInstanceAware {
+    private static final long serialVersionUID = 1L;
+    private transient com.hazelcast.core.HazelcastInstance hazelcast;
+
+    @Override
+    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hazelcast) {
+      this.hazelcast = hazelcast;
+    }
+
+    @Override
+    public void run() {
+      if (hazelcast.getUserContext().get(USER_CONTEXT) instanceof JoiningManager manager) {
+        manager.afterMerge();
+      }
+    }
   }
 
   /**

@@ -212,4 +212,37 @@ class JoiningManagerTest {
       Thread.interrupted();
     }
   }
+
+  /**
+   * Hazelcast tells {@code MERGING} on the thread that then merges: it must not wait for the manager's lock, which a
+   * member-removed clean-up can hold for as long as its map operations wait (the merge froze the partitions they
+   * need). It did (Vert.x's {@code stateChanged} is synchronized), and a node of MultiHostIT never merged back.
+   */
+  @Test
+  void hazelcastsMergingNewsDoesNotWaitForTheManagersLock() throws Exception {
+    JoiningManager manager = new JoiningManager(new com.hazelcast.config.Config(), null,
+        new io.vertx.core.eventbus.EventBusOptions(), 0);
+    java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread holder = new Thread(() -> {
+      synchronized (manager) { // as memberRemoved does, through Vert.x's clean-up
+        held.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    });
+    holder.start();
+    held.await();
+    try {
+      java.util.concurrent.CompletableFuture.runAsync(() -> manager.stateChanged(
+          new com.hazelcast.core.LifecycleEvent(com.hazelcast.core.LifecycleEvent.LifecycleState.MERGING)))
+          .get(10, java.util.concurrent.TimeUnit.SECONDS); // before: waited for the lock
+    } finally {
+      release.countDown();
+      holder.join();
+    }
+  }
 }
