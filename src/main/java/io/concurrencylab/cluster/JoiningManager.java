@@ -218,7 +218,20 @@ final class JoiningManager extends HazelcastClusterManager {
   }
 
   /** Runs on every member once one has merged: {@link #afterMerge}. */
-  static final class AfterMerge implements Runnable, java.io.Serializable, com.hazelcast.core.HazelcastInstanceAware {
+  static final class AfterMerge extends OnMember implements Runnable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public void run() {
+      JoiningManager manager = manager();
+      if (manager != null) {
+        manager.afterMerge();
+      }
+    }
+  }
+
+  /** A task sent to other members (Hazelcast's executor), run on the manager of the member it reaches. */
+  abstract static class OnMember implements java.io.Serializable, com.hazelcast.core.HazelcastInstanceAware {
     private static final long serialVersionUID = 1L;
     private transient com.hazelcast.core.HazelcastInstance hazelcast;
 
@@ -227,11 +240,9 @@ final class JoiningManager extends HazelcastClusterManager {
       this.hazelcast = hazelcast;
     }
 
-    @Override
-    public void run() {
-      if (hazelcast.getUserContext().get(USER_CONTEXT) instanceof JoiningManager manager) {
-        manager.afterMerge();
-      }
+    /** That member's manager; null when it has none (it is not a member of the app's cluster). */
+    JoiningManager manager() {
+      return hazelcast.getUserContext().get(USER_CONTEXT) instanceof JoiningManager manager ? manager : null;
     }
   }
 
@@ -537,20 +548,13 @@ final class JoiningManager extends HazelcastClusterManager {
   }
 
   /** Runs on the member it is sent to: {@link #holdDataWhenAsked}. */
-  static final class HoldData implements java.util.concurrent.Callable<Boolean>, java.io.Serializable,
-      com.hazelcast.core.HazelcastInstanceAware {
+  static final class HoldData extends OnMember implements java.util.concurrent.Callable<Boolean> {
     private static final long serialVersionUID = 1L;
-    private transient com.hazelcast.core.HazelcastInstance hazelcast;
-
-    @Override
-    public void setHazelcastInstance(com.hazelcast.core.HazelcastInstance hazelcast) {
-      this.hazelcast = hazelcast;
-    }
 
     @Override
     public Boolean call() {
-      return hazelcast.getUserContext().get(USER_CONTEXT) instanceof JoiningManager manager
-          && manager.holdDataWhenAsked();
+      JoiningManager manager = manager();
+      return manager != null && manager.holdDataWhenAsked();
     }
   }
 
