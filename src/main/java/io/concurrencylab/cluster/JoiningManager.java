@@ -192,18 +192,20 @@ final class JoiningManager extends HazelcastClusterManager {
    *
    * <p>Now the merge goes on, and that clean-up's last operations land in the merged cluster, where the member they
    * clean up after is alive: they remove some of its registrations (and its node info) for every member. So once
-   * merged, this member asks every member to run Vert.x's own after-merge check ({@link AfterMerge}), which puts
-   * each one's registrations and node info back; Hazelcast tells the members of the larger side nothing.
+   * merged, this member runs Vert.x's own after-merge check and asks every other member to run it too
+   * ({@link AfterMerge}), which puts each one's registrations and node info back; Hazelcast tells the members of the
+   * larger side nothing.
    */
   @Override
   public void stateChanged(LifecycleEvent event) {
     if (event.getState() != LifecycleState.MERGED) {
       return;
     }
-    super.stateChanged(event); // under the lock: after any clean-up still running
+    super.stateChanged(event); // under the lock: after any clean-up still running; this member's check
     if (isActive()) {
-      try {
-        getHazelcastInstance().getExecutorService(EXECUTOR).executeOnAllMembers(new AfterMerge());
+      try { // and the others'
+        getHazelcastInstance().getExecutorService(EXECUTOR).executeOnMembers(new AfterMerge(),
+            com.hazelcast.cluster.memberselector.MemberSelectors.NON_LOCAL_MEMBER_SELECTOR);
       } catch (RuntimeException e) {
         log.warn("merged: could not ask the members to check their event-bus registrations: {}", e.toString());
       }
@@ -217,7 +219,7 @@ final class JoiningManager extends HazelcastClusterManager {
     }
   }
 
-  /** Runs on every member once one has merged: {@link #afterMerge}. */
+  /** Runs on every other member once one has merged: {@link #afterMerge}. */
   static final class AfterMerge extends OnMember implements Runnable {
     private static final long serialVersionUID = 1L;
 
